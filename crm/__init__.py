@@ -1,0 +1,110 @@
+"""Application factory. No database queries run at start-up."""
+
+import logging
+import secrets
+from datetime import timedelta
+
+from flask import Flask, g, request
+from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import Config, config_from_env, warn_unknown_variables
+from crm.extensions import babel, csrf, db, login_manager, migrate
+
+BLUEPRINT_MODULES = (
+    "crm.home",
+    "crm.accounts",
+    "crm.audit",
+    "crm.legislature",
+    "crm.campaigns",
+    "crm.outreach",
+    "crm.reminders",
+    "crm.coalition",
+)
+
+
+def create_app(config: Config | None = None) -> Flask:
+    config = config or config_from_env()
+    app = Flask(__name__, template_folder="../templates", static_folder="../static", instance_relative_config=False)
+    app.config.from_object(config)
+    app.permanent_session_lifetime = timedelta(seconds=app.config["PERMANENT_SESSION_LIFETIME"])
+    app.config["REMEMBER_COOKIE_DURATION"] = timedelta(days=14)
+
+    from crm.core import logging as crm_logging
+
+    crm_logging.configure(app)
+    warn_unknown_variables()
+    if app.config["TRUSTED_HOSTS"]:
+        app.config["TRUSTED_HOSTS"] = list(app.config["TRUSTED_HOSTS"])
+    if app.config["PROXY_HOPS"]:
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    import crm.models  # noqa: F401
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_request_hooks(app)
+
+    from crm.cli import crm_cli
+    from crm.core import errors, jinja
+
+    errors.register(app)
+    jinja.register(app)
+    app.cli.add_command(crm_cli)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from crm.core.database import configure_engine_options, install_sqlite_hooks
+
+    configure_engine_options(app)
+    db.init_app(app)
+    with app.app_context():
+        install_sqlite_hooks(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.session_protection = "basic"
+
+    from crm.accounts.session import load_user, localeselector, login_message, timezoneselector
+
+    login_manager.user_loader(load_user)
+    login_manager.localize_callback = login_message
+    login_manager.login_message_category = "warning"
+    babel.init_app(app, locale_selector=localeselector, timezone_selector=timezoneselector)
+
+
+def _register_blueprints(app: Flask) -> None:
+    import importlib
+
+    for name in BLUEPRINT_MODULES:
+        module = importlib.import_module(name)
+        importlib.import_module(f"{name}.views")
+        app.register_blueprint(module.bp)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    from crm.core.security import apply_security_headers
+    from crm.core.transaction import finish_transaction
+
+    @app.before_request
+    def assign_request_id():
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming if 8 <= len(incoming) <= 40 and incoming.isalnum() else secrets.token_hex(8)
+
+    @app.after_request
+    def finalise(response):
+        response = finish_transaction(response)
+        response = apply_security_headers(response, authenticated=current_user.is_authenticated)
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        return response
+
+    @app.teardown_request
+    def rollback_on_error(exc):
+        if exc is not None:
+            db.session.rollback()
+
+
+logging.getLogger("apscheduler").setLevel(logging.WARNING)

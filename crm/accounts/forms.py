@@ -1,0 +1,66 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange, Optional
+
+ROLE_CHOICES = [
+    ("officer", _l("Oficial de incidencia")),
+    ("director", _l("Dirección")),
+    ("viewer", _l("Aliada (solo lectura)")),
+    ("admin", _l("Administración")),
+]
+LANGUAGE_CHOICES = [("es_PE", "Español (Perú)"), ("en", "English")]
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Correo"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Contraseña"), validators=[DataRequired(), Length(max=1024)])
+    remember = BooleanField(_l("Recordarme en este dispositivo"))
+    next = HiddenField()
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Contraseña actual"), validators=[DataRequired()])
+    new_password = PasswordField(_l("Nueva contraseña"), validators=[DataRequired()])
+    confirm = PasswordField(
+        _l("Repita la nueva contraseña"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("Las contraseñas no coinciden."))],
+    )
+
+
+class SetPasswordForm(FlaskForm):
+    new_password = PasswordField(_l("Nueva contraseña"), validators=[DataRequired()])
+    confirm = PasswordField(
+        _l("Repita la nueva contraseña"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("Las contraseñas no coinciden."))],
+    )
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Correo"), validators=[DataRequired(), Length(max=254)])
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(_l("Correo"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    name = StringField(_l("Nombre"), validators=[DataRequired(), Length(max=120)])
+    role = SelectField(_l("Rol"), choices=ROLE_CHOICES)
+    language = SelectField(_l("Idioma"), choices=LANGUAGE_CHOICES)
+    partner_organisation_id = SelectField(_l("Organización aliada"), coerce=int, choices=[], validate_choice=False)
+
+
+class UserEditForm(FlaskForm):
+    role = SelectField(_l("Rol"), choices=ROLE_CHOICES)
+    active = BooleanField(_l("Cuenta activa"))
+    partner_organisation_id = SelectField(_l("Organización aliada"), coerce=int, choices=[], validate_choice=False)
+
+
+class PreferencesForm(FlaskForm):
+    name = StringField(_l("Nombre"), validators=[DataRequired(), Length(max=120)])
+    language = SelectField(_l("Idioma"), choices=LANGUAGE_CHOICES)
+    timezone = StringField(_l("Zona horaria"), validators=[DataRequired(), Length(max=64)])
+    digest_hour = IntegerField(_l("Hora del resumen diario"), validators=[Optional(), NumberRange(0, 23)])
+    notify_due_soon = BooleanField(_l("Tareas que vencen en 24 horas"))
+    notify_overdue = BooleanField(_l("Tareas vencidas"))
+    notify_meetings = BooleanField(_l("Reuniones próximas"))
+    notify_digest = BooleanField(_l("Resumen diario"))
+    notify_weekly = BooleanField(_l("Resumen semanal (dirección)"))

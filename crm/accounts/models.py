@@ -1,0 +1,61 @@
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from crm.core.permissions import Role
+from crm.core.types import UTCDateTime
+from crm.extensions import db
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default=Role.OFFICER)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    language: Mapped[str] = mapped_column(String(10), default="es_PE")
+    timezone: Mapped[str] = mapped_column(String(64), default="America/Lima")
+    # Bumped on logout and password change so every older session and remember cookie stops working.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    partner_organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partner_organisations.id", ondelete="SET NULL"), index=True
+    )
+    digest_hour: Mapped[int] = mapped_column(Integer, default=8)
+    notify_due_soon: Mapped[bool] = mapped_column(Boolean, default=True)
+    notify_overdue: Mapped[bool] = mapped_column(Boolean, default=True)
+    notify_meetings: Mapped[bool] = mapped_column(Boolean, default=True)
+    notify_digest: Mapped[bool] = mapped_column(Boolean, default=True)
+    notify_weekly: Mapped[bool] = mapped_column(Boolean, default=True)
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.ADMIN, Role.DIRECTOR, Role.OFFICER)
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role in (Role.ADMIN, Role.DIRECTOR)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"

@@ -1,0 +1,211 @@
+"""Every write to users: validated, flushed and audited; the caller commits."""
+
+import secrets
+from datetime import timedelta
+
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from crm.accounts.models import User
+from crm.accounts.passwords import hash_password, password_problem, verify_password
+from crm.accounts.tokens import make_token
+from crm.core import audit
+from crm.core.mail import enqueue_email
+from crm.core.permissions import Role
+from crm.core.time import is_valid_timezone, utcnow
+from crm.extensions import db
+
+AUDITED_FIELDS = ("email", "name", "role", "active", "language", "timezone", "partner_organisation_id")
+PREFERENCE_FIELDS = (
+    "name",
+    "language",
+    "timezone",
+    "digest_hour",
+    "notify_due_soon",
+    "notify_overdue",
+    "notify_meetings",
+    "notify_digest",
+    "notify_weekly",
+)
+
+
+class AccountError(ValueError):
+    """A refusal the user can act on; the message is already translated."""
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.execute(select(User).where(func.lower(User.email) == normalise_email(email))).scalar_one_or_none()
+
+
+def create_user(*, email, name, role, password=None, actor=None, language="es_PE", partner_organisation_id=None, is_demo=False):
+    email = normalise_email(email)
+    if "@" not in email or len(email) > 254:
+        raise AccountError(_("Escriba un correo válido."))
+    if role not in set(Role):
+        raise AccountError(_("Rol desconocido: %(role)s", role=role))
+    if find_user_by_email(email):
+        raise AccountError(_("Ya existe un usuario con ese correo."))
+    if password is not None:
+        problem = password_problem(password, email)
+        if problem:
+            raise AccountError(str(problem))
+    user = User(
+        email=email,
+        name=(name or email.split("@")[0]).strip(),
+        role=str(role),
+        active=True,
+        language=language,
+        timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"],
+        password_hash=hash_password(password) if password else None,
+        created_at=utcnow(),
+        partner_organisation_id=partner_organisation_id,
+        session_version=1,
+        failed_logins=0,
+        digest_hour=8,
+        is_demo=is_demo,
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record("user.create", user, new=audit.snapshot(user, AUDITED_FIELDS), actor=actor)
+    return user
+
+
+def invite_user(*, email, name, role, actor, partner_organisation_id=None, language="es_PE"):
+    user = create_user(
+        email=email, name=name, role=role, actor=actor, language=language, partner_organisation_id=partner_organisation_id
+    )
+    send_account_link(user, "invite")
+    return user
+
+
+def send_account_link(user: User, purpose: str) -> None:
+    """Queue an invitation or a password-reset email with a signed link."""
+    token = make_token(user, purpose)
+    endpoint = "accounts.accept_invite" if purpose == "invite" else "accounts.reset_password"
+    link = current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, token=token)
+    with force_locale(user.language):
+        if purpose == "invite":
+            subject = _("Invitación a Cabildeo")
+        else:
+            subject = _("Restablecer su contraseña de Cabildeo")
+        context = {"user": user, "link": link, "purpose": purpose}
+        text = render_template("accounts/email/account_link.txt", **context)
+        html = render_template("accounts/email/account_link.html", **context)
+    enqueue_email(
+        key=f"{purpose}:{user.id}:{token[-24:]}",
+        kind=purpose,
+        recipient=user.email,
+        subject=subject,
+        text=text,
+        html=html,
+        user_id=user.id,
+    )
+    audit.record(f"user.{purpose}_sent", user)
+
+
+def authenticate(email: str, password: str):
+    """Return (user, None) on success or (None, reason); failures count toward a lockout."""
+    user = find_user_by_email(email)
+    now = utcnow()
+    if user is None:
+        verify_password(None, password)
+        audit.record("auth.login_failed", object_type="User", new={"email": normalise_email(email)[:254]})
+        return None, "invalid"
+    if user.locked_until and user.locked_until > now:
+        audit.record("auth.login_locked", user, actor=user)
+        return None, "locked"
+    if not user.active or not verify_password(user.password_hash, password):
+        user.failed_logins = (user.failed_logins or 0) + 1
+        if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
+            user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+            user.failed_logins = 0
+            audit.record("auth.account_locked", user, actor=user)
+        audit.record("auth.login_failed", user, actor=user)
+        db.session.flush()
+        return None, "invalid"
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    audit.record("auth.login", user, actor=user)
+    db.session.flush()
+    return user, None
+
+
+def logout_everywhere(user: User) -> None:
+    user.session_version = (user.session_version or 1) + 1
+    audit.record("auth.logout", user, actor=user)
+    db.session.flush()
+
+
+def change_password(user: User, current: str | None, new: str, *, actor=None, check_current=True) -> None:
+    if check_current and not verify_password(user.password_hash, current or ""):
+        raise AccountError(_("La contraseña actual no es correcta."))
+    problem = password_problem(new, user.email)
+    if problem:
+        raise AccountError(str(problem))
+    user.password_hash = hash_password(new)
+    user.session_version = (user.session_version or 1) + 1
+    user.failed_logins = 0
+    user.locked_until = None
+    audit.record("user.password_changed", user, actor=actor or user)
+    db.session.flush()
+
+
+def update_user(user: User, *, actor, role=None, active=None, partner_organisation_id=...):
+    before = audit.snapshot(user, AUDITED_FIELDS)
+    if role is not None:
+        if role not in set(Role):
+            raise AccountError(_("Rol desconocido: %(role)s", role=role))
+        if user.id == actor.id and role != Role.ADMIN:
+            raise AccountError(_("No puede quitarse a sí mismo el rol de administrador."))
+        user.role = str(role)
+    if active is not None:
+        if user.id == actor.id and not active:
+            raise AccountError(_("No puede desactivar su propia cuenta."))
+        if user.active and not active:
+            user.session_version = (user.session_version or 1) + 1
+        user.active = active
+    if partner_organisation_id is not ...:
+        user.partner_organisation_id = partner_organisation_id
+    old, new = audit.changes(before, audit.snapshot(user, AUDITED_FIELDS))
+    if new:
+        audit.record("user.update", user, old=old, new=new, actor=actor)
+    db.session.flush()
+    return user
+
+
+def update_preferences(user: User, **values) -> User:
+    if "timezone" in values and not is_valid_timezone(values["timezone"]):
+        raise AccountError(_("Zona horaria desconocida."))
+    if "language" in values and values["language"] not in current_app.config["LANGUAGES"]:
+        raise AccountError(_("Idioma no disponible."))
+    if "digest_hour" in values and not 0 <= int(values["digest_hour"]) <= 23:
+        raise AccountError(_("La hora del resumen debe estar entre 0 y 23."))
+    before = audit.snapshot(user, PREFERENCE_FIELDS)
+    for key, value in values.items():
+        if key in PREFERENCE_FIELDS:
+            setattr(user, key, value)
+    old, new = audit.changes(before, audit.snapshot(user, PREFERENCE_FIELDS))
+    if new:
+        audit.record("user.preferences", user, old=old, new=new, actor=user)
+    db.session.flush()
+    return user
+
+
+def new_calendar_token(user: User, *, actor=None) -> str:
+    user.calendar_token = secrets.token_urlsafe(32)
+    audit.record("user.calendar_token_reset", user, actor=actor or user)
+    db.session.flush()
+    return user.calendar_token
+
+
+def revoke_calendar_token(user: User, *, actor=None) -> None:
+    user.calendar_token = None
+    audit.record("user.calendar_token_revoked", user, actor=actor or user)
+    db.session.flush()

@@ -1,0 +1,42 @@
+"""Password policy: long enough, not too long to hash, and not a well-known password."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from werkzeug.security import check_password_hash, generate_password_hash
+
+MIN_LENGTH = 12
+MAX_LENGTH = 256
+
+
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    path = Path(__file__).with_name("common_passwords.txt")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().casefold() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def password_problem(password: str, email: str | None = None):
+    """The reason a password is refused, or None when it is acceptable."""
+    if len(password) < MIN_LENGTH:
+        return _l("La contraseña debe tener al menos %(n)s caracteres.", n=MIN_LENGTH)
+    if len(password) > MAX_LENGTH:
+        return _l("La contraseña no puede tener más de %(n)s caracteres.", n=MAX_LENGTH)
+    folded = password.casefold()
+    if folded in common_passwords() or len(set(folded)) < 4:
+        return _l("Esa contraseña es demasiado común. Elija otra.")
+    if email and folded == email.casefold():
+        return _l("La contraseña no puede ser su correo.")
+    return None
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    if not password_hash:
+        return False
+    return check_password_hash(password_hash, password)

@@ -1,0 +1,39 @@
+"""Flask-Login and Flask-Babel hooks that read the signed-in user."""
+
+from flask import current_app, request
+from flask_babel import lazy_gettext
+from flask_login import current_user
+
+from crm.extensions import db
+
+
+def load_user(session_id: str):
+    """Session ids carry a version; a bumped version logs out every old session and cookie."""
+    from crm.accounts.models import User
+
+    user_id, _, version = session_id.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
+
+
+def localeselector():
+    if current_user and current_user.is_authenticated:
+        return current_user.language
+    choice = request.cookies.get("lang") if request else None
+    if choice in current_app.config["LANGUAGES"]:
+        return choice
+    return request.accept_languages.best_match(["es_PE", "es", "en"], default="es_PE") if request else "es_PE"
+
+
+def timezoneselector():
+    if current_user and current_user.is_authenticated:
+        return current_user.timezone
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def login_message():
+    return str(lazy_gettext("Inicie sesión para continuar."))

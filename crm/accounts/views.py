@@ -1,0 +1,195 @@
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from crm.accounts import bp, operations, queries
+from crm.accounts.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    InviteForm,
+    LoginForm,
+    PreferencesForm,
+    SetPasswordForm,
+    UserEditForm,
+)
+from crm.accounts.models import User
+from crm.accounts.safe_next import safe_next
+from crm.accounts.tokens import INVITE_MAX_AGE, RESET_MAX_AGE, read_token
+from crm.core.pagination import parse_page
+from crm.core.permissions import admin_required
+from crm.extensions import db
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm(next=request.args.get("next", ""))
+    if current_user.is_authenticated:
+        return redirect(safe_next(form.next.data, url_for("home.index")))
+    status = 200
+    if form.validate_on_submit():
+        user, reason = operations.authenticate(form.email.data, form.password.data)
+        if user:
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next(form.next.data, url_for("home.index")))
+        if reason == "locked":
+            flash(_("Demasiados intentos fallidos. La cuenta está bloqueada por 15 minutos."), "danger")
+            status = 429
+        else:
+            flash(_("Correo o contraseña incorrectos."), "danger")
+            status = 401
+        # The failed attempt is the state we keep: commit it even though the response is an error.
+        db.session.commit()
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    operations.logout_everywhere(current_user._get_current_object())
+    logout_user()
+    flash(_("Sesión cerrada."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            operations.change_password(user, form.current_password.data, form.new_password.data)
+        except operations.AccountError as error:
+            form.new_password.errors.append(str(error))
+        else:
+            login_user(user)
+            flash(_("Contraseña cambiada. Las otras sesiones se cerraron."), "success")
+            return redirect(url_for("accounts.preferences"))
+    return render_template("accounts/change_password.html", form=form)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def preferences():
+    user = current_user._get_current_object()
+    form = PreferencesForm(obj=user)
+    if form.validate_on_submit():
+        values = {name: getattr(form, name).data for name in operations.PREFERENCE_FIELDS}
+        if values.get("digest_hour") is None:
+            values["digest_hour"] = 8
+        try:
+            operations.update_preferences(user, **values)
+        except operations.AccountError as error:
+            form.timezone.errors.append(str(error))
+        else:
+            flash(_("Preferencias guardadas."), "success")
+            return redirect(url_for("accounts.preferences"))
+    return render_template("accounts/preferences.html", form=form)
+
+
+@bp.route("/language/<code>", methods=["POST"])
+def set_language(code):
+    if code not in current_app.config["LANGUAGES"]:
+        abort(404)
+    if current_user.is_authenticated:
+        operations.update_preferences(current_user._get_current_object(), language=code)
+    response = redirect(safe_next(request.form.get("next"), url_for("home.index")))
+    response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = operations.find_user_by_email(form.email.data)
+        if user and user.active:
+            operations.send_account_link(user, "reset")
+        flash(_("Si el correo está registrado, recibirá un enlace para restablecer la contraseña."), "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+def _set_password_page(token: str, purpose: str, max_age: int):
+    user = read_token(token, purpose, max_age)
+    if user is None:
+        return render_template("accounts/link_invalid.html"), 400
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            operations.change_password(user, None, form.new_password.data, check_current=False)
+        except operations.AccountError as error:
+            form.new_password.errors.append(str(error))
+        else:
+            flash(_("Contraseña guardada. Ya puede iniciar sesión."), "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/set_password.html", form=form, purpose=purpose, target=user)
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+def accept_invite(token):
+    return _set_password_page(token, "invite", INVITE_MAX_AGE)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    return _set_password_page(token, "reset", RESET_MAX_AGE)
+
+
+@bp.route("/admin/users")
+@admin_required
+def users():
+    page = queries.users_page(parse_page(request.args.get("page")), request.args.get("role"), request.args.get("active"))
+    return render_template("accounts/users.html", page=page)
+
+
+def _partner_field(form):
+    form.partner_organisation_id.choices = [(0, _("— Ninguna —"))] + queries.partner_choices()
+
+
+@bp.route("/admin/users/invite", methods=["GET", "POST"])
+@admin_required
+def invite():
+    form = InviteForm()
+    _partner_field(form)
+    if form.validate_on_submit():
+        try:
+            user = operations.invite_user(
+                email=form.email.data,
+                name=form.name.data,
+                role=form.role.data,
+                language=form.language.data,
+                partner_organisation_id=form.partner_organisation_id.data or None,
+                actor=current_user,
+            )
+        except operations.AccountError as error:
+            form.email.errors.append(str(error))
+        else:
+            flash(_("Invitación enviada a %(email)s.", email=user.email), "success")
+            return redirect(url_for("accounts.users"))
+    return render_template("accounts/invite.html", form=form)
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@admin_required
+def edit_user(user_id):
+    target = db.get_or_404(User, user_id)
+    form = UserEditForm(obj=target)
+    _partner_field(form)
+    if request.method == "GET":
+        form.partner_organisation_id.data = target.partner_organisation_id or 0
+    if form.validate_on_submit():
+        try:
+            operations.update_user(
+                target,
+                actor=current_user,
+                role=form.role.data,
+                active=form.active.data,
+                partner_organisation_id=form.partner_organisation_id.data or None,
+            )
+        except operations.AccountError as error:
+            form.role.errors.append(str(error))
+        else:
+            flash(_("Usuario actualizado."), "success")
+            return redirect(url_for("accounts.users"))
+    return render_template("accounts/edit_user.html", form=form, target=target)

@@ -1,0 +1,36 @@
+from datetime import date
+
+from sqlalchemy import select
+
+from crm.accounts.models import User
+from crm.audit.models import AuditEntry
+from crm.core.pagination import paginate
+from crm.core.time import local_day_bounds
+
+
+def audit_page(*, page: int, action=None, actor_id=None, object_type=None, object_id=None, day_from=None, day_to=None, tz=None):
+    statement = (
+        select(AuditEntry, User.name, User.email)
+        .outerjoin(User, User.id == AuditEntry.actor_id)
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+    )
+    if action:
+        statement = statement.where(AuditEntry.action.startswith(action))
+    if actor_id:
+        statement = statement.where(AuditEntry.actor_id == actor_id)
+    if object_type:
+        statement = statement.where(AuditEntry.object_type == object_type)
+    if object_id:
+        statement = statement.where(AuditEntry.object_id == str(object_id))
+    if isinstance(day_from, date):
+        statement = statement.where(AuditEntry.created_at >= local_day_bounds(day_from, tz)[0])
+    if isinstance(day_to, date):
+        statement = statement.where(AuditEntry.created_at < local_day_bounds(day_to, tz)[1])
+    return paginate(statement, page, 50, scalars=False)
+
+
+def object_types() -> list[str]:
+    from crm.extensions import db
+
+    rows = db.session.execute(select(AuditEntry.object_type).where(AuditEntry.object_type.is_not(None)).distinct())
+    return sorted(r[0] for r in rows)

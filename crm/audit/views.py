@@ -1,0 +1,35 @@
+from datetime import date
+
+from flask import render_template, request
+from flask_login import current_user
+
+from crm.accounts.queries import staff_choices
+from crm.audit import bp, queries
+from crm.core.pagination import parse_page
+from crm.core.permissions import manager_required
+
+
+def _date_arg(name):
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+@bp.route("/")
+@manager_required
+def index():
+    actor = request.args.get("actor", type=int)
+    page = queries.audit_page(
+        page=parse_page(request.args.get("page")),
+        action=request.args.get("action") or None,
+        actor_id=actor,
+        object_type=request.args.get("object_type") or None,
+        object_id=request.args.get("object_id") or None,
+        day_from=_date_arg("from"),
+        day_to=_date_arg("to"),
+        tz=current_user.timezone,
+    )
+    return render_template(
+        "audit/index.html", page=page, actors=staff_choices(), object_types=queries.object_types()
+    )

@@ -1,0 +1,1 @@
+"""Shared building blocks: time, permissions, audit, mail, pagination, security headers."""

@@ -1,0 +1,66 @@
+"""Audit rows written in the same transaction as the change they describe."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+
+from flask import g, has_request_context, request
+from flask_login import current_user
+
+from crm.audit.models import AuditEntry
+from crm.core.time import utcnow
+from crm.extensions import db
+
+
+def _plain(value):
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def snapshot(obj, fields) -> dict:
+    return {name: _plain(getattr(obj, name)) for name in fields}
+
+
+def changes(before: dict, after: dict) -> tuple[dict, dict]:
+    """Only the keys whose values differ, as (old, new)."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+def _actor_id(actor):
+    if actor is not None:
+        return actor.id
+    if has_request_context() and current_user and current_user.is_authenticated:
+        return current_user.id
+    return None
+
+
+def record(action: str, obj=None, *, old=None, new=None, actor=None, object_type=None, object_id=None):
+    """Add an audit row to the current session; the caller's transaction commits it."""
+    entry = AuditEntry(
+        created_at=utcnow(),
+        actor_id=_actor_id(actor),
+        action=action,
+        object_type=object_type or (type(obj).__name__ if obj is not None else None),
+        object_id=str(object_id if object_id is not None else getattr(obj, "id", "") or "") or None,
+        old_values=_plain(old) if old else None,
+        new_values=_plain(new) if new else None,
+        ip_address=request.remote_addr if has_request_context() else None,
+        request_id=getattr(g, "request_id", None) if has_request_context() else None,
+    )
+    db.session.add(entry)
+    return entry
+
+
+def record_after_rollback(action: str, **fields):
+    """Keep an audit row even when the request rolls back (denials, failed logins)."""
+    g.setdefault("audit_after_rollback", []).append((action, fields))

@@ -1,0 +1,40 @@
+"""Error pages with no stack traces."""
+
+import logging
+
+from flask import render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+log = logging.getLogger("crm.errors")
+
+MESSAGES = {
+    400: lambda: (_("Solicitud incorrecta"), _("No pudimos entender la solicitud. Revise los datos e inténtelo de nuevo.")),
+    403: lambda: (_("Acceso denegado"), _("No tiene permiso para ver esta página o hacer esta acción.")),
+    404: lambda: (_("Página no encontrada"), _("La página que busca no existe o fue movida.")),
+    405: lambda: (_("Método no permitido"), _("Esta dirección no acepta ese tipo de solicitud.")),
+    413: lambda: (_("Archivo demasiado grande"), _("El archivo supera el tamaño permitido.")),
+    429: lambda: (_("Demasiados intentos"), _("Espere unos minutos antes de volver a intentarlo.")),
+    500: lambda: (_("Error del servidor"), _("Algo salió mal de nuestro lado. El equipo técnico fue notificado.")),
+}
+
+
+def _render(code: int, detail: str | None = None):
+    title, message = MESSAGES.get(code, MESSAGES[500])()
+    if request.headers.get("HX-Request"):
+        return render_template("errors/_fragment.html", code=code, title=title, message=detail or message), code
+    return render_template("errors/error.html", code=code, title=title, message=detail or message), code
+
+
+def register(app) -> None:
+    for code in (400, 403, 404, 405, 413, 429):
+        app.register_error_handler(code, lambda e, code=code: _render(code))
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(e):
+        return _render(400, _("El formulario caducó o no es válido. Recargue la página e inténtelo de nuevo."))
+
+    @app.errorhandler(500)
+    def server_error(e):
+        log.error("Unhandled error on %s", request.path, exc_info=getattr(e, "original_exception", e))
+        return _render(500)

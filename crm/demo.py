@@ -1,0 +1,69 @@
+"""Demo data for `make run`. Everything invented here is flagged is_demo."""
+
+import importlib
+
+from sqlalchemy import func, select
+
+from crm.extensions import db
+
+DEMO_PASSWORD = "cabildeo-demo-2026"
+DEMO_USERS = (
+    ("admin@cabildeo.demo", "Ana Administradora", "admin"),
+    ("directora@cabildeo.demo", "Diana Directora", "director"),
+    ("oficial@cabildeo.demo", "Óscar Oficial", "officer"),
+    ("oficial2@cabildeo.demo", "Olga Oficial", "officer"),
+    ("aliada@cabildeo.demo", "Alicia Aliada", "viewer"),
+)
+# Each domain's demo module exposes load(context) and runs in this order.
+DEMO_MODULES = (
+    "crm.legislature.demo",
+    "crm.coalition.demo",
+    "crm.campaigns.demo",
+    "crm.outreach.demo",
+)
+
+
+def database_is_empty() -> bool:
+    from crm.accounts.models import User
+
+    return db.session.execute(select(func.count(User.id))).scalar_one() == 0
+
+
+def _create_users(context: dict) -> None:
+    from crm.accounts import operations
+
+    users = {}
+    for email, name, role in DEMO_USERS:
+        users[role if role not in users else f"{role}2"] = operations.create_user(
+            email=email, name=name, role=role, password=DEMO_PASSWORD, is_demo=True
+        )
+    context["users"] = users
+
+
+def load_demo(progress=print) -> dict:
+    """Build the demo in one transaction: it all lands or none of it does."""
+    context: dict = {"progress": progress}
+    try:
+        _create_users(context)
+        for name in DEMO_MODULES:
+            module = importlib.import_module(name)
+            progress(f"  {name.split('.')[1]}…")
+            module.load(context)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return context
+
+
+def print_logins(echo=print) -> None:
+    from crm.accounts.models import User
+
+    demo = db.session.execute(select(User).where(User.is_demo.is_(True)).order_by(User.id)).scalars().all()
+    if not demo:
+        return
+    echo("")
+    echo(f"Demo logins (password for all: {DEMO_PASSWORD})")
+    for user in demo:
+        echo(f"  {user.role:<9} {user.email}")
+    echo("")

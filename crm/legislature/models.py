@@ -1,0 +1,152 @@
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.core.types import UTCDateTime
+from crm.extensions import db
+
+
+class Legislature(db.Model):
+    """A legislature for one term, e.g. the Congress of Peru 2011-2016."""
+
+    __tablename__ = "legislatures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(2))
+    period_label: Mapped[str | None] = mapped_column(String(80))
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    chambers: Mapped[list["Chamber"]] = relationship(back_populates="legislature", order_by="Chamber.id")
+
+
+class Chamber(db.Model):
+    __tablename__ = "chambers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    legislature_id: Mapped[int] = mapped_column(ForeignKey("legislatures.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    seats: Mapped[int] = mapped_column(Integer)
+
+    legislature: Mapped[Legislature] = relationship(back_populates="chambers")
+    committees: Mapped[list["Committee"]] = relationship(back_populates="chamber", order_by="Committee.name")
+
+
+class Committee(db.Model):
+    __tablename__ = "committees"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chamber_id: Mapped[int] = mapped_column(ForeignKey("chambers.id", ondelete="CASCADE"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("committees.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    code: Mapped[str | None] = mapped_column(String(40), index=True)
+
+    chamber: Mapped[Chamber] = relationship(back_populates="committees")
+
+
+class Group(db.Model):
+    """A parliamentary group (bancada) or an electoral party; `kind` tells which."""
+
+    __tablename__ = "groups"
+    __table_args__ = (UniqueConstraint("legislature_id", "kind", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    legislature_id: Mapped[int] = mapped_column(ForeignKey("legislatures.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="bancada")
+    name: Mapped[str] = mapped_column(String(200))
+    abbreviation: Mapped[str | None] = mapped_column(String(40))
+    color: Mapped[str | None] = mapped_column(String(7))
+
+
+class Legislator(db.Model):
+    __tablename__ = "legislators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    given_name: Mapped[str | None] = mapped_column(String(120))
+    family_name: Mapped[str | None] = mapped_column(String(120))
+    sort_name: Mapped[str] = mapped_column(String(200), index=True)
+    # Lowercase, accent-free copy of the names, so search works the same on every database.
+    search_name: Mapped[str] = mapped_column(String(400), index=True)
+    gender: Mapped[str | None] = mapped_column(String(20))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(60))
+    office: Mapped[str | None] = mapped_column(String(200))
+    photo_url: Mapped[str | None] = mapped_column(String(500))
+    district: Mapped[str | None] = mapped_column(String(120), index=True)
+    links: Mapped[list | None] = mapped_column(JSON)
+    notes: Mapped[str | None] = mapped_column(Text)
+    owner_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    owner_partner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partner_organisations.id", ondelete="SET NULL"), index=True
+    )
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    identifiers: Mapped[list["LegislatorIdentifier"]] = relationship(back_populates="legislator")
+    aides: Mapped[list["Aide"]] = relationship(back_populates="legislator", order_by="Aide.name")
+
+
+class LegislatorIdentifier(db.Model):
+    __tablename__ = "legislator_identifiers"
+    __table_args__ = (UniqueConstraint("scheme", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    legislator_id: Mapped[int] = mapped_column(ForeignKey("legislators.id", ondelete="CASCADE"), index=True)
+    scheme: Mapped[str] = mapped_column(String(40))
+    value: Mapped[str] = mapped_column(String(120))
+
+    legislator: Mapped[Legislator] = relationship(back_populates="identifiers")
+
+
+class SeatMembership(db.Model):
+    __tablename__ = "seat_memberships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    legislator_id: Mapped[int] = mapped_column(ForeignKey("legislators.id", ondelete="CASCADE"), index=True)
+    chamber_id: Mapped[int] = mapped_column(ForeignKey("chambers.id", ondelete="CASCADE"), index=True)
+    district: Mapped[str | None] = mapped_column(String(120))
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str | None] = mapped_column(String(120))
+
+
+class GroupMembership(db.Model):
+    __tablename__ = "group_memberships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    legislator_id: Mapped[int] = mapped_column(ForeignKey("legislators.id", ondelete="CASCADE"), index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+
+
+class CommitteeMembership(db.Model):
+    __tablename__ = "committee_memberships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    legislator_id: Mapped[int] = mapped_column(ForeignKey("legislators.id", ondelete="CASCADE"), index=True)
+    committee_id: Mapped[int] = mapped_column(ForeignKey("committees.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20), default="member")
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+
+
+class Aide(db.Model):
+    __tablename__ = "aides"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    legislator_id: Mapped[int] = mapped_column(ForeignKey("legislators.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(60))
+    notes: Mapped[str | None] = mapped_column(Text)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    legislator: Mapped[Legislator] = relationship(back_populates="aides")

@@ -1,0 +1,20 @@
+"""Imports every model so metadata is complete for migrations and create_all."""
+
+from crm.accounts.models import User  # noqa: F401
+from crm.audit.models import AuditEntry  # noqa: F401
+from crm.campaigns.models import Campaign, CampaignPartnerAccess, StanceAssessment, VoteStage  # noqa: F401
+from crm.coalition.models import MediaMention, PartnerOrganisation, PetitionDrive, SignatureBatch  # noqa: F401
+from crm.legislature.models import (  # noqa: F401
+    Aide,
+    Chamber,
+    Committee,
+    CommitteeMembership,
+    Group,
+    GroupMembership,
+    Legislator,
+    LegislatorIdentifier,
+    Legislature,
+    SeatMembership,
+)
+from crm.outreach.models import Interaction, Task  # noqa: F401
+from crm.reminders.models import OutboundEmail, ProcessLock  # noqa: F401

@@ -1,0 +1,1 @@
+"""Operational commands: the development launcher, backups, moving to PostgreSQL."""
