@@ -14,7 +14,16 @@ DEMO_USERS = (
     ("oficial2@cabildeo.demo", "Olga Oficial", "officer"),
     ("aliada@cabildeo.demo", "Alicia Aliada", "viewer"),
 )
-# Each domain's demo module exposes load(context) and runs in this order.
+# Each domain's demo module exposes load(context) and runs in this order. The context is a dict that
+# earlier modules fill for later ones:
+#   users: {"admin", "director", "officer", "officer2", "viewer"} -> User
+#   legislature: "peru_2011" (Legislature), "peru_2011_chamber" (Chamber, 130 seats),
+#                "peru_2026" (Legislature), "diputados" (Chamber, 130), "senado" (Chamber, 60),
+#                "justice_committee_2011" (Committee in the 2011 chamber),
+#                "justice_committee_2026" (Committee in the Cámara de Diputados)
+#   coalition:   "partners" -> {name: PartnerOrganisation}
+#   campaigns:   "campaign" (the demo Campaign), "stages" (list of VoteStage)
+#   outreach:    nothing later modules need
 DEMO_MODULES = (
     "crm.legislature.demo",
     "crm.coalition.demo",

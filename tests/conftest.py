@@ -73,7 +73,7 @@ def app(database_url, tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _transaction(request, app):
     """Every test runs inside a transaction that is rolled back at the end."""
-    if "isolated_app" in request.fixturenames:
+    if {"isolated_app", "live_server"} & set(request.fixturenames):
         yield None
         return
     with app.app_context():
@@ -194,3 +194,91 @@ def count_statements():
 @pytest.fixture
 def statements():
     return count_statements
+
+
+# --- Browser journeys: the system Chromium driven by Playwright against a real server thread ---
+
+CHROMIUM = os.environ.get("CRM_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+PHONE = {"width": 375, "height": 740}
+
+
+@pytest.fixture
+def live_server(isolated_app):
+    """Serve the isolated app on a free loopback port; yields its base URL."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, isolated_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def phone_page(browser):
+    context = browser.new_context(viewport=PHONE, locale="es-PE", timezone_id="America/Lima", is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desktop_page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="es-PE", timezone_id="America/Lima")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def live_user(isolated_app):
+    """Create a committed user in the live server's database."""
+
+    def factory(role="officer", password="una frase bastante larga", **fields):
+        from crm.accounts import operations
+
+        with isolated_app.app_context():
+            user = operations.create_user(
+                email=fields.pop("email", f"{role}-{uuid.uuid4().hex[:6]}@example.org"),
+                name=fields.pop("name", role.title()), role=role, password=password,
+            )
+            for key, value in fields.items():
+                setattr(user, key, value)
+            db.session.commit()
+            return {"id": user.id, "email": user.email, "password": password, "name": user.name}
+
+    return factory
+
+
+def browser_login(page, base_url, user):
+    page.goto(f"{base_url}/login")
+    page.fill("input[name=email]", user["email"])
+    page.fill("input[name=password]", user["password"])
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/")

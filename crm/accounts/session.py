@@ -35,5 +35,5 @@ def timezoneselector():
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
 
-def login_message():
+def login_message(_message=None):
     return str(lazy_gettext("Inicie sesión para continuar."))

@@ -15,7 +15,7 @@ def register(group: click.Group) -> None:
         flask = [sys.executable, "-m", "flask"]
         env = dict(os.environ)
         children = []
-        for name in ("scheduler",):
+        for name in ("scheduler", "sender"):
             if name in group.commands:
                 children.append(subprocess.Popen([*flask, "crm", name], env=env))  # noqa: S603
         click.echo(f"Cabildeo is running on http://{host}:{port}/ (Ctrl-C stops everything)")
