@@ -16,6 +16,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -65,8 +66,13 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+def options(pairs) -> list[SelectChoice]:
+    """WTForms 3.3 wants SelectChoice objects rather than (value, label) tuples."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 def _kind_choices():
-    return list(KIND_LABELS.items())
+    return options(KIND_LABELS.items())
 
 
 class InteractionForm(FlaskForm):
@@ -107,12 +113,12 @@ class TaskForm(FlaskForm):
     description = TextAreaField(_l("Descripción"), validators=[Optional(), Length(max=10_000)])
     due_date = DateField(_l("Fecha límite"), validators=[Optional()])
     due_time = TimeField(_l("Hora"), validators=[Optional()])
-    priority = SelectField(_l("Prioridad"), choices=list(PRIORITY_LABELS.items()), default="normal")
+    priority = SelectField(_l("Prioridad"), choices=options(PRIORITY_LABELS.items()), default="normal")
     assignee_id = SelectField(_l("Responsable"), coerce=int, choices=[], validate_choice=False)
     campaign_id = SelectField(_l("Campaña"), coerce=int, choices=[], validate_choice=False)
     legislator_id = HiddenField()
     interaction_id = HiddenField()
-    status = SelectField(_l("Estado"), choices=list(STATUS_LABELS.items()), default="open")
+    status = SelectField(_l("Estado"), choices=options(STATUS_LABELS.items()), default="open")
 
 
 class EmptyForm(FlaskForm):

@@ -29,6 +29,7 @@ from crm.outreach.forms import (
     InteractionForm,
     QuickLogForm,
     TaskForm,
+    options,
     parse_ids,
     parse_stances,
     parse_task_slots,
@@ -113,9 +114,9 @@ def interaction_detail(interaction_id):
 
 
 def _fill_interaction_choices(form):
-    form.campaign_id.choices = [(0, _("— Sin campaña —"))] + queries.campaign_choices()
-    form.staff_ids.choices = queries.staff_choices()
-    form.partner_ids.choices = queries.partner_choices()
+    form.campaign_id.choices = options([(0, _("— Sin campaña —"))] + queries.campaign_choices())
+    form.staff_ids.choices = options(queries.staff_choices())
+    form.partner_ids.choices = options(queries.partner_choices())
 
 
 def _interaction_input(form, legislator_ids, aide_ids) -> operations.InteractionInput:
@@ -290,14 +291,14 @@ def _quick_step_one_errors(form, legislator_ids) -> bool:
 @staff_required
 def quick_log():
     form = QuickLogForm()
-    form.campaign_id.choices = queries.campaign_choices() + [(0, _("— Sin campaña —"))]
+    form.campaign_id.choices = options(queries.campaign_choices() + [(0, _("— Sin campaña —"))])
     legislator_ids, stances = _quick_state(form)
     step = form.step.data if form.step.data in ("1", "2", "3") else "1"
     action = request.form.get("action", "next")
     status = 200
     if request.method == "GET":
         form.kind.data = "meeting"
-        form.campaign_id.data = form.campaign_id.choices[0][0]
+        form.campaign_id.data = form.campaign_id.choices[0].value
         step = "1"
     elif not form.validate_on_submit():
         status = INVALID
@@ -407,8 +408,8 @@ def team_tasks():
 
 def _task_form_page(task: Task | None):
     form = TaskForm(obj=task) if task else TaskForm()
-    form.assignee_id.choices = queries.staff_choices()
-    form.campaign_id.choices = [(0, _("— Sin campaña —"))] + queries.campaign_choices()
+    form.assignee_id.choices = options(queries.staff_choices())
+    form.campaign_id.choices = options([(0, _("— Sin campaña —"))] + queries.campaign_choices())
     if request.method == "GET":
         if task:
             form.campaign_id.data = task.campaign_id or 0
@@ -525,7 +526,7 @@ def going_cold(campaign_id=None):
 
 
 @bp.route("/calendar", methods=["GET", "POST"])
-@login_required
+@staff_required
 def calendar_settings():
     form = EmptyForm()
     user = _me()
