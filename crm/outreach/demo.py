@@ -78,15 +78,17 @@ def load(context: dict) -> None:
     for n, days_ago in enumerate(schedule):
         author = team[n % len(team)]
         starts_at = now - timedelta(days=days_ago)
-        starts_at = starts_at.replace(minute=(starts_at.minute // 15) * 15)
+        starts_at = starts_at.replace(minute=(starts_at.minute // 15) * 15, second=0, microsecond=0)
         people = rng.sample(reached, k=1 if rng.random() < 0.75 else min(2, len(reached)))
         internal = rng.random() < 0.2
+        kind = rng.choices(("meeting", "call", "email", "event", "hearing"), weights=(6, 3, 2, 1, 1))[0]
+        place = {"call": "Por teléfono", "email": None}.get(kind, rng.choice(PLACES[:4] + PLACES[5:]))
         data = operations.InteractionInput(
-            kind=rng.choices(("meeting", "call", "email", "event", "hearing"), weights=(6, 3, 2, 1, 1))[0],
+            kind=kind,
             starts_at=starts_at,
             legislator_ids=[p.id for p in people],
-            duration_minutes=rng.choice((15, 20, 30, 45, 60)),
-            place=rng.choice(PLACES),
+            duration_minutes=None if kind == "email" else rng.choice((15, 20, 30, 45, 60)),
+            place=place,
             campaign_id=campaign.id if campaign else None,
             aide_ids=[a.id for p in people for a in p.aides[:1]] if rng.random() < 0.3 else [],
             staff_ids=sorted({author.id, rng.choice(team).id}),

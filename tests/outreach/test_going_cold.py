@@ -48,7 +48,7 @@ def test_going_cold_lists_persuadables_without_recent_contact(
     assert [r.name for r in going_cold(campaign.id, now=now)] == ["Nunca Contactada"]
 
     body = login_as(officer).get(f"/campaigns/{campaign.id}/going-cold").get_data(as_text=True)
-    assert "Nunca Contactada" in body and "Nunca</span>" in body and "Olga Oficial" in body
+    assert "Nunca Contactada" in body and "Nunca contactado" in body and "Responsable: Olga Oficial" in body
     assert "Recién Vista" not in body and "Ya Convencida" not in body
     assert "Nunca Contactada" in login_as(officer).get(f"/going-cold?campaign={campaign.id}").get_data(as_text=True)
     assert login_as(officer).get("/campaigns/999999/going-cold").status_code == 404

@@ -142,6 +142,8 @@ def test_only_author_director_or_admin_edit_and_delete(make_user, login_as, make
     denied = db.session.execute(select(AuditEntry).where(AuditEntry.action == "permission.denied")).scalars().all()
     assert denied and denied[-1].object_type == "Interaction"
 
+    page = login_as(author).get(f"{url}/edit")
+    assert page.status_code == 200 and "Llamada breve." in page.get_data(as_text=True)
     client = login_as(director)
     response = client.post(f"{url}/edit", data=_form([legislator], campaign, kind="call", notes="Corregido por dirección"))
     assert response.status_code == 302
