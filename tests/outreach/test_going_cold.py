@@ -66,3 +66,14 @@ def test_going_cold_statement_count_is_constant(make_user, make_legislator, make
             rows = going_cold(campaign.id)
         counts.append(len(s))
     assert len(rows) == 27 and counts[0] == counts[1] == 2
+
+
+def test_going_cold_command(app, make_campaign, make_legislator):
+    campaign = make_campaign(going_cold_days=10)
+    make_legislator("Nunca Vista")
+    db.session.commit()
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["crm", "going-cold", "--campaign", str(campaign.id)])
+    assert result.exit_code == 0, result.output
+    assert "1 going cold (no contact in 10 days)" in result.output and "Nunca Vista" in result.output and "never" in result.output
+    assert runner.invoke(args=["crm", "going-cold", "--campaign", "999999"]).exit_code != 0
