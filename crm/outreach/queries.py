@@ -318,9 +318,16 @@ def _timeline_union(user, legislator_id: int):
         stance = stance.where(StanceAssessment.campaign_id.in_(allowed or {-1}))
     parts.append(stance)
     if user.is_staff:
+        # Follow-ups from a meeting with several legislators name none of them, yet belong to each one's history.
+        met = (
+            select(interaction_legislators.c.interaction_id)
+            .join(Interaction, Interaction.id == interaction_legislators.c.interaction_id)
+            .where(interaction_legislators.c.legislator_id == legislator_id, Interaction.deleted_at.is_(None))
+        )
         parts.append(
             select(literal("task", String(12)), Task.id, Task.created_at).where(
-                Task.legislator_id == legislator_id, Task.status != "cancelled"
+                or_(Task.legislator_id == legislator_id, and_(Task.legislator_id.is_(None), Task.interaction_id.in_(met))),
+                Task.status != "cancelled",
             )
         )
     parts.append(

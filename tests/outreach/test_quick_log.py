@@ -124,3 +124,34 @@ def test_due_choices_follow_the_users_calendar():
     assert to_local(monday, "America/Lima").date().isoformat() == "2026-11-30"
     madrid_friday, _ = due_from_choice("friday", None, None, "Europe/Madrid", now + timedelta(days=1))
     assert to_local(madrid_friday, "Europe/Madrid").date().isoformat() == "2026-12-04"
+
+
+def test_officer_journey_shows_up_in_timeline_and_current_stances(make_user, login_as, make_legislator, make_campaign):
+    """Log from a phone with two legislators, two stances, two follow-ups; complete one; read it back."""
+    from crm.outreach.queries import current_levels
+
+    officer = make_user("officer")
+    mendoza = make_legislator("Verónika Mendoza")
+    mavila = make_legislator("Rosa Mavila")
+    campaign = make_campaign()
+    db.session.commit()
+    client = login_as(officer)
+    saved = client.post("/log", data={
+        "step": "3", "action": "save", "legislator_ids": [str(mendoza.id), str(mavila.id)], "kind": "meeting",
+        "place": "Pasillo", "campaign_id": str(campaign.id), f"stance-{mendoza.id}": "leaning_yes",
+        f"stance-{mavila.id}": "champion", "notes": "Ambas escucharon.",
+        "task-0-title": "Enviar el informe legal", "task-0-due": "friday",
+        "task-1-title": "Invitarlas al foro", "task-1-due": "next_week",
+    })
+    assert saved.status_code == 302
+    first = db.session.execute(select(Task).where(Task.title == "Enviar el informe legal")).scalar_one()
+    done = client.post(f"/tasks/{first.id}/complete", headers={"HX-Request": "true"})
+    assert done.status_code == 200 and "Reabrir" in done.get_data(as_text=True)
+    my_page = client.get("/tasks").get_data(as_text=True)
+    assert "Invitarlas al foro" in my_page and "Enviar el informe legal" not in my_page
+
+    for legislator, label in ((mendoza, "Inclinada a favor"), (mavila, "Impulsora")):
+        body = client.get(f"/legislators/{legislator.id}/timeline", headers={"HX-Request": "true"}).get_data(as_text=True)
+        assert "Reunión · Pasillo" in body and "Ambas escucharon." in body and label in body
+        assert "Enviar el informe legal" in body and "Hecha" in body and "Invitarlas al foro" in body
+    assert current_levels(campaign.id, [mendoza.id, mavila.id]) == {mendoza.id: "leaning_yes", mavila.id: "champion"}
