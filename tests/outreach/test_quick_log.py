@@ -155,3 +155,17 @@ def test_officer_journey_shows_up_in_timeline_and_current_stances(make_user, log
         assert "Reunión · Pasillo" in body and "Ambas escucharon." in body and label in body
         assert "Enviar el informe legal" in body and "Hecha" in body and "Invitarlas al foro" in body
     assert current_levels(campaign.id, [mendoza.id, mavila.id]) == {mendoza.id: "leaning_yes", mavila.id: "champion"}
+
+
+def test_stance_without_campaign_is_explained_on_screen_two(make_user, login_as, make_legislator):
+    officer = make_user("officer")
+    legislator = make_legislator("Rosa Mavila")
+    db.session.commit()
+    response = login_as(officer).post("/log", data={
+        "step": "2", "action": "save", "legislator_ids": [str(legislator.id)], "kind": "call", "campaign_id": "0",
+        f"stance-{legislator.id}": "opposed", "notes": "Sin campaña",
+    })
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Paso 2 de 3" in body
+    assert "Elija la campaña para registrar posturas." in body and "Sin campaña" in body
+    assert db.session.execute(select(Interaction)).first() is None
