@@ -9,7 +9,7 @@ from crm.campaigns.models import Campaign, StanceAssessment, VoteStage
 from crm.core.text import fold
 from crm.core.time import to_local
 from crm.extensions import db
-from crm.legislature.models import Chamber, Legislator, Legislature, SeatMembership
+from crm.legislature.models import Aide, Chamber, Legislator, Legislature, SeatMembership
 from crm.outreach.models import Interaction, Task
 from tests.conftest import browser_login
 
@@ -31,6 +31,7 @@ def _seed(isolated_app):
             db.session.add(legislator)
             db.session.flush()
             db.session.add(SeatMembership(legislator_id=legislator.id, chamber_id=chamber.id, start_date=date(2026, 7, 28)))
+            db.session.add(Aide(legislator_id=legislator.id, name=f"Asesora de {given}"))
             ids[name] = legislator.id
         campaign = Campaign(name="Despenalización del aborto por violación", status="active", going_cold_days=21)
         db.session.add(campaign)
@@ -82,3 +83,23 @@ def test_log_a_corridor_meeting_from_a_phone(live_server, live_user, phone_page,
         assert task.title == "Enviarle el informe legal" and task.assignee_id == user["id"]
         assert task.legislator_id == mendoza_id and task.interaction_id == interaction.id
         assert to_local(task.due_at, "America/Lima").weekday() == 4
+
+
+def test_full_form_loads_stances_and_aides_for_picked_legislators(live_server, live_user, phone_page, isolated_app):
+    _seed(isolated_app)
+    user = live_user("officer")
+    page = phone_page
+    browser_login(page, live_server, user)
+    page.goto(f"{live_server}/interactions/new")
+    page.get_by_label("Legisladores").fill("mavila")
+    page.get_by_role("button", name="Rosa Mavila").click()
+    page.get_by_label("Postura de Rosa Mavila").select_option("undecided")
+    page.get_by_label("Asesora de Rosa").check()
+    page.get_by_label("Notas", exact=True).fill("Primera línea\nhttps://example.org/informe")
+    page.get_by_role("button", name="Guardar").click()
+    page.wait_for_url(f"{live_server}/interactions/*")
+    assert page.get_by_role("link", name="https://example.org/informe").is_visible()
+    with isolated_app.app_context():
+        interaction = db.session.execute(select(Interaction)).scalar_one()
+        assert [a.name for a in interaction.aides] == ["Asesora de Rosa"]
+        assert db.session.execute(select(StanceAssessment.level)).scalar_one() == "undecided"
