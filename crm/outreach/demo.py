@@ -1,11 +1,11 @@
 """Demo data for the outreach domain: a few months of meetings and follow-ups, all flagged is_demo."""
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
-from crm.core.time import local_day_bounds, local_today, utcnow
+from crm.core.time import local_day_bounds, local_to_utc, local_today, utcnow
 from crm.extensions import db
 from crm.legislature.models import Committee, Legislator, SeatMembership
 from crm.outreach import operations
@@ -68,17 +68,19 @@ def load(context: dict) -> None:
     partners = list((context.get("partners") or {}).values())
     rng = random.Random(2026)  # noqa: S311 - reproducible demo, not security
     now = utcnow().replace(second=0, microsecond=0)
+    tz = team[0].timezone
     _assign_owners(legislators, team, partners, rng)
     levels = {}
     interactions = []
     # Leave the last third untouched so the going-cold list has names in it.
     reached = legislators[: max(1, len(legislators) * 2 // 3)]
     # Oldest first, so stance changes unfold in the order they happened; a few meetings are still to come.
-    schedule = sorted((rng.uniform(1, 110) for _ in range(44)), reverse=True) + [-rng.uniform(1, 10) for _ in range(4)]
+    schedule = sorted((rng.uniform(1, 110) for _ in range(44)), reverse=True) + [-rng.uniform(1.5, 10) for _ in range(4)]
     for n, days_ago in enumerate(schedule):
         author = team[n % len(team)]
-        starts_at = now - timedelta(days=days_ago)
-        starts_at = starts_at.replace(minute=(starts_at.minute // 15) * 15, second=0, microsecond=0)
+        # Office hours in Lima, so the calendar looks like a real week of lobbying.
+        day = local_today(tz, now) - timedelta(days=round(days_ago))
+        starts_at = local_to_utc(datetime.combine(day, time(rng.randint(8, 18), rng.choice((0, 15, 30, 45)))), tz)
         people = rng.sample(reached, k=1 if rng.random() < 0.75 else min(2, len(reached)))
         internal = rng.random() < 0.2
         kind = rng.choices(("meeting", "call", "email", "event", "hearing"), weights=(6, 3, 2, 1, 1))[0]

@@ -268,7 +268,7 @@ def legislator_search():
 # --- Quick log: at most three screens on a phone ---
 
 
-def _quick_state(form):
+def _quick_state():
     legislator_ids = parse_ids(request.values.getlist("legislator_ids"))
     if request.method == "GET":
         legislator_ids = parse_ids(request.args.getlist("legislator"))
@@ -292,7 +292,7 @@ def _quick_step_one_errors(form, legislator_ids) -> bool:
 def quick_log():
     form = QuickLogForm()
     form.campaign_id.choices = options(queries.campaign_choices() + [(0, _("— Sin campaña —"))])
-    legislator_ids, stances = _quick_state(form)
+    legislator_ids, stances = _quick_state()
     step = form.step.data if form.step.data in ("1", "2", "3") else "1"
     action = request.form.get("action", "next")
     status = 200
@@ -318,7 +318,7 @@ def quick_log():
         step, status = result, INVALID
     if not form.starts_at.data:
         form.starts_at.data = to_local(utcnow(), _tz()).replace(tzinfo=None, second=0, microsecond=0)
-    drafts, task_errors, task_raw = parse_task_slots(request.form, _tz(), current_user.id, legislator_ids)
+    _drafts, task_errors, task_raw = parse_task_slots(request.form, _tz(), current_user.id, legislator_ids)
     picked = queries.legislators_by_ids(legislator_ids)
     return (
         render_template(
@@ -338,7 +338,7 @@ def quick_log():
 
 def _quick_save(form, legislator_ids, stances, *, with_tasks: bool):
     """Save from screen 2 or 3; on a refusal return the screen that must show the error."""
-    drafts, task_errors, _raw = ([], {}, None)
+    drafts = []
     if with_tasks:
         drafts, task_errors, _raw = parse_task_slots(request.form, _tz(), current_user.id, legislator_ids)
         if task_errors:
