@@ -169,3 +169,17 @@ def test_stance_without_campaign_is_explained_on_screen_two(make_user, login_as,
     assert response.status_code == 422 and "Paso 2 de 3" in body
     assert "Elija la campaña para registrar posturas." in body and "Sin campaña" in body
     assert db.session.execute(select(Interaction)).first() is None
+
+
+def test_going_back_from_screen_three_keeps_the_follow_up(make_user, login_as, make_legislator, make_campaign):
+    officer = make_user("officer")
+    legislator = make_legislator("Rosa Mavila")
+    campaign = make_campaign()
+    db.session.commit()
+    client = login_as(officer)
+    data = {"step": "3", "legislator_ids": [str(legislator.id)], "kind": "meeting", "campaign_id": str(campaign.id),
+            "task-0-title": "Enviar carta", "task-0-due": "today"}
+    back = client.post("/log", data={**data, "action": "back"}).get_data(as_text=True)
+    assert "Paso 2 de 3" in back and 'name="task-0-title" value="Enviar carta"' in back
+    forward = client.post("/log", data={**data, "step": "2", "action": "next"}).get_data(as_text=True)
+    assert 'value="Enviar carta"' in forward and 'id="task-0-due-today" value="today" autocomplete="off" checked' in forward
