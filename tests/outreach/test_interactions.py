@@ -236,3 +236,21 @@ def test_stance_without_campaign_is_refused(make_user, login_as, make_legislator
     assert response.status_code == 422
     assert "Elija la campaña para registrar posturas." in response.get_data(as_text=True)
     assert db.session.execute(select(StanceAssessment)).first() is None
+
+
+def test_interaction_list_costs_a_constant_number_of_statements(
+    make_user, login_as, make_legislator, make_campaign, add_interaction, statements
+):
+    officer = make_user("officer")
+    campaign = make_campaign()
+    client = login_as(officer)
+    counts = []
+    for n in (2, 20):
+        for i in range(n):
+            people = [make_legislator(f"Diputada {n}-{i}-a"), make_legislator(f"Diputada {n}-{i}-b")]
+            add_interaction(officer, people, starts_at=utc(2026, 10, 1 + i, 15), campaign=campaign)
+        db.session.commit()
+        with statements() as s:
+            assert client.get("/interactions").status_code == 200
+        counts.append(len(s))
+    assert counts[0] == counts[1], counts
