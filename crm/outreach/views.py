@@ -39,7 +39,7 @@ from crm.outreach.models import INTERACTION_KINDS, Interaction, Task
 INVALID = 422
 
 
-@bp.context_processor
+@bp.app_context_processor
 def labels():
     return {
         "KIND_LABELS": KIND_LABELS,
