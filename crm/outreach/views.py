@@ -39,8 +39,9 @@ from crm.outreach.models import INTERACTION_KINDS, Interaction, Task
 INVALID = 422
 
 
-@bp.app_context_processor
-def labels():
+@bp.context_processor
+def outreach_labels():
+    """Blueprint-scoped so these names never clash with other domains' template globals."""
     return {
         "KIND_LABELS": KIND_LABELS,
         "STANCE_LABELS": STANCE_LABELS,
