@@ -11,34 +11,37 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from crm.coalition.regions import REGIONS
 
 PLACE_KIND_CHOICES = [
-    ("", _l("— Sin indicar —")),
-    ("universidad", _l("Universidad")),
-    ("centro_comercial", _l("Centro comercial")),
-    ("colegio", _l("Colegio")),
-    ("evento_comunitario", _l("Evento comunitario")),
-    ("mercado", _l("Mercado")),
-    ("plaza", _l("Plaza o espacio público")),
-    ("otro", _l("Otro")),
+    SelectChoice("", _l("— Sin indicar —")),
+    SelectChoice("universidad", _l("Universidad")),
+    SelectChoice("centro_comercial", _l("Centro comercial")),
+    SelectChoice("colegio", _l("Colegio")),
+    SelectChoice("evento_comunitario", _l("Evento comunitario")),
+    SelectChoice("mercado", _l("Mercado")),
+    SelectChoice("plaza", _l("Plaza o espacio público")),
+    SelectChoice("otro", _l("Otro")),
 ]
 MEDIA_KIND_CHOICES = [
-    ("press", _l("Prensa escrita")),
-    ("radio", _l("Radio")),
-    ("tv", _l("Televisión")),
-    ("online", _l("Medio digital")),
+    SelectChoice("press", _l("Prensa escrita")),
+    SelectChoice("radio", _l("Radio")),
+    SelectChoice("tv", _l("Televisión")),
+    SelectChoice("online", _l("Medio digital")),
 ]
-REGION_CHOICES = [("", _l("— Elija una región —"))] + [(name, name) for name in REGIONS]
+REGION_CHOICES = [SelectChoice("", _l("— Elija una región —"))] + [SelectChoice(name, name) for name in REGIONS]
 
 
 class PartnerForm(FlaskForm):
     name = StringField(_l("Nombre"), validators=[DataRequired(), Length(max=200)])
     contact_name = StringField(_l("Persona de contacto"), validators=[Optional(), Length(max=200)])
     contact_email = EmailField(
-        _l("Correo de contacto"), validators=[Optional(), Email(check_deliverability=False), Length(max=254)]
+        _l("Correo de contacto"),
+        # A plain pattern: the email_validator package that wtforms' Email() needs is not installed.
+        validators=[Optional(), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Escriba un correo válido.")), Length(max=254)],
     )
     contact_phone = StringField(_l("Teléfono"), validators=[Optional(), Length(max=60)])
     notes = TextAreaField(_l("Notas internas del equipo"), validators=[Optional(), Length(max=5000)])

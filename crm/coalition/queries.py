@@ -90,9 +90,9 @@ def partner_batches(partner_id: int, limit: int = 100):
 
 
 def partner_choices():
-    return list(db.session.execute(
+    return [tuple(row) for row in db.session.execute(
         select(PartnerOrganisation.id, PartnerOrganisation.name).order_by(PartnerOrganisation.name)
-    ))
+    )]
 
 
 # --- Drives ------------------------------------------------------------------------------------------
@@ -196,7 +196,7 @@ def campaign_choices(without_drive: bool = False, keep_id: int | None = None):
         if keep_id:
             taken = taken.where(PetitionDrive.campaign_id != keep_id)
         statement = statement.where(Campaign.id.not_in(taken))
-    return list(db.session.execute(statement))
+    return [tuple(row) for row in db.session.execute(statement)]
 
 
 # --- Signatures meet legislators ---------------------------------------------------------------------
@@ -242,4 +242,4 @@ def mentions_page(page: int, campaign_id: int | None = None, kind: str | None = 
 def legislator_choices():
     from crm.legislature.models import Legislator
 
-    return list(db.session.execute(select(Legislator.id, Legislator.full_name).order_by(Legislator.sort_name)))
+    return [tuple(row) for row in db.session.execute(select(Legislator.id, Legislator.full_name).order_by(Legislator.sort_name))]
