@@ -1,6 +1,7 @@
 """Coalition pages: partners, petition drives and their signature batches, media mentions."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -205,7 +206,7 @@ def _region_chart(regions):
 def _time_chart(series):
     return {
         "type": "line",
-        "labels": [monday.isoformat() for monday, *_rest in series],
+        "labels": [format_date(monday, "d MMM yy") for monday, *_rest in series],
         "datasets": [
             {"label": _("Recolectadas (acumulado)"), "data": [s[2] for s in series], "color": "primary"},
             {"label": _("Verificadas (acumulado)"), "data": [s[3] for s in series], "color": "success"},

@@ -25,7 +25,9 @@
         pointRadius: line ? 2 : 0
       };
     });
-    var numberFormat = new Intl.NumberFormat(document.documentElement.lang || "es");
+    // Same grouping as the server-side numbers (es_PE writes 70,000).
+    var lang = document.documentElement.lang || "es";
+    var numberFormat = new Intl.NumberFormat(lang === "es" ? "es-PE" : lang);
     var valueAxis = { beginAtZero: true, stacked: !!spec.stacked, ticks: { callback: function (v) { return numberFormat.format(v); } } };
     var categoryAxis = { stacked: !!spec.stacked };
     new window.Chart(canvas, {
