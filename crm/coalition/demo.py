@@ -8,7 +8,7 @@ load() also creates the drive itself when the context already holds a "campaign"
 import random
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from crm.coalition import operations
 from crm.coalition.models import PetitionDrive
@@ -139,8 +139,11 @@ def _mentions(context, actor, today) -> None:
     from crm.extensions import db
     from crm.legislature.models import Legislator
 
+    # Whatever spelling the legislature demo used: search_name is lowercase and accent-free.
     legislators = db.session.execute(
-        select(Legislator).where(Legislator.full_name.in_(("Verónika Fanny Mendoza Frisch", "Rosa Delsa Mavila León")))
+        select(Legislator).where(or_(
+            Legislator.search_name.like("%veronika%mendoza%"), Legislator.search_name.like("%rosa%mavila%")
+        ))
     ).scalars().all()
     campaign = context.get("campaign")
     for days_ago, outlet, kind, title in MENTIONS:

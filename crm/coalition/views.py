@@ -312,7 +312,11 @@ def batch_import(drive_id):
 def legislator_signatures(legislator_id):
     legislator = db.get_or_404(Legislator, legislator_id)
     regions, rows = queries.legislator_signatures(legislator.district)
-    return render_template("coalition/_legislator_signatures.html", legislator=legislator, regions=regions, rows=rows)
+    # The profile loads the fragment with htmx; a direct visit (or no JavaScript) gets a whole page.
+    template = "coalition/_legislator_signatures.html" if request.headers.get("HX-Request") else (
+        "coalition/legislator_signatures_page.html"
+    )
+    return render_template(template, legislator=legislator, regions=regions, rows=rows)
 
 
 # --- Media mentions ----------------------------------------------------------------------------------
