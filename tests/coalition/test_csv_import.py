@@ -1,11 +1,14 @@
 import io
 from datetime import timedelta
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from crm.audit.models import AuditEntry
 from crm.coalition import csv_import
 from crm.coalition.models import SignatureBatch
+from crm.coalition.regions import REGIONS
 from crm.extensions import db
 
 
@@ -137,3 +140,46 @@ def test_cli_dry_run_then_commit(app, make_user, make_drive, make_partner, tmp_p
     path.write_text("fecha,region,recolector,recolectadas\n2026-01-05,Atlantis,CLADEM,40\n", encoding="utf-8")
     bad = runner.invoke(args=["crm", "import-signatures", str(drive.id), str(path), "--commit"])
     assert bad.exit_code != 0 and "line 2, region" in bad.output
+
+
+# --- Property: a corrupted cell is always named by its line and column, and the other rows are still valid ---
+
+CORRUPTIONS = {
+    "fecha": "31/02/2026",
+    "region": "Atlántida",
+    "recolectadas": "-4",
+    "recolector": "nadie@ninguna.parte",
+    "tipo_lugar": "estadio",
+}
+
+rows_strategy = st.lists(
+    st.tuples(st.integers(0, 300), st.sampled_from(REGIONS), st.integers(1, 10_000),
+              st.sampled_from(["universidad", "centro comercial", "Colegio", "evento_comunitario", "otro", ""])),
+    min_size=1, max_size=15,
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=rows_strategy, corrupt=st.one_of(st.none(), st.tuples(st.integers(0, 14), st.sampled_from(sorted(CORRUPTIONS)))))
+def test_csv_property_bad_cells_named_exactly(rows, corrupt, make_partner, today):
+    partner = make_partner()
+    lines = ["fecha,tipo_lugar,region,recolector,recolectadas"]
+    for days_ago, region, count, kind in rows:
+        lines.append(",".join([(today - timedelta(days=days_ago)).isoformat(), kind, region, partner.name, str(count)]))
+    bad_line = None
+    if corrupt is not None:
+        index, column = corrupt
+        index %= len(rows)
+        cells = dict(zip(lines[0].split(","), lines[index + 1].split(","), strict=True))
+        cells[column] = CORRUPTIONS[column]
+        lines[index + 1] = ",".join(cells[name] for name in lines[0].split(","))
+        bad_line = index + 2  # the header is line 1
+    result = csv_import.parse("\n".join(lines) + "\n", today=today)
+    if bad_line is None:
+        assert result.ok and result.errors == []
+        assert result.collected == sum(r[2] for r in rows)
+        assert [r["region"] for r in result.rows] == [r[1] for r in rows]
+    else:
+        assert not result.ok
+        assert {(line, col) for line, col, _msg in result.errors} == {(bad_line, corrupt[1])}
+        assert len(result.rows) == len(rows) - 1
