@@ -183,6 +183,36 @@ def record_batch(*, actor, drive: PetitionDrive, collected_on, region, collected
     return batch
 
 
+def update_batch(batch: SignatureBatch, *, actor, collected_on, region, collected, place=None, place_kind=None,
+                 collector_user_id=None, collector_partner_id=None, notes=None) -> SignatureBatch:
+    """Correct a batch's collection details; the count may not drop below what was already checked."""
+    problems = batch_problems(
+        collected_on=collected_on, region=region, collected=collected, place_kind=place_kind,
+        collector_user_id=collector_user_id, collector_partner_id=collector_partner_id,
+    )
+    checked = batch.verified + batch.rejected
+    if not problems and collected < checked:
+        problems["collected"] = _(
+            "Este lote ya tiene %(checked)s firmas revisadas; las recolectadas no pueden ser menos.", checked=checked
+        )
+    if problems:
+        raise CoalitionError(" ".join(problems.values()))
+    before = audit.snapshot(batch, BATCH_FIELDS)
+    batch.collected_on = collected_on
+    batch.region = canonical_region(region)
+    batch.collected = collected
+    batch.place = _clean(place)
+    batch.place_kind = place_kind or None
+    batch.collector_user_id = collector_user_id or None
+    batch.collector_partner_id = collector_partner_id or None
+    batch.notes = _clean(notes)
+    db.session.flush()
+    old, new = audit.changes(before, audit.snapshot(batch, BATCH_FIELDS))
+    if new:
+        audit.record("batch.update", batch, old=old, new=new, actor=actor)
+    return batch
+
+
 def verification_problem(collected: int, counts: dict) -> str | None:
     """Why these verification counts cannot be stored for a batch of `collected`, or None."""
     for name in VERIFY_FIELDS:

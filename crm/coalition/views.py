@@ -229,31 +229,60 @@ def _collector_ids(value: str):
     return (ident if kind == "u" else None), (ident if kind == "p" else None)
 
 
+def _batch_form(obj=None):
+    form = BatchForm(obj=obj)
+    form.collector.choices = [("", _("— Elija —"))] + [
+        (value, label) for _group, options in _collector_choices()[1:] for value, label in options
+    ]
+    return form
+
+
+def _batch_values(form):
+    user_id, partner_id = _collector_ids(form.collector.data)
+    return dict(
+        collected_on=form.collected_on.data, region=form.region.data, collected=form.collected.data,
+        place=form.place.data, place_kind=form.place_kind.data or None, collector_user_id=user_id,
+        collector_partner_id=partner_id, notes=form.notes.data,
+    )
+
+
 @bp.route("/petitions/<int:drive_id>/batches/new", methods=["GET", "POST"])
 @staff_required
 def batch_new(drive_id):
     petition = db.get_or_404(PetitionDrive, drive_id)
-    form = BatchForm()
-    form.collector.choices = [("", _("— Elija —"))] + [
-        (value, label) for _group, options in _collector_choices()[1:] for value, label in options
-    ]
+    form = _batch_form()
     if request.method == "GET":
         form.collected_on.data = _today()
         form.collector.data = f"u:{current_user.id}"
     if form.validate_on_submit():
-        user_id, partner_id = _collector_ids(form.collector.data)
         try:
-            operations.record_batch(
-                actor=_me(), drive=petition, collected_on=form.collected_on.data, region=form.region.data,
-                collected=form.collected.data, place=form.place.data, place_kind=form.place_kind.data or None,
-                collector_user_id=user_id, collector_partner_id=partner_id, notes=form.notes.data,
-            )
+            operations.record_batch(actor=_me(), drive=petition, **_batch_values(form))
         except operations.CoalitionError as error:
             form.collected.errors.append(str(error))
         else:
             flash(_("Lote de firmas registrado."), "success")
             return redirect(url_for("coalition.drive", drive_id=petition.id))
-    return render_template("coalition/batch_form.html", form=form, drive=petition,
+    return render_template("coalition/batch_form.html", form=form, drive=petition, batch=None,
+                           collector_groups=_collector_choices()[1:])
+
+
+@bp.route("/petitions/batches/<int:batch_id>/edit", methods=["GET", "POST"])
+@manager_required
+def batch_edit(batch_id):
+    batch = db.get_or_404(SignatureBatch, batch_id)
+    petition = db.session.get(PetitionDrive, batch.drive_id)
+    form = _batch_form(batch)
+    if request.method == "GET":
+        form.collector.data = f"u:{batch.collector_user_id}" if batch.collector_user_id else f"p:{batch.collector_partner_id}"
+    if form.validate_on_submit():
+        try:
+            operations.update_batch(batch, actor=_me(), **_batch_values(form))
+        except operations.CoalitionError as error:
+            form.collected.errors.append(str(error))
+        else:
+            flash(_("Lote corregido."), "success")
+            return redirect(url_for("coalition.drive", drive_id=petition.id))
+    return render_template("coalition/batch_form.html", form=form, drive=petition, batch=batch,
                            collector_groups=_collector_choices()[1:])
 
 

@@ -304,3 +304,21 @@ def test_viewer_cannot_see_or_log_media_mentions(login_as, make_user, make_partn
     assert client.get("/media").status_code == 403
     assert client.post("/media/new", data={"outlet": "X", "kind": "tv", "published_on": "2026-01-01"}).status_code == 403
     assert db.session.execute(select(MediaMention)).first() is None
+
+
+def test_director_corrects_a_batch_but_not_below_what_was_checked(login_as, make_user, make_drive, make_batch, today):
+    batch = make_batch(make_drive(), collected=100, verified=80, region="Cusco")
+    db.session.commit()
+    client = login_as(make_user("director"))
+    form = client.get(f"/petitions/batches/{batch.id}/edit").get_data(as_text=True)
+    assert 'value="100"' in form and f'value="p:{batch.collector_partner_id}" selected' in form
+    data = {"collected_on": today.isoformat(), "region": "Puno", "collector": f"p:{batch.collector_partner_id}",
+            "collected": "70"}
+    response = client.post(f"/petitions/batches/{batch.id}/edit", data=data)
+    assert "ya tiene 80 firmas revisadas" in response.get_data(as_text=True)
+    assert batch.collected == 100 and batch.region == "Cusco"
+    assert client.post(f"/petitions/batches/{batch.id}/edit", data={**data, "collected": "120"}).status_code == 302
+    assert (batch.collected, batch.region, batch.pending) == (120, "Puno", 40)
+    update = _audit("batch.update")[-1]
+    assert (update.old_values["collected"], update.new_values["collected"]) == (100, 120)
+    assert update.new_values["region"] == "Puno"
