@@ -54,3 +54,10 @@ def can_see_partner_notes(user) -> bool:
 
 def can_see_batch_notes(user) -> bool:
     return can_see_internal_notes(user)
+
+
+def visible_notes(user, notes: str | None, internal: bool) -> str | None:
+    """The notes text this user may read: internal notes are withheld from partner accounts."""
+    if internal and not can_see_internal_notes(user):
+        return None
+    return notes

@@ -1,7 +1,7 @@
 """Small factories for coalition tests. Objects are flushed; call db.session.commit() before requests."""
 
 import itertools
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -66,7 +66,7 @@ def make_batch(make_partner):
         if user is None and partner is None:
             partner = make_partner()
         batch = SignatureBatch(
-            drive_id=drive.id, collected_on=collected_on or date.today() - timedelta(days=1), region=region,
+            drive_id=drive.id, collected_on=collected_on or local_today(None) - timedelta(days=1), region=region,
             collected=collected, verified=verified, collector_partner_id=partner.id if partner else None,
             collector_user_id=user.id if user else None, rejected_duplicate=rejected.get("duplicate", 0),
             rejected_invalid_id=rejected.get("invalid_id", 0), rejected_illegible=rejected.get("illegible", 0),
