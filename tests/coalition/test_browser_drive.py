@@ -67,3 +67,38 @@ def test_director_watches_progress_and_projection_change(live_server, isolated_a
     assert phone_page.get_by_test_id("verified").inner_text() == "950"
     assert phone_page.locator(".progress-stacked .progress").first.get_attribute("aria-valuenow") == "95"
     assert not script_errors
+
+
+def test_officer_imports_a_bad_file_then_a_good_one(live_server, isolated_app, live_user, phone_page, tmp_path):
+    drive_id = _drive(isolated_app)
+    officer = live_user("officer", name="Óscar Oficial")
+    browser_login(phone_page, live_server, officer)
+    today = local_today(None)
+    bad = tmp_path / "malo.csv"
+    bad.write_text(
+        "fecha,lugar,tipo_lugar,region,recolector,recolectadas\n"
+        f"{today.isoformat()},Feria,evento comunitario,Cusco,DEMUS,100\n"
+        f"{today.isoformat()},\"Plaza, centro\",plaza,Narnia,DEMUS,50\n",
+        encoding="utf-8",
+    )
+    good = tmp_path / "bueno.csv"
+    good.write_text(
+        "fecha;lugar;tipo_lugar;region;recolector;recolectadas;notas\n"
+        f"{today.strftime('%d/%m/%Y')};\"Plaza; centro\";plaza;Junín;DEMUS;50;\"dos\nlíneas\"\n"
+        f"{today.strftime('%d/%m/%Y')};Universidad;universidad;Lima Metropolitana;{officer['email']};250;\n",
+        encoding="utf-8",
+    )
+    phone_page.goto(f"{live_server}/petitions/{drive_id}/import")
+    phone_page.set_input_files("input[type=file]", str(bad))
+    phone_page.get_by_role("button", name="Revisar archivo").click()
+    errors = phone_page.get_by_test_id("import-errors").inner_text()
+    assert "No se importó nada" in errors and "Línea 3, campo «region»" in errors
+    assert phone_page.get_by_role("button", name="Confirmar importación").count() == 0
+
+    phone_page.set_input_files("input[type=file]", str(good))
+    phone_page.get_by_role("button", name="Revisar archivo").click()
+    assert "2 lotes con 300 firmas" in phone_page.get_by_test_id("import-preview").inner_text()
+    phone_page.get_by_role("button", name="Confirmar importación").click()
+    phone_page.wait_for_url(f"{live_server}/petitions/{drive_id}")
+    assert phone_page.get_by_test_id("collected").inner_text() == "700"
+    assert "Se importaron 2 lotes con 300 firmas" in phone_page.locator(".alert-success").inner_text()
