@@ -9,7 +9,8 @@ What must hold for a partner:
 - no page, fragment or export answers 500;
 - no page or export shows internal interaction notes, the team's notes about partners or batches, or the
   legislator-level stance data (evidence, source link) of a campaign without a whip_list grant;
-- a page about a hidden campaign never names the legislator whose only link to it is her stance there;
+- a page about a hidden campaign never names the legislator whose only link to it is her stance there, and
+  that legislator's own pages never name the hidden campaigns;
 - every POST/PUT/PATCH/DELETE route answers 403, 404 or 405 (self-service account routes excepted), and the
   database holds exactly the same rows afterwards.
 """
@@ -103,8 +104,9 @@ def world(make_user, make_partner, make_campaign, make_legislator, make_interact
     drive = make_drive(campaign=whip)
     batch = make_batch(drive, collected=500, verified=300, region="Lima Metropolitana", partner=own)
     batch.notes = BATCH_NOTE
+    # Press coverage is public: it names the visible legislator, so the marked one stays linked only by stances.
     mention = MediaMention(published_on=utcnow().date(), outlet="Radio", kind="radio", campaign_id=hidden.id)
-    mention.legislators = [marked]
+    mention.legislators = [visible]
     db.session.add(mention)
     email = OutboundEmail(
         idempotency_key="visibility-test", kind="meeting", user_id=officer.id, recipient=officer.email,
@@ -140,7 +142,8 @@ def world(make_user, make_partner, make_campaign, make_legislator, make_interact
         "message": [email.id],
         "stance": [],
     }
-    return {"viewer": viewer, "ids": ids, "hidden_campaigns": {hidden.id, aggregate.id},
+    return {"viewer": viewer, "ids": ids, "hidden_campaigns": {hidden.id, aggregate.id}, "marked": marked.id,
+            "hidden_names": (hidden.name, aggregate.name),
             "strings": {"token": ["viewer-calendar-token-0001", "x"], "code": ["es_PE"]}}
 
 
@@ -229,6 +232,7 @@ def test_partner_reads_every_page_and_export_without_seeing_what_is_hidden(app, 
             continue
         for url, values in _urls(app, rule, world):
             campaign_in_path = values.get("campaign_id") in hidden
+            marked_in_path = values.get("legislator_id") == world["marked"]
             query = f"campaign={min(hidden)}&campaign_id={min(hidden)}"
             variants = [
                 (url, {}),
@@ -252,6 +256,13 @@ def test_partner_reads_every_page_and_export_without_seeing_what_is_hidden(app, 
                         problems.append(f"{where}: shows {secret}")
                 if campaign_in_path and HIDDEN_LEGISLATOR in body:
                     problems.append(f"{where}: names a legislator of a campaign without whip_list grant")
+                if marked_in_path and response.status_code == 200:
+                    for name in world["hidden_names"]:
+                        if name in body:
+                            problems.append(
+                                f"{where}: names campaign «{name}», whose only link to this legislator is a stance "
+                                "the partner may not see (a list of all campaigns, e.g. a filter, would also trip this)"
+                            )
     assert visited > 0
     assert not problems, "\n".join(problems)
 
