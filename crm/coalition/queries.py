@@ -89,6 +89,30 @@ def partner_batches(partner_id: int, limit: int = 100):
     ).all()
 
 
+def partner_grants(partner_id: int):
+    """(campaign name, level) for every campaign an admin opened to this organisation."""
+    from crm.campaigns.models import Campaign, CampaignPartnerAccess
+
+    return db.session.execute(
+        select(Campaign.name, CampaignPartnerAccess.level)
+        .join(CampaignPartnerAccess, CampaignPartnerAccess.campaign_id == Campaign.id)
+        .where(CampaignPartnerAccess.partner_organisation_id == partner_id)
+        .order_by(Campaign.name)
+    ).all()
+
+
+def batches_for_export(drive_id: int):
+    from crm.accounts.models import User
+
+    return db.session.execute(
+        select(SignatureBatch, User.name, PartnerOrganisation.name)
+        .outerjoin(User, User.id == SignatureBatch.collector_user_id)
+        .outerjoin(PartnerOrganisation, PartnerOrganisation.id == SignatureBatch.collector_partner_id)
+        .where(SignatureBatch.drive_id == drive_id)
+        .order_by(SignatureBatch.collected_on, SignatureBatch.id)
+    ).all()
+
+
 def partner_choices():
     return [tuple(row) for row in db.session.execute(
         select(PartnerOrganisation.id, PartnerOrganisation.name).order_by(PartnerOrganisation.name)

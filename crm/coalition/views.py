@@ -1,6 +1,9 @@
 """Coalition pages: partners, petition drives and their signature batches, media mentions."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+import csv
+import io
+
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -20,6 +23,7 @@ from crm.coalition.models import MediaMention, PartnerOrganisation, PetitionDriv
 from crm.coalition.projection import project
 from crm.core.pagination import parse_page
 from crm.core.permissions import deny, manager_required, staff_required
+from crm.core.text import neutralise_cell
 from crm.core.time import local_today
 from crm.core.visibility import can_see_partner, is_partner
 from crm.extensions import db
@@ -80,6 +84,7 @@ def partner(partner_id):
         users=queries.partner_users(organisation.id),
         legislators=queries.partner_legislators(organisation.id),
         batches=queries.partner_batches(organisation.id),
+        grants=queries.partner_grants(organisation.id),
     )
 
 
@@ -212,6 +217,32 @@ def _time_chart(series):
             {"label": _("Verificadas (acumulado)"), "data": [s[3] for s in series], "color": "success"},
         ],
     }
+
+
+EXPORT_HEADER = (
+    "fecha", "lugar", "tipo_lugar", "region", "recolector", "recolectadas", "verificadas", "rechazadas_duplicado",
+    "rechazadas_dni_invalido", "rechazadas_ilegible", "rechazadas_otro", "pendientes",
+)
+
+
+@bp.route("/petitions/<int:drive_id>/batches.csv")
+@login_required
+def drive_export(drive_id):
+    """All batches of a drive as CSV (no notes: they are internal), cells neutralised against formulas."""
+    petition = db.get_or_404(PetitionDrive, drive_id)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_HEADER)
+    for batch, staff_name, partner_name in queries.batches_for_export(petition.id):
+        writer.writerow([neutralise_cell(v) for v in (
+            batch.collected_on.isoformat(), batch.place or "", batch.place_kind or "", batch.region,
+            staff_name or partner_name or "", batch.collected, batch.verified, batch.rejected_duplicate,
+            batch.rejected_invalid_id, batch.rejected_illegible, batch.rejected_other, batch.pending,
+        )])
+    response = make_response("\ufeff" + out.getvalue())
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f"attachment; filename=firmas-{petition.id}.csv"
+    return response
 
 
 # --- Signature batches -------------------------------------------------------------------------------

@@ -322,3 +322,35 @@ def test_director_corrects_a_batch_but_not_below_what_was_checked(login_as, make
     update = _audit("batch.update")[-1]
     assert (update.old_values["collected"], update.new_values["collected"]) == (100, 120)
     assert update.new_values["region"] == "Puno"
+
+
+def test_drive_export_adds_up_and_keeps_notes_and_formulas_out(login_as, make_user, make_drive, make_batch,
+                                                                make_partner):
+    import csv
+    import io
+
+    drive = make_drive()
+    make_batch(drive, collected=100, verified=60, duplicate=5, partner=make_partner("=HYPERLINK(1)"))
+    other = make_batch(drive, collected=40, region="Puno")
+    other.notes = "NOTA-DEL-EQUIPO"
+    db.session.commit()
+    response = login_as(make_user("officer")).get(f"/petitions/{drive.id}/batches.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    text = response.get_data(as_text=True)
+    assert "NOTA-DEL-EQUIPO" not in text
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert sum(int(r["recolectadas"]) for r in rows) == 140
+    assert sum(int(r["pendientes"]) for r in rows) == 140 - 60 - 5
+    assert rows[0]["recolector"].startswith("'=") or rows[1]["recolector"].startswith("'=")
+
+
+def test_partner_page_shows_what_each_campaign_opens(login_as, make_user, make_partner, make_campaign):
+    from crm.campaigns.models import CampaignPartnerAccess
+
+    partner = make_partner()
+    db.session.add(CampaignPartnerAccess(campaign_id=make_campaign("Campaña abierta").id,
+                                         partner_organisation_id=partner.id, level="whip_list"))
+    db.session.commit()
+    page = login_as(make_user("viewer", partner_organisation_id=partner.id)).get(f"/partners/{partner.id}")
+    text = page.get_data(as_text=True)
+    assert "Campaña abierta" in text and "Lista de votos por legislador" in text
