@@ -1,3 +1,37 @@
-from flask import Blueprint
+from flask import Blueprint, url_for
+from flask_babel import format_decimal, format_percent
+from werkzeug.routing import BuildError
 
 bp = Blueprint("coalition", __name__)
+
+# The legislator profile belongs to the legislature domain; link to it only when it exists.
+_PROFILE_ENDPOINTS = (("legislature.profile", "legislator_id"), ("legislature.legislator", "legislator_id"))
+
+
+@bp.app_template_filter("grouped")
+def grouped(value) -> str:
+    """A whole number with the locale's thousands separator: 70000 -> 70,000 (es_PE)."""
+    return format_decimal(int(value or 0))
+
+
+@bp.app_template_filter("share")
+def share(value) -> str:
+    return format_percent(value or 0, format="#,##0.#%")
+
+
+@bp.app_template_global("legislator_url")
+def legislator_url(legislator_id: int) -> str | None:
+    for endpoint, arg in _PROFILE_ENDPOINTS:
+        try:
+            return url_for(endpoint, **{arg: legislator_id})
+        except BuildError:
+            continue
+    return None
+
+
+@bp.app_template_global("pct_of")
+def pct_of(part, whole) -> int:
+    """Whole percent of `whole`, clamped to 0-100, for the .pct-N width classes."""
+    if not whole or whole <= 0:
+        return 0
+    return max(0, min(100, int(100 * (part or 0) / whole)))

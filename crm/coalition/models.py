@@ -1,6 +1,17 @@
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Column, Date, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.core.types import UTCDateTime
@@ -8,6 +19,7 @@ from crm.extensions import db
 
 REJECTION_REASONS = ("duplicate", "invalid_id", "illegible", "other")
 MEDIA_KINDS = ("press", "radio", "tv", "online")
+PLACE_KINDS = ("universidad", "centro_comercial", "colegio", "evento_comunitario", "mercado", "plaza", "otro")
 
 
 class PartnerOrganisation(db.Model):
@@ -24,6 +36,8 @@ class PartnerOrganisation(db.Model):
 
 class PetitionDrive(db.Model):
     __tablename__ = "petition_drives"
+    # One drive per campaign: its totals are the campaign's petition.
+    __table_args__ = (UniqueConstraint("campaign_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
@@ -65,6 +79,14 @@ class SignatureBatch(db.Model):
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    @property
+    def rejected(self) -> int:
+        return self.rejected_duplicate + self.rejected_invalid_id + self.rejected_illegible + self.rejected_other
+
+    @property
+    def pending(self) -> int:
+        return self.collected - self.verified - self.rejected
 
 
 media_mention_legislators = Table(

@@ -1,10 +1,442 @@
-from flask import render_template
-from flask_login import login_required
+"""Coalition pages: partners, petition drives and their signature batches, media mentions."""
 
-from crm.coalition import bp
+import csv
+import io
+
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from crm.accounts.queries import staff_choices
+from crm.coalition import bp, csv_import, operations, queries
+from crm.coalition.forms import (
+    BatchForm,
+    DriveForm,
+    ImportConfirmForm,
+    ImportForm,
+    MentionForm,
+    PartnerForm,
+    VerifyForm,
+)
+from crm.coalition.models import MediaMention, PartnerOrganisation, PetitionDrive, SignatureBatch
+from crm.coalition.projection import project
+from crm.core.pagination import parse_page
+from crm.core.permissions import deny, manager_required, staff_required
+from crm.core.text import neutralise_cell
+from crm.core.time import local_today
+from crm.core.visibility import can_see_partner, is_partner
+from crm.extensions import db
+from crm.legislature.models import Legislator
+
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def _today():
+    return local_today(current_user.timezone)
+
+
+# --- Partners ----------------------------------------------------------------------------------------
 
 
 @bp.route("/partners")
 @login_required
 def partners():
-    return render_template("home/placeholder.html")
+    if is_partner(current_user):
+        rows = queries.partners_list(only_partner_id=current_user.partner_organisation_id or 0)
+    else:
+        rows = queries.partners_list()
+    return render_template("coalition/partners.html", rows=rows)
+
+
+@bp.route("/partners/new", methods=["GET", "POST"])
+@manager_required
+def partner_new():
+    form = PartnerForm()
+    if form.validate_on_submit():
+        try:
+            partner = operations.create_partner(actor=_me(), **_partner_values(form))
+        except operations.CoalitionError as error:
+            form.name.errors.append(str(error))
+        else:
+            flash(_("Organización aliada creada."), "success")
+            return redirect(url_for("coalition.partner", partner_id=partner.id))
+    return render_template("coalition/partner_form.html", form=form, partner=None)
+
+
+def _partner_values(form):
+    return {name: getattr(form, name).data for name in operations.PARTNER_FIELDS}
+
+
+@bp.route("/partners/<int:partner_id>")
+@login_required
+def partner(partner_id):
+    organisation = db.get_or_404(PartnerOrganisation, partner_id)
+    if not can_see_partner(current_user, organisation.id):
+        deny("partner of another organisation", organisation)
+    return render_template(
+        "coalition/partner.html",
+        partner=organisation,
+        users=queries.partner_users(organisation.id),
+        legislators=queries.partner_legislators(organisation.id),
+        batches=queries.partner_batches(organisation.id),
+        grants=queries.partner_grants(organisation.id),
+    )
+
+
+@bp.route("/partners/<int:partner_id>/edit", methods=["GET", "POST"])
+@manager_required
+def partner_edit(partner_id):
+    organisation = db.get_or_404(PartnerOrganisation, partner_id)
+    form = PartnerForm(obj=organisation)
+    if form.validate_on_submit():
+        try:
+            operations.update_partner(organisation, actor=_me(), **_partner_values(form))
+        except operations.CoalitionError as error:
+            form.name.errors.append(str(error))
+        else:
+            flash(_("Organización aliada actualizada."), "success")
+            return redirect(url_for("coalition.partner", partner_id=organisation.id))
+    return render_template("coalition/partner_form.html", form=form, partner=organisation)
+
+
+# --- Petition drives ---------------------------------------------------------------------------------
+
+
+@bp.route("/petitions")
+@login_required
+def drives():
+    today = _today()
+    summaries = [
+        (drive, campaign, totals, _projection(drive, totals, today))
+        for drive, campaign, totals in queries.drive_summaries(today)
+    ]
+    return render_template("coalition/drives.html", summaries=summaries)
+
+
+def _projection(drive, totals, today):
+    return project(
+        threshold=drive.threshold, collected=totals.collected, verified=totals.verified, rejected=totals.rejected,
+        recent_collected=totals.recent_collected, today=today, deadline=drive.deadline,
+    )
+
+
+def _drive_form(drive=None):
+    form = DriveForm(obj=drive)
+    form.campaign_id.choices = queries.campaign_choices(without_drive=True, keep_id=drive.campaign_id if drive else None)
+    return form
+
+
+@bp.route("/petitions/new", methods=["GET", "POST"])
+@manager_required
+def drive_new():
+    form = _drive_form()
+    if form.validate_on_submit():
+        try:
+            drive = operations.create_drive(
+                actor=_me(), campaign_id=form.campaign_id.data, name=form.name.data,
+                threshold=form.threshold.data, deadline=form.deadline.data,
+            )
+        except operations.CoalitionError as error:
+            form.name.errors.append(str(error))
+        else:
+            flash(_("Recolección de firmas creada."), "success")
+            return redirect(url_for("coalition.drive", drive_id=drive.id))
+    return render_template("coalition/drive_form.html", form=form, drive=None)
+
+
+@bp.route("/petitions/<int:drive_id>/edit", methods=["GET", "POST"])
+@manager_required
+def drive_edit(drive_id):
+    drive = db.get_or_404(PetitionDrive, drive_id)
+    form = _drive_form(drive)
+    if form.validate_on_submit():
+        try:
+            operations.update_drive(
+                drive, actor=_me(), campaign_id=form.campaign_id.data, name=form.name.data,
+                threshold=form.threshold.data, deadline=form.deadline.data,
+            )
+        except operations.CoalitionError as error:
+            form.name.errors.append(str(error))
+        else:
+            flash(_("Recolección de firmas actualizada."), "success")
+            return redirect(url_for("coalition.drive", drive_id=drive.id))
+    return render_template("coalition/drive_form.html", form=form, drive=drive)
+
+
+@bp.route("/petitions/<int:drive_id>")
+@login_required
+def drive(drive_id):
+    found = queries.drive_with_campaign(drive_id)
+    if found is None:
+        abort(404)
+    petition, campaign_name = found
+    today = _today()
+    totals = queries.drive_totals(petition.id, today)
+    regions = queries.by_region(petition.id)
+    series = queries.weekly_series(petition.id)
+    return render_template(
+        "coalition/drive.html",
+        drive=petition,
+        campaign_name=campaign_name,
+        totals=totals,
+        projection=_projection(petition, totals, today),
+        regions=regions,
+        series=series,
+        region_chart=_region_chart(regions),
+        time_chart=_time_chart(series),
+        page=queries.batches_page(petition.id, parse_page(request.args.get("page"))),
+        verify_form=VerifyForm(),
+    )
+
+
+def _region_chart(regions):
+    return {
+        "type": "bar",
+        "labels": [r[0] for r in regions],
+        "datasets": [
+            {"label": _("Verificadas"), "data": [int(r[2]) for r in regions], "color": "success"},
+            {"label": _("Rechazadas"), "data": [int(r[3]) for r in regions], "color": "danger"},
+            {"label": _("Pendientes"), "data": [int(r[1] - r[2] - r[3]) for r in regions], "color": "secondary"},
+        ],
+        "stacked": True,
+        "horizontal": True,
+    }
+
+
+def _time_chart(series):
+    return {
+        "type": "line",
+        "labels": [format_date(monday, "d MMM yy") for monday, *_rest in series],
+        "datasets": [
+            {"label": _("Recolectadas (acumulado)"), "data": [s[2] for s in series], "color": "primary"},
+            {"label": _("Verificadas (acumulado)"), "data": [s[3] for s in series], "color": "success"},
+        ],
+    }
+
+
+EXPORT_HEADER = (
+    "fecha", "lugar", "tipo_lugar", "region", "recolector", "recolectadas", "verificadas", "rechazadas_duplicado",
+    "rechazadas_dni_invalido", "rechazadas_ilegible", "rechazadas_otro", "pendientes",
+)
+
+
+@bp.route("/petitions/<int:drive_id>/batches.csv")
+@login_required
+def drive_export(drive_id):
+    """All batches of a drive as CSV (no notes: they are internal), cells neutralised against formulas."""
+    petition = db.get_or_404(PetitionDrive, drive_id)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_HEADER)
+    for batch, staff_name, partner_name in queries.batches_for_export(petition.id):
+        writer.writerow([neutralise_cell(v) for v in (
+            batch.collected_on.isoformat(), batch.place or "", batch.place_kind or "", batch.region,
+            staff_name or partner_name or "", batch.collected, batch.verified, batch.rejected_duplicate,
+            batch.rejected_invalid_id, batch.rejected_illegible, batch.rejected_other, batch.pending,
+        )])
+    response = make_response("\ufeff" + out.getvalue())
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f"attachment; filename=firmas-{petition.id}.csv"
+    return response
+
+
+# --- Signature batches -------------------------------------------------------------------------------
+
+
+def _collector_choices():
+    staff = [(f"u:{uid}", name) for uid, name in staff_choices()]
+    partners = [(f"p:{pid}", name) for pid, name in queries.partner_choices()]
+    return [("", _("— Elija —"))] + [(_("Equipo"), staff), (_("Organizaciones aliadas"), partners)]
+
+
+def _collector_ids(value: str):
+    kind, _sep, raw = (value or "").partition(":")
+    ident = int(raw) if raw.isdigit() else None
+    return (ident if kind == "u" else None), (ident if kind == "p" else None)
+
+
+def _batch_form(obj=None):
+    form = BatchForm(obj=obj)
+    form.collector.choices = [("", _("— Elija —"))] + [
+        (value, label) for _group, options in _collector_choices()[1:] for value, label in options
+    ]
+    return form
+
+
+def _batch_values(form):
+    user_id, partner_id = _collector_ids(form.collector.data)
+    return dict(
+        collected_on=form.collected_on.data, region=form.region.data, collected=form.collected.data,
+        place=form.place.data, place_kind=form.place_kind.data or None, collector_user_id=user_id,
+        collector_partner_id=partner_id, notes=form.notes.data,
+    )
+
+
+@bp.route("/petitions/<int:drive_id>/batches/new", methods=["GET", "POST"])
+@staff_required
+def batch_new(drive_id):
+    petition = db.get_or_404(PetitionDrive, drive_id)
+    form = _batch_form()
+    if request.method == "GET":
+        form.collected_on.data = _today()
+        form.collector.data = f"u:{current_user.id}"
+    if form.validate_on_submit():
+        try:
+            operations.record_batch(actor=_me(), drive=petition, **_batch_values(form))
+        except operations.CoalitionError as error:
+            form.collected.errors.append(str(error))
+        else:
+            flash(_("Lote de firmas registrado."), "success")
+            return redirect(url_for("coalition.drive", drive_id=petition.id))
+    return render_template("coalition/batch_form.html", form=form, drive=petition, batch=None,
+                           collector_groups=_collector_choices()[1:])
+
+
+@bp.route("/petitions/batches/<int:batch_id>/edit", methods=["GET", "POST"])
+@manager_required
+def batch_edit(batch_id):
+    batch = db.get_or_404(SignatureBatch, batch_id)
+    petition = db.session.get(PetitionDrive, batch.drive_id)
+    form = _batch_form(batch)
+    if request.method == "GET":
+        form.collector.data = f"u:{batch.collector_user_id}" if batch.collector_user_id else f"p:{batch.collector_partner_id}"
+    if form.validate_on_submit():
+        try:
+            operations.update_batch(batch, actor=_me(), **_batch_values(form))
+        except operations.CoalitionError as error:
+            form.collected.errors.append(str(error))
+        else:
+            flash(_("Lote corregido."), "success")
+            return redirect(url_for("coalition.drive", drive_id=petition.id))
+    return render_template("coalition/batch_form.html", form=form, drive=petition, batch=batch,
+                           collector_groups=_collector_choices()[1:])
+
+
+@bp.route("/petitions/batches/<int:batch_id>/verify", methods=["GET", "POST"])
+@manager_required
+def batch_verify(batch_id):
+    batch = db.get_or_404(SignatureBatch, batch_id)
+    petition = db.session.get(PetitionDrive, batch.drive_id)
+    form = VerifyForm(obj=batch)
+    if form.validate_on_submit():
+        try:
+            operations.verify_batch(batch, actor=_me(), **{name: getattr(form, name).data for name in operations.VERIFY_FIELDS})
+        except operations.CoalitionError as error:
+            form.verified.errors.append(str(error))
+        else:
+            flash(_("Verificación guardada."), "success")
+            return redirect(url_for("coalition.drive", drive_id=petition.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("coalition/batch_verify.html", form=form, batch=batch, drive=petition), status
+
+
+@bp.route("/petitions/<int:drive_id>/import", methods=["GET", "POST"])
+@staff_required
+def batch_import(drive_id):
+    petition = db.get_or_404(PetitionDrive, drive_id)
+    form, confirm = ImportForm(), ImportConfirmForm()
+    result, content = None, None
+    if request.method == "POST" and confirm.validate_on_submit() and confirm.content.data:
+        content = confirm.content.data
+        result = csv_import.parse(content, today=_today())
+        if result.ok:
+            batches = operations.import_batches(actor=_me(), drive=petition, rows=result.rows)
+            flash(_("Se importaron %(n)s lotes con %(total)s firmas.", n=len(batches),
+                    total=sum(b.collected for b in batches)), "success")
+            return redirect(url_for("coalition.drive", drive_id=petition.id))
+    elif form.validate_on_submit():
+        upload = form.file.data
+        raw = upload.read(MAX_UPLOAD_BYTES + 1) if upload else b""
+        if not raw:
+            form.file.errors.append(_("Elija un archivo CSV."))
+        elif len(raw) > MAX_UPLOAD_BYTES:
+            form.file.errors.append(_("El archivo pasa de 2 MB; divídalo en partes."))
+        else:
+            content = csv_import.decode(raw)
+            result = csv_import.parse(content, today=_today())
+            confirm.content.data = content
+    return render_template("coalition/batch_import.html", form=form, confirm=confirm, drive=petition,
+                           result=result, header=",".join(csv_import.HEADER))
+
+
+# --- Signatures meet legislators ---------------------------------------------------------------------
+
+
+@bp.route("/legislators/<int:legislator_id>/signatures")
+@login_required
+def legislator_signatures(legislator_id):
+    legislator = db.get_or_404(Legislator, legislator_id)
+    regions, rows = queries.legislator_signatures(legislator.district)
+    # The profile loads the fragment with htmx; a direct visit (or no JavaScript) gets a whole page.
+    template = "coalition/_legislator_signatures.html" if request.headers.get("HX-Request") else (
+        "coalition/legislator_signatures_page.html"
+    )
+    return render_template(template, legislator=legislator, regions=regions, rows=rows)
+
+
+# --- Media mentions ----------------------------------------------------------------------------------
+
+
+@bp.route("/media")
+@staff_required
+def mentions():
+    campaign_id = request.args.get("campaign", type=int)
+    kind = request.args.get("kind") or None
+    page = queries.mentions_page(parse_page(request.args.get("page")), campaign_id=campaign_id, kind=kind)
+    return render_template("coalition/mentions.html", page=page, campaigns=queries.campaign_choices(),
+                           campaign_id=campaign_id, kind=kind)
+
+
+def _mention_form(mention=None):
+    form = MentionForm(obj=mention)
+    form.campaign_id.choices = [(0, _("— Ninguna —"))] + queries.campaign_choices()
+    form.legislator_ids.choices = queries.legislator_choices()
+    if request.method == "GET" and mention is not None:
+        form.campaign_id.data = mention.campaign_id or 0
+        form.legislator_ids.data = [leg.id for leg in mention.legislators]
+    return form
+
+
+def _mention_values(form):
+    return dict(
+        published_on=form.published_on.data, outlet=form.outlet.data, kind=form.kind.data, title=form.title.data,
+        url=form.url.data, campaign_id=form.campaign_id.data or None, legislator_ids=form.legislator_ids.data or [],
+    )
+
+
+@bp.route("/media/new", methods=["GET", "POST"])
+@staff_required
+def mention_new():
+    form = _mention_form()
+    if request.method == "GET":
+        form.published_on.data = _today()
+    if form.validate_on_submit():
+        try:
+            operations.create_media_mention(actor=_me(), **_mention_values(form))
+        except operations.CoalitionError as error:
+            form.outlet.errors.append(str(error))
+        else:
+            flash(_("Mención en medios registrada."), "success")
+            return redirect(url_for("coalition.mentions"))
+    return render_template("coalition/mention_form.html", form=form, mention=None)
+
+
+@bp.route("/media/<int:mention_id>/edit", methods=["GET", "POST"])
+@staff_required
+def mention_edit(mention_id):
+    mention = db.get_or_404(MediaMention, mention_id)
+    form = _mention_form(mention)
+    if form.validate_on_submit():
+        try:
+            operations.update_media_mention(mention, actor=_me(), **_mention_values(form))
+        except operations.CoalitionError as error:
+            form.outlet.errors.append(str(error))
+        else:
+            flash(_("Mención en medios actualizada."), "success")
+            return redirect(url_for("coalition.mentions"))
+    return render_template("coalition/mention_form.html", form=form, mention=mention)
