@@ -257,7 +257,7 @@ def weekly_key(user_id: int, day) -> str:
 
 
 def run_weekly(now: datetime | None = None) -> int:
-    """Directors get a summary on Monday at their digest hour (local time)."""
+    """Directors get a summary on Monday at their digest hour (local time); a Monday without one is 'missed'."""
     now = now or utcnow()
     users = db.session.execute(
         select(User).where(User.role == str(Role.DIRECTOR), *_eligible(User.notify_weekly)).order_by(User.id)
@@ -266,10 +266,15 @@ def run_weekly(now: datetime | None = None) -> int:
     for user in users:
         today = local_today(user.timezone, now)
         monday = today - timedelta(days=today.weekday())
-        if now >= _digest_instant(user, monday):
-            due.append((weekly_key(user.id, monday), user))
+        created = user.created_at
+        if today == monday:
+            if now >= _digest_instant(user, monday):
+                due.append((weekly_key(user.id, monday), user))
+        elif created is not None and created < _digest_instant(user, monday):
+            # Past Monday with no summary for this week: the scheduler was down on Monday.
+            missed.append((weekly_key(user.id, monday), user))
         last_monday = monday - timedelta(days=7)
-        if user.created_at is not None and user.created_at < _digest_instant(user, last_monday):
+        if created is not None and created < _digest_instant(user, last_monday):
             missed.append((weekly_key(user.id, last_monday), user))
     done = existing_keys([k for k, _u in due] + [k for k, _u in missed])
     out = [
