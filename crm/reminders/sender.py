@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.header import Header
 from email.message import Message
+from email.policy import compat32
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
@@ -36,6 +37,7 @@ DEFAULT_MAX_ATTEMPTS = 10
 
 
 _table = OutboundEmail.__table__
+SMTP_POLICY = compat32.clone(linesep="\r\n")
 
 
 class PermanentFailure(Exception):
@@ -183,7 +185,8 @@ class SMTPTransport:
             if self.connection is None:
                 self.connection = self._connect()
             envelope_from = parseaddr(current_app.config["MAIL_FROM"])[1]
-            refused = self.connection.sendmail(envelope_from, [row.recipient], message.as_bytes())
+            # smtplib leaves bytes as they are, so the CRLF line endings SMTP requires are produced here.
+            refused = self.connection.sendmail(envelope_from, [row.recipient], message.as_bytes(policy=SMTP_POLICY))
         except smtplib.SMTPRecipientsRefused as error:
             code, reply = next(iter(error.recipients.values()))
             self._raise_for(code, reply)

@@ -33,8 +33,8 @@ def test_same_reminder_enqueued_twice_leaves_one_row():
 
 def test_delivers_text_and_html_with_deterministic_message_id(use_smtp):
     enqueue_email(
-        key="digest:1:2026-05-04", kind="digest", recipient="ana@example.org", subject="Resumen", text="Hola",
-        html="<p>Hola</p>", unsubscribe_url="http://127.0.0.1:5000/unsubscribe/abc",
+        key="digest:1:2026-05-04", kind="digest", recipient="ana@example.org", subject="Resumen del día: reunión",
+        text="Hola, señora " + "á" * 3000, html="<p>Hola</p>", unsubscribe_url="http://127.0.0.1:5000/unsubscribe/abc",
     )
     db.session.commit()
     stats = sender.deliver_all()
@@ -43,9 +43,9 @@ def test_delivers_text_and_html_with_deterministic_message_id(use_smtp):
     [row] = outbox()
     assert row.status == "sent" and row.sent_at is not None and row.lease_owner is None
     assert message["Message-ID"] == row.message_id == sender.build_message(row)["Message-ID"]
-    assert message["To"] == "ana@example.org" and message["Subject"] == "Resumen"
+    assert message["To"] == "ana@example.org" and message["Subject"] == "Resumen del día: reunión"
     assert message["List-Unsubscribe"] == "<http://127.0.0.1:5000/unsubscribe/abc>"
-    assert message.get_body(("plain",)).get_content().strip() == "Hola"
+    assert message.get_body(("plain",)).get_content().strip() == "Hola, señora " + "á" * 3000
     assert message.get_body(("html",)).get_content().strip() == "<p>Hola</p>"
     assert sender.deliver_all().claimed == 0
     assert len(use_smtp.messages) == 1
