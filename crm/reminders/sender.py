@@ -13,6 +13,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.charset import QP, Charset
 from email.header import Header
 from email.message import Message
 from email.policy import compat32
@@ -38,6 +39,9 @@ DEFAULT_MAX_ATTEMPTS = 10
 
 _table = OutboundEmail.__table__
 SMTP_POLICY = compat32.clone(linesep="\r\n")
+# Quoted-printable keeps the .eml files and raw messages readable (base64 would hide every word).
+UTF8_QP = Charset("utf-8")
+UTF8_QP.body_encoding = QP
 
 
 class PermanentFailure(Exception):
@@ -116,11 +120,11 @@ def claim_batch(owner: str, *, now: datetime | None = None, limit: int | None = 
 def build_message(row: OutboundEmail) -> Message:
     """A multipart/alternative message (text, then HTML). The compat32 MIME classes are used because they are
     an order of magnitude faster than EmailMessage's header registry, which matters at thousands of messages."""
-    text = MIMEText(row.body_text, "plain", "utf-8")
+    text = MIMEText(row.body_text, "plain", UTF8_QP)
     if row.body_html:
         message = MIMEMultipart("alternative")
         message.attach(text)
-        message.attach(MIMEText(row.body_html, "html", "utf-8"))
+        message.attach(MIMEText(row.body_html, "html", UTF8_QP))
     else:
         message = text
     sender_name, sender_address = parseaddr(current_app.config["MAIL_FROM"])
