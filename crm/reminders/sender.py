@@ -51,6 +51,11 @@ class PermanentFailure(Exception):
 class TemporaryFailure(Exception):
     """A 4xx reply, a timeout or a broken connection: try again later."""
 
+    def __init__(self, message: str, *, connection: bool = False):
+        super().__init__(message)
+        # True when the server could not be reached or dropped us: the rest of the batch would fail the same way.
+        self.connection = connection
+
 
 @dataclass(frozen=True)
 class Outgoing:
@@ -179,7 +184,9 @@ class SMTPTransport:
                     connection.ehlo()
                 elif cfg.get("SMTP_USERNAME"):
                     connection.close()
-                    raise TemporaryFailure("the server does not offer STARTTLS; refusing to send the password in clear")
+                    raise TemporaryFailure(
+                        "the server does not offer STARTTLS; refusing to send the password in clear", connection=True
+                    )
         if cfg.get("SMTP_USERNAME"):
             connection.login(cfg["SMTP_USERNAME"], cfg.get("SMTP_PASSWORD", ""))
         return connection
@@ -197,7 +204,11 @@ class SMTPTransport:
         except smtplib.SMTPAuthenticationError as error:
             # A wrong password is the operator's problem, not the message's: keep the mail and retry.
             self.close()
-            raise TemporaryFailure(f"{error.smtp_code} {_text(error.smtp_error)}") from error
+            raise TemporaryFailure(f"{error.smtp_code} {_text(error.smtp_error)}", connection=True) from error
+        except smtplib.SMTPConnectError as error:
+            # Refused at the greeting: the server, not this message, is the problem.
+            self.close()
+            raise TemporaryFailure(f"{error.smtp_code} {_text(error.smtp_error)}", connection=True) from error
         except smtplib.SMTPResponseException as error:
             if error.smtp_code >= 500:
                 self._reset()
@@ -206,7 +217,8 @@ class SMTPTransport:
             self._raise_for(error.smtp_code, error.smtp_error)
         except (smtplib.SMTPException, OSError) as error:
             self.close()
-            raise TemporaryFailure(f"{type(error).__name__}: {error}" if str(error) else type(error).__name__) from error
+            text = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+            raise TemporaryFailure(text, connection=True) from error
         if refused:
             code, reply = next(iter(refused.values()))
             self._raise_for(code, reply)
@@ -216,7 +228,8 @@ class SMTPTransport:
         text = f"{code} {_text(reply)}"
         if 500 <= code < 600:
             raise PermanentFailure(text)
-        raise TemporaryFailure(text)
+        # 421: the server is closing the connection (shutting down, overloaded).
+        raise TemporaryFailure(text, connection=code == 421)
 
     def _reset(self) -> None:
         # After a refused message the connection is still usable; RSET clears the half-built transaction.
@@ -306,8 +319,14 @@ def deliver_batch(*, owner: str | None = None, now: datetime | None = None, limi
     own_transport = transport is None
     transport = transport or make_transport()
     try:
+        unreachable = None
         for item, message in jobs:
             row_id, attempts = item.id, item.attempts
+            if unreachable is not None:
+                # Not tried: the server is down or hanging, and each try would wait out the timeout again.
+                _finish("retry", row_id, owner, error=f"not tried: {unreachable}", at=(now or utcnow()) + retry_delay(attempts))
+                stats.retried += 1
+                continue
             if time.monotonic() - started > lease_seconds * 0.8:
                 # Our lease is nearly over; leave the rest for whoever claims them next.
                 break
@@ -328,6 +347,8 @@ def deliver_batch(*, owner: str | None = None, now: datetime | None = None, limi
                     stats.retried += 1
                 stats.errors.append(str(error))
                 log.info("mail %s will be retried: %s", row_id, error)
+                if error.connection:
+                    unreachable = str(error)
             else:
                 if _finish("sent", row_id, owner, at=utcnow()):
                     stats.sent += 1
