@@ -187,3 +187,29 @@ def test_creating_the_app_starts_no_scheduler(tmp_path):
     env = _env(f"sqlite:///{tmp_path / 'web.sqlite3'}", tmp_path)
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.stdout.split() == ["False", "1"], result.stderr
+
+
+def test_scheduler_jobs_commit_their_rows_and_heartbeat(isolated_app, tmp_path):
+    from crm.accounts.models import User
+    from crm.outreach.models import Task
+
+    now = utcnow()
+    with isolated_app.app_context():
+        user = User(email="o@example.org", name="O", role="officer", active=True, language="es_PE",
+                    timezone="America/Lima", session_version=1, failed_logins=0, digest_hour=8, created_at=now)
+        db.session.add(user)
+        db.session.flush()
+        db.session.add(Task(title="Llamar", due_at=now + timedelta(hours=1), status="open", priority="normal",
+                            assignee_id=user.id, created_at=now))
+        db.session.commit()
+        lock = sched.acquire_lock("job-test", now=now - timedelta(seconds=40))
+    sched.build_scheduler(isolated_app, "job-test", blocking=False)
+    sched.run_job("run_due_soon")
+    sched.run_job("run_due_soon")
+    sched.run_job("heartbeat")
+    with isolated_app.app_context():
+        keys = db.session.execute(select(OutboundEmail.kind)).scalars().all()
+        assert keys == ["due_soon"]
+        status = sched.scheduler_status()
+        assert status["running"] and status["heartbeat_at"] > now - timedelta(seconds=5)
+        lock.release()
