@@ -91,6 +91,20 @@ def test_only_one_scheduler_holds_the_lock(isolated_app):
         db.engine.dispose()
 
 
+def test_a_dead_schedulers_lock_is_freed_on_postgres(isolated_app):
+    with isolated_app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("PostgreSQL advisory lock")
+        crashed = sched.acquire_lock("crashed")
+        with pytest.raises(sched.SchedulerAlreadyRunning):
+            sched.acquire_lock("new")
+        # The process dies: its connection goes away, and the server drops the advisory lock with it.
+        crashed.connection.invalidate()
+        lock = sched.acquire_lock("new")
+        assert sched.scheduler_status()["holder"] == "new"
+        lock.release()
+
+
 def test_a_stale_sqlite_lease_can_be_taken_over(isolated_app):
     with isolated_app.app_context():
         if db.engine.dialect.name != "sqlite":
