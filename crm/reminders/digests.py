@@ -181,6 +181,7 @@ def build_digests(users: list[User], now: datetime) -> dict[int, Digest]:
         .where(
             participants.c.user_id.in_(ids),
             Interaction.deleted_at.is_(None),
+            Interaction.kind != "email",
             Interaction.starts_at >= earliest,
             Interaction.starts_at < latest,
         )

@@ -167,6 +167,7 @@ def run_meetings(now: datetime | None = None) -> int:
         .join(User, User.id == staff.c.user_id)
         .where(
             Interaction.deleted_at.is_(None),
+            Interaction.kind != "email",  # a logged email is not something to turn up to
             Interaction.starts_at > now - MISSED_LOOKBACK,
             Interaction.starts_at <= now + lead,
             *_eligible(User.notify_meetings),
@@ -297,6 +298,22 @@ def run_weekly(now: datetime | None = None) -> int:
                 )
             )
     return enqueue_many(out)
+
+
+# --- housekeeping -----------------------------------------------------------------------------------
+
+KEEP_SENT = timedelta(days=90)
+
+
+def purge_old_mail(now: datetime | None = None) -> int:
+    """Delete sent and discarded mail after 90 days. Keys only need to outlive the 48-hour look-back above."""
+    now = now or utcnow()
+    result = db.session.execute(
+        OutboundEmail.__table__.delete().where(
+            OutboundEmail.status.in_(("sent", "discarded")), OutboundEmail.created_at < now - KEEP_SENT
+        )
+    )
+    return result.rowcount
 
 
 def run_all(now: datetime | None = None) -> dict[str, int]:

@@ -36,6 +36,7 @@ JOBS = (
     ("reminders.meetings", "run_meetings", {"trigger": "interval", "minutes": 1}),
     ("reminders.digests", "run_digests", {"trigger": "interval", "minutes": 1}),
     ("reminders.weekly", "run_weekly", {"trigger": "interval", "minutes": 5}),
+    ("reminders.purge", "purge_old_mail", {"trigger": "interval", "hours": 6}),
 )
 
 

@@ -103,11 +103,12 @@ def test_meeting_reminder_for_author_and_staff_before_start(factory, app, monkey
     assert rows[0].idempotency_key.startswith(f"meeting:{meeting.id}:")
 
 
-def test_deleted_meeting_is_not_reminded(factory):
+def test_deleted_meetings_and_logged_emails_are_not_reminded(factory):
     from crm.core.time import utcnow
 
     author = factory.user()
     factory.interaction(author, at("2026-05-04 17:00"), deleted_at=utcnow())
+    factory.interaction(author, at("2026-05-04 17:00"), kind="email")
     assert jobs.run_meetings(at("2026-05-04 16:00")) == 0
 
 

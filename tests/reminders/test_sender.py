@@ -225,3 +225,16 @@ def test_sender_cli_once(app, monkeypatch, tmp_path):
     result = app.test_cli_runner().invoke(args=["crm", "sender", "--once"])
     assert result.exit_code == 0 and "sent 2" in result.output
     assert len(list(Path(tmp_path).glob("*.eml"))) == 2
+
+
+def test_password_reset_link_expires(use_smtp, make_user, client, app, monkeypatch):
+    from itsdangerous.timed import TimestampSigner
+
+    user = make_user("officer")
+    client.post("/password/forgot", data={"email": user.email})
+    sender.deliver_all()
+    path = _link(use_smtp.messages[0]).split(app.config["BASE_URL"].rstrip("/"), 1)[1]
+    # Three hours later (reset links last two).
+    real = TimestampSigner.get_timestamp
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: real(self) + 3 * 3600)
+    assert client.get(path).status_code == 400

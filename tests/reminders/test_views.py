@@ -62,3 +62,14 @@ def test_run_reminders_command(app, factory):
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["crm", "run-reminders"])
     assert result.exit_code == 0 and "due_soon: 1" in result.output
+
+
+def test_old_sent_mail_is_purged_but_recent_and_failed_mail_kept():
+    _queue(3)
+    old, recent, failed = outbox()
+    old.status, old.created_at = "sent", at("2026-01-01 00:00")
+    recent.status, recent.created_at = "sent", at("2026-05-01 00:00")
+    failed.status, failed.created_at = "failed", at("2026-01-01 00:00")
+    db.session.flush()
+    assert jobs.purge_old_mail(at("2026-05-04 00:00")) == 1
+    assert [r.id for r in outbox()] == [recent.id, failed.id]
