@@ -74,7 +74,7 @@ def bucket_label(bucket: str) -> str:
     labels = {
         "yes": _("A favor"),
         "leaning_yes": _("Inclinados a favor"),
-        "undecided": _("Indecisos o sin postura"),
+        "undecided": _("Indecisos o postura desconocida"),
         "leaning_no": _("Inclinados en contra"),
         "no": _("En contra"),
     }

@@ -73,3 +73,12 @@ def test_old_sent_mail_is_purged_but_recent_and_failed_mail_kept():
     db.session.flush()
     assert jobs.purge_old_mail(at("2026-05-04 00:00")) == 1
     assert [r.id for r in outbox()] == [recent.id, failed.id]
+
+
+def test_mail_held_by_a_sender_is_shown_with_its_lease(make_user, login_as):
+    from crm.reminders import sender
+
+    _queue(1)
+    sender.claim_batch("host:1234:crashed")
+    html = login_as(make_user("admin")).get("/admin/mail").get_data(as_text=True)
+    assert "host:1234:crashed" in html and "Enviándose" in html
