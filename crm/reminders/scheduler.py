@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from flask import Flask
 from sqlalchemy import delete, select, text, update
+from sqlalchemy.exc import DBAPIError
 
 from crm.core.time import utcnow
 from crm.extensions import db
@@ -48,6 +49,18 @@ class SchedulerAlreadyRunning(RuntimeError):
 class SchedulerLock:
     holder: str
     connection: object | None = None  # the PostgreSQL connection that holds the advisory lock
+    backend_pid: int | None = None  # its server process; a reconnect would get another one, without the lock
+
+    def still_held(self) -> bool:
+        """On PostgreSQL the lock lives as long as its connection; if that died, another scheduler may start."""
+        if self.connection is None:
+            return True
+        try:
+            pid = self.connection.execute(text("SELECT pg_backend_pid()")).scalar()
+            self.connection.commit()
+        except DBAPIError:
+            return False
+        return pid == self.backend_pid
 
     def release(self) -> None:
         if self.connection is not None:
@@ -69,6 +82,7 @@ def acquire_lock(holder: str | None = None, *, now: datetime | None = None) -> S
     if db.engine.dialect.name == "postgresql":
         connection = db.engine.connect()
         got = connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_LOCK_KEY}).scalar()
+        backend_pid = connection.execute(text("SELECT pg_backend_pid()")).scalar()
         # The lock belongs to the session, not the transaction: committing keeps it and avoids an idle transaction.
         connection.commit()
         if not got:
@@ -79,7 +93,7 @@ def acquire_lock(holder: str | None = None, *, now: datetime | None = None) -> S
         _write_lease(holder, now, force=True)
     else:
         _write_lease(holder, now, force=False)
-    return SchedulerLock(holder=holder, connection=connection)
+    return SchedulerLock(holder=holder, connection=connection, backend_pid=backend_pid if connection else None)
 
 
 def _write_lease(holder: str, now: datetime, *, force: bool) -> None:
@@ -126,6 +140,7 @@ def scheduler_status(now: datetime | None = None) -> dict:
 
 _app: Flask | None = None
 _holder: str | None = None
+_lock: SchedulerLock | None = None
 _on_lost_lease = None
 
 
@@ -137,8 +152,8 @@ def run_job(name: str) -> None:
     with _app.app_context():
         try:
             if name == "heartbeat":
-                if not refresh_lease(_holder):
-                    log.error("the scheduler lease was taken over by another process; stopping")
+                if not ((_lock is None or _lock.still_held()) and refresh_lease(_holder)):
+                    log.error("this scheduler lost its lock (taken over, or its database connection died); stopping")
                     if _on_lost_lease:
                         _on_lost_lease()
                 return
@@ -192,7 +207,8 @@ def run_scheduler(app: Flask, echo=print) -> int:
     except SchedulerAlreadyRunning as error:
         echo(f"Another scheduler is already running ({error}). Only one may run; this one exits.")
         return 1
-    global _on_lost_lease
+    global _on_lost_lease, _lock
+    _lock = lock
     scheduler = build_scheduler(app, lock.holder)
     # Every job runs once right away, so a restart catches up without waiting a full interval.
     register_jobs(scheduler, start_now=True)

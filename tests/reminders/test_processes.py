@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from crm.core.mail import enqueue_many, outbox_row
 from crm.core.time import utcnow
@@ -96,10 +96,14 @@ def test_a_dead_schedulers_lock_is_freed_on_postgres(isolated_app):
         if db.engine.dialect.name != "postgresql":
             pytest.skip("PostgreSQL advisory lock")
         crashed = sched.acquire_lock("crashed")
+        assert crashed.still_held()
         with pytest.raises(sched.SchedulerAlreadyRunning):
             sched.acquire_lock("new")
-        # The process dies: its connection goes away, and the server drops the advisory lock with it.
-        crashed.connection.invalidate()
+        # Its connection dies (server restart, network): the server drops the advisory lock with it,
+        # and the old scheduler learns so at its next heartbeat.
+        db.session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": crashed.backend_pid})
+        db.session.commit()
+        assert not crashed.still_held()
         lock = sched.acquire_lock("new")
         assert sched.scheduler_status()["holder"] == "new"
         lock.release()
