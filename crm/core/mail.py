@@ -18,7 +18,7 @@ def message_id_for(key: str) -> str:
     return f"<{digest}@{domain}>"
 
 
-def enqueue_email(
+def outbox_row(
     *,
     key: str,
     kind: str,
@@ -28,33 +28,62 @@ def enqueue_email(
     html: str | None = None,
     user_id: int | None = None,
     send_after: datetime | None = None,
-) -> bool:
-    """Insert one outbox row; a second call with the same key changes nothing. True when a row was added."""
-    from crm.reminders.models import OutboundEmail
-
-    now = utcnow()
-    values = dict(
+    now: datetime | None = None,
+    status: str = "pending",
+    note: str | None = None,
+    unsubscribe_url: str | None = None,
+) -> dict:
+    """The column values of one outbox row. A 'missed' row keeps its reason in last_error and is never sent."""
+    now = now or utcnow()
+    return dict(
         idempotency_key=key,
         kind=kind,
         user_id=user_id,
         recipient=recipient,
-        subject=subject,
+        subject=subject[:300],
         body_text=text,
         body_html=html,
-        status="pending",
+        status=status,
         attempts=0,
         next_attempt_at=send_after or now,
         message_id=message_id_for(key),
         created_at=now,
+        last_error=note,
+        unsubscribe_url=unsubscribe_url,
     )
+
+
+def enqueue_many(rows: list[dict]) -> int:
+    """Insert outbox rows in one statement; rows whose key already exists are skipped. Returns rows added."""
+    from crm.reminders.models import OutboundEmail
+
+    if not rows:
+        return 0
     dialect = db.session.get_bind().dialect.name
     if dialect in ("postgresql", "sqlite"):
         insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(OutboundEmail)
-        statement = insert.values(**values).on_conflict_do_nothing(index_elements=["idempotency_key"])
-        return db.session.execute(statement).rowcount == 1
-    exists = db.session.execute(select(OutboundEmail.id).where(OutboundEmail.idempotency_key == key)).first()
-    if exists:
-        return False
-    db.session.add(OutboundEmail(**values))
+        statement = insert.on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(OutboundEmail.id)
+        if len(rows) == 1:
+            return len(db.session.execute(statement.values(**rows[0])).all())
+        # Core executemany with RETURNING: SQLAlchemy sends it as multi-row INSERTs (1,000 rows a statement),
+        # and only the rows really inserted come back.
+        return len(db.session.connection().execute(statement, rows).all())
+    added = 0
+    for values in rows:
+        exists = db.session.execute(
+            select(OutboundEmail.id).where(OutboundEmail.idempotency_key == values["idempotency_key"])
+        ).first()
+        if not exists:
+            db.session.add(OutboundEmail(**values))
+            added += 1
     db.session.flush()
-    return True
+    return added
+
+
+def enqueue_email(**fields) -> bool:
+    """Insert one outbox row; a second call with the same key changes nothing. True when a row was added.
+
+    Keyword arguments are those of outbox_row(): key, kind, recipient, subject, text, html, user_id,
+    send_after, now, status, note, unsubscribe_url.
+    """
+    return enqueue_many([outbox_row(**fields)]) == 1

@@ -32,6 +32,8 @@ class OutboundEmail(db.Model):
     message_id: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Sent as the List-Unsubscribe header; reminder mail only (account mail cannot be unsubscribed).
+    unsubscribe_url: Mapped[str | None] = mapped_column(String(500))
 
 
 class ProcessLock(db.Model):
