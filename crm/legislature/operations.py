@@ -1,0 +1,146 @@
+"""Every write in the legislature domain: validate, flush, audit; never commit."""
+
+import re
+from datetime import date
+
+from sqlalchemy import select
+
+from crm.core import audit
+from crm.core.text import fold
+from crm.core.time import utcnow
+from crm.extensions import db
+from crm.legislature.models import Aide, Group, GroupMembership, Legislator
+
+EDITABLE_FIELDS = (
+    "full_name", "given_name", "family_name", "sort_name", "gender", "birth_date", "email", "phone", "office",
+    "photo_url", "district", "notes",
+)
+AIDE_FIELDS = ("name", "title", "email", "phone", "notes")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class LegislatureError(ValueError):
+    """A change was refused; the message is shown to the user as is."""
+
+
+def search_key(legislator) -> str:
+    """Every name a person may be searched by, folded; quotes and punctuation dropped (`"Chuy"` -> chuy)."""
+    names = [legislator.full_name, legislator.given_name, legislator.family_name]
+    words = re.sub(r"[^\w\s]", " ", fold(" ".join(n for n in names if n))).split()
+    return " ".join(dict.fromkeys(words))[:400]
+
+
+def _clean(value):
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def _check_email(value, label):
+    if value and not _EMAIL.match(value):
+        raise LegislatureError(f"{label}: «{value}» no es un correo válido.")
+
+
+def update_legislator(legislator: Legislator, *, actor=None, **values) -> Legislator:
+    values = {k: _clean(v) for k, v in values.items() if k in EDITABLE_FIELDS}
+    if "full_name" in values and not values["full_name"]:
+        raise LegislatureError("El nombre completo es obligatorio.")
+    _check_email(values.get("email"), "Correo")
+    if "sort_name" in values and not values["sort_name"]:
+        values["sort_name"] = values.get("full_name") or legislator.full_name
+    before = audit.snapshot(legislator, values)
+    for key, value in values.items():
+        setattr(legislator, key, value)
+    legislator.search_name = search_key(legislator)
+    old, new = audit.changes(before, audit.snapshot(legislator, values))
+    if new:
+        legislator.updated_at = utcnow()
+        db.session.flush()
+        audit.record("legislator.update", legislator, old=old, new=new, actor=actor)
+    return legislator
+
+
+def set_owner(legislator: Legislator, *, user_id=None, partner_id=None, actor=None) -> Legislator:
+    """The relationship has one owner: a staff member or a partner organisation (or nobody)."""
+    from crm.accounts.models import User
+    from crm.coalition.models import PartnerOrganisation
+
+    if user_id and partner_id:
+        raise LegislatureError("Elija una persona del equipo o una organización aliada, no ambas.")
+    if user_id:
+        user = db.session.get(User, user_id)
+        if user is None or not user.active or not user.is_staff:
+            raise LegislatureError("La responsable debe ser una persona activa del equipo.")
+    if partner_id and db.session.get(PartnerOrganisation, partner_id) is None:
+        raise LegislatureError("La organización aliada no existe.")
+    fields = ("owner_user_id", "owner_partner_id")
+    before = audit.snapshot(legislator, fields)
+    legislator.owner_user_id, legislator.owner_partner_id = user_id or None, partner_id or None
+    old, new = audit.changes(before, audit.snapshot(legislator, fields))
+    if new:
+        legislator.owner_is_demo = False
+        legislator.updated_at = utcnow()
+        db.session.flush()
+        audit.record("legislator.owner", legislator, old=old, new=new, actor=actor)
+    return legislator
+
+
+def _aide_values(values) -> dict:
+    values = {k: _clean(values.get(k)) for k in AIDE_FIELDS}
+    if not values["name"]:
+        raise LegislatureError("El nombre del asesor o asesora es obligatorio.")
+    _check_email(values["email"], "Correo")
+    return values
+
+
+def add_aide(legislator: Legislator, *, actor=None, **values) -> Aide:
+    values = _aide_values(values)
+    aide = Aide(legislator_id=legislator.id, **values)
+    db.session.add(aide)
+    db.session.flush()
+    audit.record("aide.create", aide, new={"legislator_id": legislator.id, **values}, actor=actor)
+    return aide
+
+
+def update_aide(aide: Aide, *, actor=None, **values) -> Aide:
+    values = _aide_values(values)
+    before = audit.snapshot(aide, AIDE_FIELDS)
+    for key, value in values.items():
+        setattr(aide, key, value)
+    old, new = audit.changes(before, audit.snapshot(aide, AIDE_FIELDS))
+    if new:
+        db.session.flush()
+        audit.record("aide.update", aide, old=old, new=new, actor=actor)
+    return aide
+
+
+def remove_aide(aide: Aide, *, actor=None) -> None:
+    audit.record("aide.delete", aide, old=audit.snapshot(aide, ("legislator_id",) + AIDE_FIELDS), actor=actor)
+    db.session.delete(aide)
+    db.session.flush()
+
+
+def switch_group(legislator: Legislator, group: Group, *, start_date: date, actor=None) -> GroupMembership:
+    """Join a group: the open membership of the same kind in that legislature ends the day the new one starts."""
+    open_rows = db.session.execute(
+        select(GroupMembership).join(Group, Group.id == GroupMembership.group_id).where(
+            GroupMembership.legislator_id == legislator.id, GroupMembership.end_date.is_(None),
+            Group.kind == group.kind, Group.legislature_id == group.legislature_id,
+        )
+    ).scalars().all()
+    if any(row.group_id == group.id for row in open_rows):
+        raise LegislatureError("Ya pertenece a ese grupo.")
+    if any(row.start_date and row.start_date > start_date for row in open_rows):
+        raise LegislatureError("La fecha de inicio es anterior al inicio de la afiliación actual.")
+    for row in open_rows:
+        row.end_date = start_date
+        audit.record("group_membership.close", row, new={"end_date": start_date}, actor=actor)
+    membership = GroupMembership(legislator_id=legislator.id, group_id=group.id, start_date=start_date)
+    db.session.add(membership)
+    db.session.flush()
+    audit.record(
+        "group_membership.create", membership,
+        new={"legislator_id": legislator.id, "group_id": group.id, "start_date": start_date}, actor=actor,
+    )
+    return membership
