@@ -20,6 +20,15 @@ def dry_run(fmt: str, files: dict, options: dict, today: date | None = None) -> 
     return options, report
 
 
+def check(roster, options, today=None) -> dict | None:
+    """Structure problems (a new chamber without seats...) surface without writing; None when all is well."""
+    if not roster.has_errors:
+        Sync(roster, options, write=False, today=today).prepare()
+    if roster.has_errors:
+        return Sync(roster, options, write=False, today=today).report.as_dict(roster)
+    return None
+
+
 def create_job(*, fmt: str, filename: str, files: dict, options: dict, report: dict, actor) -> ImportJob:
     job = ImportJob(
         created_by_id=actor.id if actor else None, created_at=utcnow(), format=fmt, filename=filename[:255],
@@ -42,12 +51,13 @@ def begin_apply(job: ImportJob, actor) -> None:
 def run_step(job: ImportJob, actor, today: date | None = None) -> None:
     """Apply the next chunk of people. Re-applying a chunk is harmless: the import is idempotent."""
     roster = parse_roster(job.format, job.files, job.options, today)
+    problems = check(roster, job.options, today)
+    if problems is not None:
+        job.status = "failed"
+        job.report = problems
+        return
     sync = Sync(roster, job.options, write=True, actor=actor, today=today)
     sync.prepare()
-    if roster.has_errors:
-        job.status = "failed"
-        job.report = sync.report.as_dict(roster)
-        return
     start = job.progress_done
     stop = min(start + CHUNK, len(roster.persons))
     report = sync.run(start, stop)
@@ -72,10 +82,11 @@ def apply_all(fmt: str, files: dict, options: dict, *, actor=None, progress=None
     """Apply a whole import in the current transaction (CLI and demo). The caller commits or rolls back."""
     options = default_options(fmt, options)
     roster = parse_roster(fmt, files, options, today)
+    problems = check(roster, options, today)
+    if problems is not None:
+        return problems
     sync = Sync(roster, options, write=True, actor=actor, today=today)
     sync.prepare()
-    if roster.has_errors:
-        return sync.report.as_dict(roster)
     report = sync.run(progress=progress)
     audit.record("legislature.import", sync.legislature,
                  new={"format": fmt, "options": options, "counts": report["counts"]}, actor=actor)

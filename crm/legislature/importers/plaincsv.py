@@ -20,7 +20,7 @@ from crm.legislature.models import COMMITTEE_ROLES
 
 COLUMNS = (
     "full_name", "given_name", "family_name", "sort_name", "gender", "birth_date", "email", "phone", "office",
-    "photo_url", "website", "district", "chamber", "party", "bancada", "start_date", "end_date", "status",
+    "photo_url", "website", "district", "chamber", "chamber_seats", "party", "bancada", "start_date", "end_date", "status",
     "identifiers", "committees",
 )
 REQUIRED = ("full_name",)
@@ -87,7 +87,13 @@ def parse(files: dict, options: dict, today) -> Roster:
             person.links.append(clean(row["website"]))
         chamber_name = clean(row.get("chamber")) or default_chamber
         chamber = fold(chamber_name)
-        roster.chambers.setdefault(chamber, ChamberRecord(name=chamber_name, seats=options.get("seats")))
+        record = roster.chambers.setdefault(chamber, ChamberRecord(name=chamber_name, seats=options.get("seats")))
+        seats = clean(row.get("chamber_seats"))
+        if seats:
+            if not seats.isdigit() or int(seats) <= 0:
+                roster.error(where, "chamber_seats", f"«{seats}» no es un número de escaños válido.")
+            else:
+                record.seats = int(seats)
         person.seats.append(SeatRecord(chamber, person.district, start, end, clean(row.get("status"))))
         for kind in ("party", "bancada"):
             if clean(row.get(kind)):

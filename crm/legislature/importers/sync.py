@@ -76,6 +76,8 @@ class Sync:
 
     # --- structure: legislature, chambers, committees, groups -------------------------------------------------
     def prepare(self) -> None:
+        if self.write and self.roster.has_errors:
+            raise ValueError("a roster with errors is never written")
         options = self.options
         name = (options.get("legislature") or "").strip()
         if not name:
