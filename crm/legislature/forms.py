@@ -2,15 +2,22 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, EmailField, IntegerField, SelectField, StringField, TextAreaField, URLField
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-GENDER_CHOICES = [("", _l("Sin indicar")), ("F", _l("Femenino")), ("M", _l("Masculino")), ("X", _l("Otro"))]
-FORMAT_CHOICES = [
+
+def to_choices(pairs) -> list[SelectChoice]:
+    """WTForms 3.3 wants SelectChoice objects rather than (value, label) tuples."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+GENDER_CHOICES = to_choices([("", _l("Sin indicar")), ("F", _l("Femenino")), ("M", _l("Masculino")), ("X", _l("Otro"))])
+FORMAT_CHOICES = to_choices([
     ("openperu", "OpenPeru (congresistas.json)"),
     ("congress-legislators", "unitedstates/congress-legislators"),
     ("popolo", "Popolo JSON"),
     ("csv", _l("CSV de Cabildeo")),
-]
+])
 
 
 class LegislatorForm(FlaskForm):
@@ -20,7 +27,7 @@ class LegislatorForm(FlaskForm):
     sort_name = StringField(_l("Nombre para ordenar"), validators=[Optional(), Length(max=200)])
     gender = SelectField(_l("Género"), choices=GENDER_CHOICES, validators=[Optional()])
     birth_date = DateField(_l("Fecha de nacimiento"), validators=[Optional()])
-    email = EmailField(_l("Correo"), validators=[Optional(), Email(check_deliverability=False), Length(max=254)])
+    email = EmailField(_l("Correo"), validators=[Optional(), Length(max=254)])
     phone = StringField(_l("Teléfono"), validators=[Optional(), Length(max=60)])
     office = StringField(_l("Oficina"), validators=[Optional(), Length(max=200)])
     photo_url = URLField(_l("URL de la foto"), validators=[Optional(), Length(max=500)])
@@ -35,7 +42,7 @@ class OwnerForm(FlaskForm):
 class AideForm(FlaskForm):
     name = StringField(_l("Nombre"), validators=[DataRequired(), Length(max=200)])
     title = StringField(_l("Cargo"), validators=[Optional(), Length(max=120)])
-    email = EmailField(_l("Correo"), validators=[Optional(), Email(check_deliverability=False), Length(max=254)])
+    email = EmailField(_l("Correo"), validators=[Optional(), Length(max=254)])
     phone = StringField(_l("Teléfono"), validators=[Optional(), Length(max=60)])
     notes = TextAreaField(_l("Notas"), validators=[Optional(), Length(max=5000)])
 

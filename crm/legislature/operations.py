@@ -20,7 +20,11 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class LegislatureError(ValueError):
-    """A change was refused; the message is shown to the user as is."""
+    """A change was refused; the message is shown to the user as is, next to `field` when given."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def search_key(legislator) -> str:
@@ -39,13 +43,13 @@ def _clean(value):
 
 def _check_email(value, label):
     if value and not _EMAIL.match(value):
-        raise LegislatureError(f"{label}: «{value}» no es un correo válido.")
+        raise LegislatureError(f"{label}: «{value}» no es un correo válido.", "email")
 
 
 def update_legislator(legislator: Legislator, *, actor=None, **values) -> Legislator:
     values = {k: _clean(v) for k, v in values.items() if k in EDITABLE_FIELDS}
     if "full_name" in values and not values["full_name"]:
-        raise LegislatureError("El nombre completo es obligatorio.")
+        raise LegislatureError("El nombre completo es obligatorio.", "full_name")
     _check_email(values.get("email"), "Correo")
     if "sort_name" in values and not values["sort_name"]:
         values["sort_name"] = values.get("full_name") or legislator.full_name
@@ -89,7 +93,7 @@ def set_owner(legislator: Legislator, *, user_id=None, partner_id=None, actor=No
 def _aide_values(values) -> dict:
     values = {k: _clean(values.get(k)) for k in AIDE_FIELDS}
     if not values["name"]:
-        raise LegislatureError("El nombre del asesor o asesora es obligatorio.")
+        raise LegislatureError("El nombre del asesor o asesora es obligatorio.", "name")
     _check_email(values["email"], "Correo")
     return values
 

@@ -10,7 +10,7 @@ from crm.core.text import neutralise_cell
 from crm.core.visibility import can_write
 from crm.extensions import db
 from crm.legislature import bp, operations, queries
-from crm.legislature.forms import AideForm, GroupSwitchForm, ImportForm, LegislatorForm, OwnerForm
+from crm.legislature.forms import AideForm, GroupSwitchForm, ImportForm, LegislatorForm, OwnerForm, to_choices
 from crm.legislature.importers import FORMAT_LABELS, ImportFailed, jobs
 from crm.legislature.models import Aide, Group, ImportJob, Legislator
 
@@ -22,6 +22,11 @@ def _legislator_or_404(legislator_id: int) -> Legislator:
     if legislator is None:
         abort(404)
     return legislator
+
+
+def _field_error(form, error, default: str) -> None:
+    field = getattr(form, error.field or default, None) or getattr(form, default)
+    field.errors = [*field.errors, str(error)]
 
 
 def _require_write(obj=None):
@@ -63,9 +68,9 @@ def export():
 # --- profile -----------------------------------------------------------------------------------------------------
 def _owner_choices():
     choices = queries.filter_choices(queries.DirectoryFilters())
-    return [("", _("Sin responsable"))] + [(f"u{i}", name) for i, name in choices["users"]] + [
+    return to_choices([("", _("Sin responsable"))] + [(f"u{i}", name) for i, name in choices["users"]] + [
         (f"p{i}", _("%(name)s (organización aliada)", name=name)) for i, name in choices["partners"]
-    ]
+    ])
 
 
 def _owner_value(legislator):
@@ -82,10 +87,10 @@ def _profile_forms(legislator, owner_form=None, switch_form=None):
     owner_form = owner_form or OwnerForm(owner=_owner_value(legislator))
     owner_form.owner.choices = _owner_choices()
     switch_form = switch_form or GroupSwitchForm()
-    switch_form.group_id.choices = [
+    switch_form.group_id.choices = to_choices(
         (g.id, f"{g.name} · {_('partido') if g.kind == 'party' else _('bancada')} · {legislature}")
         for g, legislature in queries.groups_for_legislator(legislator.id)
-    ]
+    )
     return {"owner_form": owner_form, "switch_form": switch_form}
 
 
@@ -109,7 +114,7 @@ def edit(legislator_id):
         try:
             operations.update_legislator(legislator, **values)
         except operations.LegislatureError as error:
-            form.full_name.errors.append(str(error))
+            _field_error(form, error, "full_name")
         else:
             flash(_("Datos guardados."), "success")
             return redirect(url_for("legislature.profile", legislator_id=legislator.id))
@@ -177,7 +182,7 @@ def add_aide(legislator_id):
         try:
             operations.add_aide(legislator, **{k: getattr(form, k).data for k in operations.AIDE_FIELDS})
         except operations.LegislatureError as error:
-            form.name.errors.append(str(error))
+            _field_error(form, error, "name")
         else:
             flash(_("Asesor o asesora añadida."), "success")
             return redirect(url_for("legislature.profile", legislator_id=legislator.id) + "#asesores")
@@ -196,7 +201,7 @@ def edit_aide(legislator_id, aide_id):
         try:
             operations.update_aide(aide, **{k: getattr(form, k).data for k in operations.AIDE_FIELDS})
         except operations.LegislatureError as error:
-            form.name.errors.append(str(error))
+            _field_error(form, error, "name")
         else:
             flash(_("Datos del asesor o asesora guardados."), "success")
             return redirect(url_for("legislature.profile", legislator_id=legislator.id) + "#asesores")
