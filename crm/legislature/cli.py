@@ -31,7 +31,7 @@ def echo_report(report: dict) -> None:
     click.echo(f"Legisladores: {report['total']} en el archivo · crear {counts['create']} · "
                f"actualizar {counts['update']} · sin cambios {counts['unchanged']}")
     for key, value in sorted(report["structure"].items()):
-        click.echo(f"  {value} {STRUCTURE_LABELS.get(key, key)}")
+        click.echo(f"  {STRUCTURE_LABELS.get(key, key)}: {value}")
     for note in report["notes"]:
         click.echo(f"  nota: {note}")
     for problem in report["problems"]:

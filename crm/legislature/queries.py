@@ -100,6 +100,7 @@ def _current_seat_column(column, today):
     """The value from the legislator's most recent current seat (scalar subquery, one per row)."""
     return (
         select(column).select_from(SeatMembership).join(Chamber, Chamber.id == SeatMembership.chamber_id)
+        .join(Legislature, Legislature.id == Chamber.legislature_id)
         .where(SeatMembership.legislator_id == Legislator.id, sitting(today))
         .order_by(SeatMembership.start_date.desc(), SeatMembership.id.desc()).limit(1)
         .correlate(Legislator).scalar_subquery()
@@ -121,7 +122,9 @@ def directory_select(filters: DirectoryFilters, today: date | None = None):
     from crm.coalition.models import PartnerOrganisation
 
     today = today or date.today()
-    chamber_name = _current_seat_column(Chamber.name, today).label("chamber_name")
+    # "Senado · 2026–2031": the chamber alone does not say which term when several legislatures are loaded.
+    chamber_label = Chamber.name + " · " + func.coalesce(Legislature.period_label, Legislature.name)
+    chamber_name = _current_seat_column(chamber_label, today).label("chamber_name")
     bancada_name = _current_group_column("bancada").label("bancada_name")
     party_name = _current_group_column("party").label("party_name")
     owner_user = aliased(User)

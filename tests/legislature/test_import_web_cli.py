@@ -42,7 +42,7 @@ def test_web_import_dry_run_confirm_progress_and_reimport(make_user, login_as):
     first = client.post(f"/imports/legislators/{job_id}/step").get_data(as_text=True)
     assert "150 de" not in first and ("133 de 133" in first or "Importación terminada" in first)
     html = _run_steps(client, job_id)
-    assert "Importación terminada" in html and "Creados: 133" in html
+    assert "Importación terminada" in html and "Creados: 133 · Actualizados: 0 · Sin cambios: 0" in html
     assert db.session.execute(select(func.count(Legislator.id))).scalar_one() == 133
     job = db.session.get(ImportJob, job_id)
     assert job.status == "done" and job.files == {}
@@ -130,4 +130,4 @@ def test_cli_congress_legislators_with_committees(app):
         "--committee-membership", str(US / "committee-membership-current.yaml"), "--yes",
     ])
     assert result.exit_code == 0, result.output
-    assert "537 creados" in result.output and "230 comisiones nuevas" in result.output
+    assert "537 creados" in result.output and "comisiones nuevas: 230" in result.output

@@ -89,7 +89,7 @@ def parse_condicion(value, roster, where, period_start, period_end, today):
             return start, end, None
         roster.warn(where, "condicion", f"Rango de fechas no reconocido: «{text}»; se considera en ejercicio.")
         return period_start, None, None
-    status = text[:1].upper() + text[1:]
+    status = text[:1].upper() + text[1:].lower()
     if text.lower() in SITTING:
         return period_start, None, status
     # Left the seat (died, suspended, removed) on a date the source does not give: the term's end or
