@@ -4,6 +4,7 @@ import io
 import json
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from crm.extensions import db
@@ -53,6 +54,7 @@ def test_web_import_dry_run_confirm_progress_and_reimport(make_user, login_as):
     assert re.search(r">0<.*se crearán", html, re.S) and ">133<" in html
 
 
+@pytest.mark.slow
 def test_web_import_in_chunks_shows_progress(make_user, login_as):
     if not US.exists():
         return
@@ -121,13 +123,21 @@ def test_cli_broken_file_fails_and_writes_nothing(app, tmp_path):
     assert table_counts() == before
 
 
-def test_cli_congress_legislators_with_committees(app):
+@pytest.mark.slow
+def test_cli_congress_legislators_with_committees(app, tmp_path):
     if not US.exists():
         return
+    import yaml
+
+    # Two committees' worth of the real membership file keeps the test quick.
+    memberships = yaml.safe_load(read(US / "committee-membership-current.yaml"))
+    small = tmp_path / "membership.yaml"
+    small.write_text(yaml.safe_dump({k: memberships[k] for k in ("SSAF", "HSAG")}), encoding="utf-8")
     result = app.test_cli_runner().invoke(args=[
-        "crm", "import-legislators", str(US / "legislators-current.yaml"), "--format", "congress-legislators",
-        "--committees", str(US / "committees-current.yaml"),
-        "--committee-membership", str(US / "committee-membership-current.yaml"), "--yes",
+        "crm", "import-legislators", str(US / "legislators-current.csv"), "--format", "congress-legislators",
+        "--committees", str(US / "committees-current.yaml"), "--committee-membership", str(small), "--yes",
     ])
     assert result.exit_code == 0, result.output
     assert "537 creados" in result.output and "comisiones nuevas: 230" in result.output
+    expected = len(memberships["SSAF"]) + len(memberships["HSAG"])
+    assert f"membresías de comisión nuevas o cambiadas: {expected}" in result.output
