@@ -4,6 +4,7 @@ import io
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from crm.core.permissions import deny, manager_required, staff_required
 from crm.core.text import neutralise_cell
@@ -109,6 +110,8 @@ def profile(legislator_id):
 def edit(legislator_id):
     legislator = _legislator_or_404(legislator_id)
     form = LegislatorForm(obj=legislator)
+    if legislator.gender and legislator.gender not in {c.value for c in form.gender.choices}:
+        form.gender.choices = [*form.gender.choices, *to_choices([(legislator.gender, legislator.gender)])]
     if form.validate_on_submit():
         values = {name: getattr(form, name).data for name in operations.EDITABLE_FIELDS}
         try:
@@ -258,8 +261,12 @@ def import_start():
                            labels=FORMAT_LABELS), status
 
 
-def _job_or_404(job_id) -> ImportJob:
-    job = db.session.get(ImportJob, job_id)
+def _job_or_404(job_id, lock: bool = False) -> ImportJob:
+    statement = select(ImportJob).where(ImportJob.id == job_id)
+    if lock:
+        # Two browser tabs stepping the same job take turns (PostgreSQL row lock; SQLite writes serialise).
+        statement = statement.with_for_update()
+    job = db.session.execute(statement).scalar_one_or_none()
     if job is None:
         abort(404)
     return job
@@ -275,7 +282,7 @@ def import_job(job_id):
 @bp.route("/imports/legislators/<int:job_id>/apply", methods=["POST"])
 @manager_required
 def import_apply(job_id):
-    job = _job_or_404(job_id)
+    job = _job_or_404(job_id, lock=True)
     if job.status != "checked":
         flash(_("Esta importación ya se aplicó o está en curso."), "warning")
         return redirect(url_for("legislature.import_job", job_id=job.id))
@@ -286,7 +293,7 @@ def import_apply(job_id):
 @bp.route("/imports/legislators/<int:job_id>/step", methods=["POST"])
 @manager_required
 def import_step(job_id):
-    job = _job_or_404(job_id)
+    job = _job_or_404(job_id, lock=True)
     if job.status == "running":
         jobs.run_step(job, current_user._get_current_object())
     return render_template("legislature/_import_progress.html", job=job)

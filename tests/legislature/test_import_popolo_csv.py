@@ -37,6 +37,7 @@ def test_popolo_persons_organizations_memberships():
     assert rows["Ana Lucía Quispe Mamani"].bancada_name == "Bancada Independiente"
     ana = db.session.execute(select(Legislator).where(Legislator.full_name.like("Ana%"))).scalar_one()
     assert (ana.email, ana.phone, ana.district) == ("aquispe@example.org", "+51 1 311 7000", "Cusco")
+    assert ana.gender == "F"  # "female" in the file
     history = db.session.execute(
         select(Group.name, Group.kind, GroupMembership.start_date, GroupMembership.end_date)
         .join(GroupMembership).where(GroupMembership.legislator_id == ana.id).order_by(Group.kind, GroupMembership.start_date)

@@ -141,3 +141,19 @@ def test_cli_congress_legislators_with_committees(app, tmp_path):
     assert "537 creados" in result.output and "comisiones nuevas: 230" in result.output
     expected = len(memberships["SSAF"]) + len(memberships["HSAG"])
     assert f"membresías de comisión nuevas o cambiadas: {expected}" in result.output
+
+
+@pytest.mark.slow
+def test_web_upload_with_committee_files_dry_run(make_user, login_as):
+    if not US.exists():
+        return
+    client = login_as(make_user("admin"))
+    data = {"format": "congress-legislators"}
+    for field, name in (("file", "legislators-current.yaml"), ("committees", "committees-current.yaml"),
+                        ("memberships", "committee-membership-current.yaml")):
+        data[field] = (io.BytesIO((US / name).read_bytes()), name)
+    response = client.post("/imports/legislators", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert ">537<" in html and "comisiones nuevas: 230" in html and "membresías de comisión nuevas o cambiadas: 3879" in html
+    assert "United States Congress" in html

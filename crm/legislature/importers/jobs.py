@@ -46,6 +46,7 @@ def begin_apply(job: ImportJob, actor) -> None:
     job.progress_done = 0
     job.result = {"create": 0, "update": 0, "unchanged": 0}
     db.session.flush()
+    audit.record("legislator_import.apply", job, new={"format": job.format, "file": job.filename}, actor=actor)
 
 
 def run_step(job: ImportJob, actor, today: date | None = None) -> None:

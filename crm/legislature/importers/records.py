@@ -165,3 +165,15 @@ def split_spanish_name(full_name: str) -> tuple[str | None, str | None]:
             word.insert(0, tokens.pop())
         surnames.insert(0, " ".join(word))
     return " ".join(tokens) or None, " ".join(surnames) or None
+
+
+_GENDERS = {"f": "F", "female": "F", "mujer": "F", "femenino": "F", "m": "M", "male": "M", "hombre": "M",
+            "masculino": "M"}
+
+
+def normalise_gender(value) -> str | None:
+    """Sources say "F", "female" or "Femenino"; Cabildeo stores F, M or X."""
+    text = clean(value)
+    if text is None:
+        return None
+    return _GENDERS.get(text.lower(), "X")

@@ -15,7 +15,7 @@ from crm.core import audit
 from crm.core.text import fold
 from crm.core.time import utcnow
 from crm.extensions import db
-from crm.legislature.importers.records import PersonRecord, Roster
+from crm.legislature.importers.records import PersonRecord, Roster, normalise_gender
 from crm.legislature.models import (
     Chamber,
     Committee,
@@ -241,6 +241,8 @@ class Sync:
         changes = []
         old, new = {}, {}
         wanted = {name: getattr(person, name) for name in FIELDS if getattr(person, name) not in (None, "")}
+        if "gender" in wanted:
+            wanted["gender"] = normalise_gender(wanted["gender"])
         if is_new:
             wanted["sort_name"] = _sort_name(person)
         for name, value in wanted.items():
