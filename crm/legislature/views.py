@@ -226,7 +226,10 @@ def remove_aide(legislator_id, aide_id):
 def _read_upload(storage, label) -> str | None:
     if storage is None or not getattr(storage, "filename", ""):
         return None
-    raw = storage.read(MAX_UPLOAD_BYTES + 1)
+    try:
+        raw = storage.read(MAX_UPLOAD_BYTES + 1)
+    finally:
+        storage.close()
     if len(raw) > MAX_UPLOAD_BYTES:
         raise ImportFailed(_("%(label)s: el archivo supera 8 MB.", label=label))
     try:
