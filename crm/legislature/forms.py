@@ -32,6 +32,7 @@ class LegislatorForm(FlaskForm):
     office = StringField(_l("Oficina"), validators=[Optional(), Length(max=200)])
     photo_url = URLField(_l("URL de la foto"), validators=[Optional(), Length(max=500)])
     district = StringField(_l("Distrito electoral"), validators=[Optional(), Length(max=120)])
+    links = TextAreaField(_l("Enlaces (uno por línea)"), validators=[Optional(), Length(max=5000)])
     notes = TextAreaField(_l("Notas"), validators=[Optional(), Length(max=5000)])
 
 
@@ -62,3 +63,15 @@ class ImportForm(FlaskForm):
     chamber = StringField(_l("Cámara"), validators=[Optional(), Length(max=120)])
     seats = IntegerField(_l("Escaños legales de la cámara"), validators=[Optional(), NumberRange(min=1, max=2000)])
     period = StringField(_l("Periodo (p. ej. 2011-2016)"), validators=[Optional(), Length(max=40)])
+
+
+ROLE_CHOICES = to_choices([
+    ("member", _l("Miembro")), ("chair", _l("Presidencia")), ("vice_chair", _l("Vicepresidencia")),
+    ("secretary", _l("Secretaría")), ("ranking_member", _l("Miembro principal de la minoría")),
+])
+
+
+class CommitteeMembershipForm(FlaskForm):
+    committee_id = SelectField(_l("Comisión"), coerce=int, choices=[])
+    role = SelectField(_l("Rol"), choices=ROLE_CHOICES)
+    start_date = DateField(_l("Desde"), validators=[Optional()])

@@ -9,11 +9,20 @@ from crm.core import audit
 from crm.core.text import fold
 from crm.core.time import utcnow
 from crm.extensions import db
-from crm.legislature.models import Aide, Group, GroupMembership, Legislator
+from crm.legislature.models import (
+    COMMITTEE_ROLES,
+    Aide,
+    Committee,
+    CommitteeMembership,
+    Group,
+    GroupMembership,
+    Legislator,
+    SeatMembership,
+)
 
 EDITABLE_FIELDS = (
     "full_name", "given_name", "family_name", "sort_name", "gender", "birth_date", "email", "phone", "office",
-    "photo_url", "district", "notes",
+    "photo_url", "district", "notes", "links",
 )
 AIDE_FIELDS = ("name", "title", "email", "phone", "notes")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -46,13 +55,25 @@ def _check_email(value, label):
         raise LegislatureError(f"{label}: «{value}» no es un correo válido.", "email")
 
 
+def _links(value) -> list[str]:
+    """Links arrive as a list or as text with one URL per line; only http(s) URLs are kept."""
+    items = value.splitlines() if isinstance(value, str) else list(value or [])
+    links = [item.strip() for item in items if item and item.strip()]
+    for link in links:
+        if not re.match(r"^https?://\S+$", link):
+            raise LegislatureError(f"Enlaces: «{link}» no es una dirección http(s) válida.", "links")
+    return list(dict.fromkeys(links))
+
+
 def update_legislator(legislator: Legislator, *, actor=None, **values) -> Legislator:
-    values = {k: _clean(v) for k, v in values.items() if k in EDITABLE_FIELDS}
+    values = {k: (_links(v) if k == "links" else _clean(v)) for k, v in values.items() if k in EDITABLE_FIELDS}
     if "full_name" in values and not values["full_name"]:
         raise LegislatureError("El nombre completo es obligatorio.", "full_name")
     _check_email(values.get("email"), "Correo")
     if "sort_name" in values and not values["sort_name"]:
         values["sort_name"] = values.get("full_name") or legislator.full_name
+    if values.get("photo_url") and not re.match(r"^https?://\S+$", values["photo_url"]):
+        raise LegislatureError("La URL de la foto debe empezar por http:// o https://.", "photo_url")
     before = audit.snapshot(legislator, values)
     for key, value in values.items():
         setattr(legislator, key, value)
@@ -148,3 +169,43 @@ def switch_group(legislator: Legislator, group: Group, *, start_date: date, acto
         new={"legislator_id": legislator.id, "group_id": group.id, "start_date": start_date}, actor=actor,
     )
     return membership
+
+
+def add_committee_membership(legislator: Legislator, committee: Committee, *, role: str, start_date: date | None,
+                             actor=None) -> CommitteeMembership:
+    if role not in COMMITTEE_ROLES:
+        raise LegislatureError("Rol de comisión no válido.", "role")
+    has_seat = db.session.execute(
+        select(SeatMembership.id).where(
+            SeatMembership.legislator_id == legislator.id, SeatMembership.chamber_id == committee.chamber_id
+        ).limit(1)
+    ).first()
+    if not has_seat:
+        raise LegislatureError("La comisión es de una cámara en la que este legislador no tiene escaño.", "committee_id")
+    already = db.session.execute(
+        select(CommitteeMembership.id).where(
+            CommitteeMembership.legislator_id == legislator.id, CommitteeMembership.committee_id == committee.id,
+            CommitteeMembership.end_date.is_(None),
+        ).limit(1)
+    ).first()
+    if already:
+        raise LegislatureError("Ya integra esa comisión; termine primero la membresía actual.", "committee_id")
+    membership = CommitteeMembership(legislator_id=legislator.id, committee_id=committee.id, role=role,
+                                     start_date=start_date)
+    db.session.add(membership)
+    db.session.flush()
+    audit.record("committee_membership.create", membership, new={
+        "legislator_id": legislator.id, "committee_id": committee.id, "role": role, "start_date": start_date,
+    }, actor=actor)
+    return membership
+
+
+def end_committee_membership(membership: CommitteeMembership, *, end_date: date, actor=None) -> None:
+    if membership.end_date is not None:
+        raise LegislatureError("Esa membresía ya terminó.")
+    if membership.start_date and end_date < membership.start_date:
+        raise LegislatureError("La fecha de fin es anterior al inicio.")
+    membership.end_date = end_date
+    db.session.flush()
+    audit.record("committee_membership.end", membership, old={"end_date": None}, new={"end_date": end_date},
+                 actor=actor)

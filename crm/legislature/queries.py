@@ -317,3 +317,20 @@ def current_members(chamber_id: int | None = None, committee_id: int | None = No
         ).join(Committee, and_(Committee.id == committee_id, Committee.chamber_id == SeatMembership.chamber_id))
         statement = statement.add_columns(CommitteeMembership.role)
     return db.session.execute(statement).all()
+
+
+def committees_for_legislator(legislator_id: int):
+    """Committees of the chambers the legislator has a seat in (for the add-membership form)."""
+    chamber_ids = select(SeatMembership.chamber_id).where(SeatMembership.legislator_id == legislator_id)
+    return db.session.execute(
+        select(Committee.id, Committee.name, Chamber.name).join(Chamber, Chamber.id == Committee.chamber_id)
+        .where(Committee.chamber_id.in_(chamber_ids)).order_by(Chamber.id.desc(), Committee.name)
+    ).all()
+
+
+def get_committee_membership(legislator_id: int, membership_id: int):
+    return db.session.execute(
+        select(CommitteeMembership).where(
+            CommitteeMembership.id == membership_id, CommitteeMembership.legislator_id == legislator_id
+        )
+    ).scalar_one_or_none()

@@ -1,5 +1,6 @@
 import csv
 import io
+from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,9 +12,17 @@ from crm.core.text import neutralise_cell
 from crm.core.visibility import can_write
 from crm.extensions import db
 from crm.legislature import bp, operations, queries
-from crm.legislature.forms import AideForm, GroupSwitchForm, ImportForm, LegislatorForm, OwnerForm, to_choices
+from crm.legislature.forms import (
+    AideForm,
+    CommitteeMembershipForm,
+    GroupSwitchForm,
+    ImportForm,
+    LegislatorForm,
+    OwnerForm,
+    to_choices,
+)
 from crm.legislature.importers import FORMAT_LABELS, ImportFailed, jobs
-from crm.legislature.models import Aide, Group, ImportJob, Legislator
+from crm.legislature.models import Aide, Committee, Group, ImportJob, Legislator
 
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 
@@ -82,9 +91,13 @@ def _owner_value(legislator):
     return ""
 
 
-def _profile_forms(legislator, owner_form=None, switch_form=None):
+def _profile_forms(legislator, owner_form=None, switch_form=None, committee_form=None):
     if not can_write(current_user):
         return {}
+    committee_form = committee_form or CommitteeMembershipForm()
+    committee_form.committee_id.choices = to_choices(
+        (cid, f"{name} · {chamber}") for cid, name, chamber in queries.committees_for_legislator(legislator.id)
+    )
     owner_form = owner_form or OwnerForm(owner=_owner_value(legislator))
     owner_form.owner.choices = _owner_choices()
     switch_form = switch_form or GroupSwitchForm()
@@ -92,7 +105,7 @@ def _profile_forms(legislator, owner_form=None, switch_form=None):
         (g.id, f"{g.name} · {_('partido') if g.kind == 'party' else _('bancada')} · {legislature}")
         for g, legislature in queries.groups_for_legislator(legislator.id)
     )
-    return {"owner_form": owner_form, "switch_form": switch_form}
+    return {"owner_form": owner_form, "switch_form": switch_form, "committee_form": committee_form}
 
 
 @bp.route("/legislators/<int:legislator_id>")
@@ -110,6 +123,8 @@ def profile(legislator_id):
 def edit(legislator_id):
     legislator = _legislator_or_404(legislator_id)
     form = LegislatorForm(obj=legislator)
+    if request.method == "GET":
+        form.links.data = "\n".join(legislator.links or [])
     if legislator.gender and legislator.gender not in {c.value for c in form.gender.choices}:
         form.gender.choices = [*form.gender.choices, *to_choices([(legislator.gender, legislator.gender)])]
     if form.validate_on_submit():
@@ -166,6 +181,44 @@ def switch_group(legislator_id):
             return redirect(url_for("legislature.profile", legislator_id=legislator.id) + "#grupos")
     data = queries.profile(legislator.id)
     return render_template("legislature/profile.html", data=data, legislator=legislator, **forms), 400
+
+
+@bp.route("/legislators/<int:legislator_id>/committees", methods=["POST"])
+@login_required
+def add_committee_membership(legislator_id):
+    legislator = _legislator_or_404(legislator_id)
+    _require_write(legislator)
+    form = CommitteeMembershipForm()
+    forms = _profile_forms(legislator, committee_form=form)
+    if form.validate_on_submit():
+        committee = db.session.get(Committee, form.committee_id.data)
+        try:
+            operations.add_committee_membership(legislator, committee, role=form.role.data,
+                                                start_date=form.start_date.data)
+        except operations.LegislatureError as error:
+            _field_error(form, error, "committee_id")
+        else:
+            flash(_("Membresía de comisión registrada."), "success")
+            return redirect(url_for("legislature.profile", legislator_id=legislator.id) + "#comisiones")
+    data = queries.profile(legislator.id)
+    return render_template("legislature/profile.html", data=data, legislator=legislator, **forms), 400
+
+
+@bp.route("/legislators/<int:legislator_id>/committees/<int:membership_id>/end", methods=["POST"])
+@login_required
+def end_committee_membership(legislator_id, membership_id):
+    legislator = _legislator_or_404(legislator_id)
+    _require_write(legislator)
+    membership = queries.get_committee_membership(legislator_id, membership_id)
+    if membership is None:
+        abort(404)
+    try:
+        operations.end_committee_membership(membership, end_date=date.today())
+    except operations.LegislatureError as error:
+        flash(str(error), "danger")
+        return redirect(url_for("legislature.profile", legislator_id=legislator.id) + "#comisiones")
+    flash(_("Membresía de comisión terminada hoy; queda en el historial."), "success")
+    return redirect(url_for("legislature.profile", legislator_id=legislator.id) + "#comisiones")
 
 
 # --- aides -------------------------------------------------------------------------------------------------------

@@ -57,11 +57,15 @@ def test_edit_is_audited_and_bad_input_keeps_values(make_legislators, make_user,
     assert leg.full_name == "Editar 000"
     response = client.post(f"/legislators/{leg.id}/edit", data={
         "full_name": "Editar Nombre Nuevo", "email": "nuevo@example.org", "sort_name": "", "phone": "+51 999",
+        "links": "https://example.org/a\r\n\r\nhttps://example.org/b\n",
     })
     assert response.status_code == 302
     db.session.refresh(leg)
     assert (leg.full_name, leg.email, leg.sort_name) == ("Editar Nombre Nuevo", "nuevo@example.org", "Editar Nombre Nuevo")
     assert "editar nombre nuevo" in leg.search_name
+    assert leg.links == ["https://example.org/a", "https://example.org/b"]
+    response = client.post(f"/legislators/{leg.id}/edit", data={"full_name": "X", "links": "javascript:alert(1)"})
+    assert response.status_code == 400 and "no es una dirección" in response.get_data(as_text=True)
     entry = db.session.execute(
         select(AuditEntry).where(AuditEntry.action == "legislator.update", AuditEntry.object_id == str(leg.id))
     ).scalar_one()
@@ -155,3 +159,34 @@ def test_timeline_placeholder_and_htmx_sections(make_legislators, make_user, log
         assert "Aquí aparecerán las reuniones" in html
     else:
         assert f"/legislators/{leg.id}" in html and "hx-get" in html
+
+
+def test_committee_membership_add_and_end(make_legislators, make_user, login_as):
+    from crm.legislature.models import Committee, CommitteeMembership
+
+    chamber, (leg,) = make_legislators(1, prefix="Comisionada")
+    other_chamber, _ = make_legislators(1, prefix="Ajena")
+    justice = Committee(chamber_id=chamber.id, name="Comisión de Justicia y Derechos Humanos")
+    foreign = Committee(chamber_id=other_chamber.id, name="Comisión Ajena")
+    db.session.add_all([justice, foreign])
+    db.session.commit()
+    client = login_as(make_user("officer"))
+    html = client.get(f"/legislators/{leg.id}").get_data(as_text=True)
+    assert "Comisión de Justicia y Derechos Humanos" in html and "Comisión Ajena" not in html
+    response = client.post(f"/legislators/{leg.id}/committees", data={"committee_id": foreign.id, "role": "member"})
+    assert response.status_code == 400
+    response = client.post(f"/legislators/{leg.id}/committees",
+                           data={"committee_id": justice.id, "role": "chair", "start_date": "2026-08-15"})
+    assert response.status_code == 302
+    response = client.post(f"/legislators/{leg.id}/committees", data={"committee_id": justice.id, "role": "member"})
+    assert response.status_code == 400 and "Ya integra esa comisión" in response.get_data(as_text=True)
+    membership = db.session.execute(select(CommitteeMembership).where(CommitteeMembership.legislator_id == leg.id)).scalar_one()
+    assert (membership.role, membership.start_date, membership.end_date) == ("chair", date(2026, 8, 15), None)
+    html = client.get(f"/legislators/{leg.id}").get_data(as_text=True)
+    assert "Presidencia" in html and "Terminar membresía" in html
+    assert client.post(f"/legislators/{leg.id}/committees/{membership.id}/end").status_code == 302
+    db.session.refresh(membership)
+    assert membership.end_date == date.today()
+    viewer = login_as(make_user("viewer"))
+    assert viewer.post(f"/legislators/{leg.id}/committees", data={"committee_id": justice.id}).status_code == 403
+    assert viewer.post(f"/legislators/{leg.id}/committees/{membership.id}/end").status_code == 403
