@@ -3,6 +3,7 @@
 import re
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from crm.core import audit
@@ -52,7 +53,7 @@ def _clean(value):
 
 def _check_email(value, label):
     if value and not _EMAIL.match(value):
-        raise LegislatureError(f"{label}: «{value}» no es un correo válido.", "email")
+        raise LegislatureError(_("%(label)s: «%(value)s» no es un correo válido.", label=label, value=value), "email")
 
 
 def _links(value) -> list[str]:
@@ -61,19 +62,19 @@ def _links(value) -> list[str]:
     links = [item.strip() for item in items if item and item.strip()]
     for link in links:
         if not re.match(r"^https?://\S+$", link):
-            raise LegislatureError(f"Enlaces: «{link}» no es una dirección http(s) válida.", "links")
+            raise LegislatureError(_("Enlaces: «%(link)s» no es una dirección http(s) válida.", link=link), "links")
     return list(dict.fromkeys(links))
 
 
 def update_legislator(legislator: Legislator, *, actor=None, **values) -> Legislator:
     values = {k: (_links(v) if k == "links" else _clean(v)) for k, v in values.items() if k in EDITABLE_FIELDS}
     if "full_name" in values and not values["full_name"]:
-        raise LegislatureError("El nombre completo es obligatorio.", "full_name")
-    _check_email(values.get("email"), "Correo")
+        raise LegislatureError(_("El nombre completo es obligatorio."), "full_name")
+    _check_email(values.get("email"), _("Correo"))
     if "sort_name" in values and not values["sort_name"]:
         values["sort_name"] = values.get("full_name") or legislator.full_name
     if values.get("photo_url") and not re.match(r"^https?://\S+$", values["photo_url"]):
-        raise LegislatureError("La URL de la foto debe empezar por http:// o https://.", "photo_url")
+        raise LegislatureError(_("La URL de la foto debe empezar por http:// o https://."), "photo_url")
     before = audit.snapshot(legislator, values)
     for key, value in values.items():
         setattr(legislator, key, value)
@@ -92,13 +93,13 @@ def set_owner(legislator: Legislator, *, user_id=None, partner_id=None, actor=No
     from crm.coalition.models import PartnerOrganisation
 
     if user_id and partner_id:
-        raise LegislatureError("Elija una persona del equipo o una organización aliada, no ambas.")
+        raise LegislatureError(_("Elija una persona del equipo o una organización aliada, no ambas."))
     if user_id:
         user = db.session.get(User, user_id)
         if user is None or not user.active or not user.is_staff:
-            raise LegislatureError("La responsable debe ser una persona activa del equipo.")
+            raise LegislatureError(_("La responsable debe ser una persona activa del equipo."))
     if partner_id and db.session.get(PartnerOrganisation, partner_id) is None:
-        raise LegislatureError("La organización aliada no existe.")
+        raise LegislatureError(_("La organización aliada no existe."))
     fields = ("owner_user_id", "owner_partner_id")
     before = audit.snapshot(legislator, fields)
     legislator.owner_user_id, legislator.owner_partner_id = user_id or None, partner_id or None
@@ -114,8 +115,8 @@ def set_owner(legislator: Legislator, *, user_id=None, partner_id=None, actor=No
 def _aide_values(values) -> dict:
     values = {k: _clean(values.get(k)) for k in AIDE_FIELDS}
     if not values["name"]:
-        raise LegislatureError("El nombre del asesor o asesora es obligatorio.", "name")
-    _check_email(values["email"], "Correo")
+        raise LegislatureError(_("El nombre del asesor o asesora es obligatorio."), "name")
+    _check_email(values["email"], _("Correo"))
     return values
 
 
@@ -155,9 +156,9 @@ def switch_group(legislator: Legislator, group: Group, *, start_date: date, acto
         )
     ).scalars().all()
     if any(row.group_id == group.id for row in open_rows):
-        raise LegislatureError("Ya pertenece a ese grupo.")
+        raise LegislatureError(_("Ya pertenece a ese grupo."))
     if any(row.start_date and row.start_date > start_date for row in open_rows):
-        raise LegislatureError("La fecha de inicio es anterior al inicio de la afiliación actual.")
+        raise LegislatureError(_("La fecha de inicio es anterior al inicio de la afiliación actual."))
     for row in open_rows:
         row.end_date = start_date
         audit.record("group_membership.close", row, new={"end_date": start_date}, actor=actor)
@@ -174,14 +175,14 @@ def switch_group(legislator: Legislator, group: Group, *, start_date: date, acto
 def add_committee_membership(legislator: Legislator, committee: Committee, *, role: str, start_date: date | None,
                              actor=None) -> CommitteeMembership:
     if role not in COMMITTEE_ROLES:
-        raise LegislatureError("Rol de comisión no válido.", "role")
+        raise LegislatureError(_("Rol de comisión no válido."), "role")
     has_seat = db.session.execute(
         select(SeatMembership.id).where(
             SeatMembership.legislator_id == legislator.id, SeatMembership.chamber_id == committee.chamber_id
         ).limit(1)
     ).first()
     if not has_seat:
-        raise LegislatureError("La comisión es de una cámara en la que este legislador no tiene escaño.", "committee_id")
+        raise LegislatureError(_("La comisión es de una cámara en la que este legislador no tiene escaño."), "committee_id")
     already = db.session.execute(
         select(CommitteeMembership.id).where(
             CommitteeMembership.legislator_id == legislator.id, CommitteeMembership.committee_id == committee.id,
@@ -189,7 +190,7 @@ def add_committee_membership(legislator: Legislator, committee: Committee, *, ro
         ).limit(1)
     ).first()
     if already:
-        raise LegislatureError("Ya integra esa comisión; termine primero la membresía actual.", "committee_id")
+        raise LegislatureError(_("Ya integra esa comisión; termine primero la membresía actual."), "committee_id")
     membership = CommitteeMembership(legislator_id=legislator.id, committee_id=committee.id, role=role,
                                      start_date=start_date)
     db.session.add(membership)
@@ -202,9 +203,9 @@ def add_committee_membership(legislator: Legislator, committee: Committee, *, ro
 
 def end_committee_membership(membership: CommitteeMembership, *, end_date: date, actor=None) -> None:
     if membership.end_date is not None:
-        raise LegislatureError("Esa membresía ya terminó.")
+        raise LegislatureError(_("Esa membresía ya terminó."))
     if membership.start_date and end_date < membership.start_date:
-        raise LegislatureError("La fecha de fin es anterior al inicio.")
+        raise LegislatureError(_("La fecha de fin es anterior al inicio."))
     membership.end_date = end_date
     db.session.flush()
     audit.record("committee_membership.end", membership, old={"end_date": None}, new={"end_date": end_date},

@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from flask_babel import gettext as _
+
 from crm.legislature.importers import congress, openperu, plaincsv, popolo
 from crm.legislature.importers.records import ImportFailed, Roster
 from crm.legislature.importers.sync import Sync
@@ -41,11 +43,11 @@ def default_options(fmt: str, options: dict) -> dict:
 def parse_roster(fmt: str, files: dict, options: dict, today: date | None = None) -> Roster:
     """Read the files into a Roster; raises ImportFailed when the file cannot be read at all."""
     if fmt not in FORMATS:
-        raise ImportFailed(f"Formato desconocido «{fmt}». Use uno de: {', '.join(FORMATS)}.")
+        raise ImportFailed(_("Formato desconocido «%(fmt)s». Use uno de: %(v1)s.", fmt=fmt, v1=', '.join(FORMATS)))
     try:
         return FORMATS[fmt](files, options, today or date.today())
     except ImportFailed:
         raise
     except (KeyError, TypeError, AttributeError, ValueError) as error:
         # Right syntax, wrong shape: say so instead of failing with a traceback.
-        raise ImportFailed(f"El archivo no tiene la estructura esperada para {FORMAT_LABELS[fmt]}: {error!r}") from error
+        raise ImportFailed(_("El archivo no tiene la estructura esperada para %(v0)s: %(v1)s", v0=FORMAT_LABELS[fmt], v1=repr(error))) from error

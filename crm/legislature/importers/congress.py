@@ -4,6 +4,7 @@ import csv
 import io
 
 import yaml
+from flask_babel import gettext as _
 
 from crm.legislature.importers.records import (
     ChamberRecord,
@@ -28,7 +29,7 @@ def _load_yaml(text: str, what: str):
     try:
         return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - safe loader
     except yaml.YAMLError as error:
-        raise ImportFailed(f"{what}: el YAML no se puede leer: {error}") from error
+        raise ImportFailed(_("%(what)s: el YAML no se puede leer: %(error)s", what=what, error=error)) from error
 
 
 def _looks_like_yaml(text: str) -> bool:
@@ -72,17 +73,17 @@ def _person_from_csv(row: dict, line: int, roster: Roster) -> PersonRecord | Non
     bioguide = clean(row.get("bioguide_id"))
     kind = clean(row.get("type"))
     if not bioguide:
-        roster.error(where, "bioguide_id", "Falta el identificador bioguide.")
+        roster.error(where, "bioguide_id", _("Falta el identificador bioguide."))
     if kind not in CHAMBERS:
-        roster.error(where, "type", f"Tipo «{kind or ''}» desconocido; se esperaba sen o rep.")
+        roster.error(where, "type", _("Tipo «%(v0)s» desconocido; se esperaba sen o rep.", v0=kind or ''))
     if not bioguide or kind not in CHAMBERS:
         return None
     full = clean(row.get("full_name"))
     if not full:
         full = _name(row.get("first_name"), row.get("middle_name"), row.get("last_name"), row.get("suffix"), None)
-        roster.warn(where, "full_name", f"Vacío; se usa el nombre compuesto «{full}».")
+        roster.warn(where, "full_name", _("Vacío; se usa el nombre compuesto «%(full)s».", full=full))
     if not full:
-        roster.error(where, "full_name", "Falta el nombre.")
+        roster.error(where, "full_name", _("Falta el nombre."))
         return None
     person = PersonRecord(where=f"{where} ({bioguide})", full_name=full)
     person.identifiers.append(("bioguide", bioguide))
@@ -102,7 +103,7 @@ def _person_from_csv(row: dict, line: int, roster: Roster) -> PersonRecord | Non
     try:
         person.birth_date = parse_iso_date(clean(row.get("birthday")))
     except ValueError:
-        roster.warn(person.where, "birthday", f"Fecha «{row.get('birthday')}» no válida; se omite.")
+        roster.warn(person.where, "birthday", _("Fecha «%(v0)s» no válida; se omite.", v0=row.get('birthday')))
     person.phone = clean(row.get("phone"))
     person.office = clean(row.get("address"))
     person.links = [u for u in (clean(row.get("url")), clean(row.get("contact_form"))) if u]
@@ -118,25 +119,25 @@ def _person_from_csv(row: dict, line: int, roster: Roster) -> PersonRecord | Non
 def _person_from_yaml(entry, index: int, roster: Roster) -> PersonRecord | None:
     where = f"registro {index}"
     if not isinstance(entry, dict):
-        roster.error(where, "", "No es un registro de legislador.")
+        roster.error(where, "", _("No es un registro de legislador."))
         return None
     ids = entry.get("id") or {}
     name = entry.get("name") or {}
     terms = entry.get("terms") or []
     bioguide = clean(ids.get("bioguide"))
     if not bioguide:
-        roster.error(where, "id.bioguide", "Falta el identificador bioguide.")
+        roster.error(where, "id.bioguide", _("Falta el identificador bioguide."))
         return None
     where = f"{where} ({bioguide})"
     if not terms or not isinstance(terms[-1], dict) or terms[-1].get("type") not in CHAMBERS:
-        roster.error(where, "terms", "Falta el mandato actual (sen o rep).")
+        roster.error(where, "terms", _("Falta el mandato actual (sen o rep)."))
         return None
     term = terms[-1]
     full = clean(name.get("official_full")) or _name(
         name.get("first"), name.get("middle"), name.get("last"), name.get("suffix"), name.get("nickname")
     )
     if not clean(name.get("official_full")):
-        roster.warn(where, "name.official_full", f"Vacío; se usa el nombre compuesto «{full}».")
+        roster.warn(where, "name.official_full", _("Vacío; se usa el nombre compuesto «%(full)s».", full=full))
     person = PersonRecord(where=where, full_name=full)
     for scheme in ID_SCHEMES:
         value = clean(ids.get(scheme))
@@ -154,7 +155,7 @@ def _person_from_yaml(entry, index: int, roster: Roster) -> PersonRecord | None:
         person.birth_date = parse_iso_date(bio.get("birthday"))
         start, end = parse_iso_date(term.get("start")), parse_iso_date(term.get("end"))
     except ValueError as error:
-        roster.error(where, "fecha", f"Fecha no válida: «{error}».")
+        roster.error(where, "fecha", _("Fecha no válida: «%(error)s».", error=error))
         return None
     person.phone = clean(term.get("phone"))
     person.office = clean(term.get("address"))
@@ -173,12 +174,12 @@ def _person_from_yaml(entry, index: int, roster: Roster) -> PersonRecord | None:
 def _read_committees(text: str, roster: Roster) -> None:
     data = _load_yaml(text, "Comisiones")
     if not isinstance(data, list):
-        raise ImportFailed("Comisiones: se esperaba una lista de comisiones (committees-current.yaml).")
+        raise ImportFailed(_("Comisiones: se esperaba una lista de comisiones (committees-current.yaml)."))
     for index, entry in enumerate(data, start=1):
         where = f"comisión {index}"
         code = clean((entry or {}).get("thomas_id")) if isinstance(entry, dict) else None
         if not code or not clean(entry.get("name")):
-            roster.error(where, "thomas_id/name", "Falta el código o el nombre de la comisión.")
+            roster.error(where, "thomas_id/name", _("Falta el código o el nombre de la comisión."))
             continue
         # A committee belongs to one chamber; joint committees are filed under the House (see docs).
         chamber = "senate" if entry.get("type") == "senate" else "house"
@@ -186,7 +187,7 @@ def _read_committees(text: str, roster: Roster) -> None:
         for sub in entry.get("subcommittees") or []:
             sub_code = clean(sub.get("thomas_id"))
             if not sub_code or not clean(sub.get("name")):
-                roster.error(where, "subcommittees", "Subcomisión sin código o sin nombre.")
+                roster.error(where, "subcommittees", _("Subcomisión sin código o sin nombre."))
                 continue
             roster.committees[code + sub_code] = CommitteeDef(
                 chamber=chamber, name=clean(sub["name"]), code=code + sub_code, parent=code
@@ -196,7 +197,7 @@ def _read_committees(text: str, roster: Roster) -> None:
 def _read_memberships(text: str, roster: Roster) -> None:
     data = _load_yaml(text, "Membresías")
     if not isinstance(data, dict):
-        raise ImportFailed("Membresías: se esperaba un mapa código → miembros (committee-membership-current.yaml).")
+        raise ImportFailed(_("Membresías: se esperaba un mapa código → miembros (committee-membership-current.yaml)."))
     people = {}
     for person in roster.persons:
         for scheme, value in person.identifiers:
@@ -204,14 +205,14 @@ def _read_memberships(text: str, roster: Roster) -> None:
                 people[value] = person
     for code, members in data.items():
         if code not in roster.committees:
-            roster.warn(f"comisión {code}", "código", "No está en el archivo de comisiones; se omite.")
+            roster.warn(_("comisión %(code)s", code=code), "código", _("No está en el archivo de comisiones; se omite."))
             continue
         for rank, member in enumerate(members or [], start=1):
             where = f"comisión {code}, miembro {rank}"
             bioguide = clean((member or {}).get("bioguide"))
             person = people.get(bioguide)
             if person is None:
-                roster.warn(where, "bioguide", f"«{bioguide}» no está entre los legisladores; se omite.")
+                roster.warn(where, "bioguide", _("«%(bioguide)s» no está entre los legisladores; se omite.", bioguide=bioguide))
                 continue
             person.committees.append(CommitteeRecord(committee=code, role=_role(member.get("title"))))
 
@@ -224,7 +225,7 @@ def parse(files: dict, options: dict, today) -> Roster:
     if _looks_like_yaml(text):
         data = _load_yaml(text, "Legisladores")
         if not isinstance(data, list):
-            raise ImportFailed("Legisladores: se esperaba una lista (legislators-current.yaml).")
+            raise ImportFailed(_("Legisladores: se esperaba una lista (legislators-current.yaml)."))
         for index, entry in enumerate(data, start=1):
             person = _person_from_yaml(entry, index, roster)
             if person:
@@ -234,7 +235,7 @@ def parse(files: dict, options: dict, today) -> Roster:
         reader = csv.DictReader(io.StringIO(text, newline=""))
         missing = CSV_REQUIRED - set(reader.fieldnames or [])
         if missing:
-            raise ImportFailed(f"Legisladores: faltan columnas en la cabecera: {', '.join(sorted(missing))}.")
+            raise ImportFailed(_("Legisladores: faltan columnas en la cabecera: %(v0)s.", v0=', '.join(sorted(missing))))
         for row in reader:
             person = _person_from_csv(row, reader.line_num, roster)
             if person:
@@ -243,6 +244,6 @@ def parse(files: dict, options: dict, today) -> Roster:
         _read_committees(files["committees"], roster)
     if files.get("memberships"):
         if not files.get("committees"):
-            raise ImportFailed("Para importar membresías de comisiones hace falta también el archivo de comisiones.")
+            raise ImportFailed(_("Para importar membresías de comisiones hace falta también el archivo de comisiones."))
         _read_memberships(files["memberships"], roster)
     return roster

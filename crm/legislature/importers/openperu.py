@@ -5,6 +5,8 @@ import json
 import re
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
+
 from crm.legislature.importers.records import (
     ChamberRecord,
     GroupRecord,
@@ -42,7 +44,7 @@ def find_period(data: dict, wanted: str) -> str:
         if label == wanted or (years and period_years(label) == years):
             return label
     choices = ", ".join(f"{a}-{b}" for a, b in filter(None, (period_years(k) for k in data)))
-    raise ImportFailed(f"El periodo «{wanted}» no está en el archivo. Periodos disponibles: {choices}.")
+    raise ImportFailed(_("El periodo «%(wanted)s» no está en el archivo. Periodos disponibles: %(choices)s.", wanted=wanted, choices=choices))
 
 
 def legal_seats(first_year: int) -> int:
@@ -58,11 +60,11 @@ def parse_votes(value, roster, where):
         return None
     digits = re.sub(r"[,.'’\s]", "", text)
     if not digits.isdigit():
-        roster.warn(where, "votation", f"«{text}» no es un número de votos; se omite.")
+        roster.warn(where, "votation", _("«%(text)s» no es un número de votos; se omite.", text=text))
         return None
     votes = int(digits)
     if votes > MAX_PLAUSIBLE_VOTES:
-        roster.warn(where, "votation", f"«{text}» no es un número de votos plausible; se omite.")
+        roster.warn(where, "votation", _("«%(text)s» no es un número de votos plausible; se omite.", text=text))
         return None
     return votes
 
@@ -79,7 +81,7 @@ def parse_condicion(value, roster, where, period_start, period_end, today):
     """Return (start, end, status). `condicion` mixes status words with month ranges."""
     text = clean(value)
     if text is None:
-        roster.warn(where, "condicion", "Vacío; se considera en ejercicio.")
+        roster.warn(where, "condicion", _("Vacío; se considera en ejercicio."))
         return period_start, None, None
     match = _RANGE.match(text)
     if match:
@@ -87,7 +89,7 @@ def parse_condicion(value, roster, where, period_start, period_end, today):
         end = _month_bound(match.group(3), match.group(4), last=True)
         if start and end:
             return start, end, None
-        roster.warn(where, "condicion", f"Rango de fechas no reconocido: «{text}»; se considera en ejercicio.")
+        roster.warn(where, "condicion", _("Rango de fechas no reconocido: «%(text)s»; se considera en ejercicio.", text=text))
         return period_start, None, None
     status = text[:1].upper() + text[1:].lower()
     if text.lower() in SITTING:
@@ -101,12 +103,12 @@ def parse(files: dict, options: dict, today: date) -> Roster:
     try:
         data = json.loads(files["main"])
     except (ValueError, UnicodeDecodeError) as error:
-        raise ImportFailed(f"El archivo no es JSON válido: {error}") from error
+        raise ImportFailed(_("El archivo no es JSON válido: %(error)s", error=error)) from error
     if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
-        raise ImportFailed("Se esperaba un objeto JSON con un periodo por clave y una lista de congresistas en cada uno.")
+        raise ImportFailed(_("Se esperaba un objeto JSON con un periodo por clave y una lista de congresistas en cada uno."))
     if not options.get("period"):
         choices = ", ".join(f"{a}-{b}" for a, b in filter(None, (period_years(k) for k in data)))
-        raise ImportFailed(f"Indique el periodo a importar (--period). Periodos disponibles: {choices}.")
+        raise ImportFailed(_("Indique el periodo a importar (--period). Periodos disponibles: %(choices)s.", choices=choices))
     label = find_period(data, options["period"])
     first, last = period_years(label)
     # Peru's Congress is installed in late July of an election year.
@@ -120,15 +122,15 @@ def parse(files: dict, options: dict, today: date) -> Roster:
     for index, row in enumerate(data[label], start=1):
         where = f"registro {index}"
         if not isinstance(row, dict):
-            roster.error(where, "", "No es un objeto JSON.")
+            roster.error(where, "", _("No es un objeto JSON."))
             continue
         ident = clean(row.get("id"))
         where = f"registro {index} (id {ident})" if ident else where
         name = clean(row.get("nombre"))
         if not ident:
-            roster.error(where, "id", "Falta el identificador.")
+            roster.error(where, "id", _("Falta el identificador."))
         if not name:
-            roster.error(where, "nombre", "Falta el nombre.")
+            roster.error(where, "nombre", _("Falta el nombre."))
         if not ident or not name:
             continue
         start, end, status = parse_condicion(row.get("condicion"), roster, where, period_start, period_end, today)
@@ -142,7 +144,7 @@ def parse(files: dict, options: dict, today: date) -> Roster:
             if group:
                 groups.append(GroupRecord(kind=kind, name=group, start_date=seat.start_date, end_date=seat.end_date))
             else:
-                roster.warn(where, column, "Vacío; no se registra esta afiliación.")
+                roster.warn(where, column, _("Vacío; no se registra esta afiliación."))
         person = PersonRecord(where=where, full_name=name)
         existing = by_name.get(person.name_key)
         if existing is not None:
@@ -161,7 +163,8 @@ def parse(files: dict, options: dict, today: date) -> Roster:
             website = clean(row.get("website"))
             if website and website not in existing.links:
                 existing.links.append(website)
-            roster.notes.append(f"{where}: {name} ya aparece en {existing.where}; se une como un segundo escaño.")
+            roster.notes.append(_("%(where)s: %(name)s ya aparece en %(first)s; se une como un segundo escaño.",
+                                  where=where, name=name, first=existing.where))
             continue
         person.identifiers.append((scheme, ident))
         person.given_name, person.family_name = split_spanish_name(name)

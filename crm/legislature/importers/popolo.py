@@ -2,6 +2,8 @@
 
 import json
 
+from flask_babel import gettext as _
+
 from crm.core.text import fold
 from crm.legislature.importers.records import (
     ChamberRecord,
@@ -27,7 +29,7 @@ def _dates(item: dict, roster: Roster, where: str):
     try:
         return parse_iso_date(item.get("start_date")), parse_iso_date(item.get("end_date"))
     except ValueError as error:
-        roster.error(where, "start_date/end_date", f"Fecha no válida: «{error}».")
+        roster.error(where, "start_date/end_date", _("Fecha no válida: «%(error)s».", error=error))
         return None
 
 
@@ -49,14 +51,14 @@ def _read_organizations(data, roster, options) -> dict:
     for index, org in enumerate(orgs, start=1):
         where = f"organizations[{index - 1}]"
         if not isinstance(org, dict) or not clean(org.get("id")) or not clean(org.get("name")):
-            roster.error(where, "id/name", "La organización necesita id y name.")
+            roster.error(where, "id/name", _("La organización necesita id y name."))
             continue
         cls = fold(org.get("classification"))
         oid, name = clean(org["id"]), clean(org["name"])
         if cls in CHAMBER_CLASSES:
             seats = org.get("seats")
             if seats is not None and (not isinstance(seats, int) or seats <= 0):
-                roster.error(where, "seats", f"«{seats}» no es un número de escaños válido.")
+                roster.error(where, "seats", _("«%(seats)s» no es un número de escaños válido.", seats=seats))
                 seats = None
             roster.chambers[oid] = ChamberRecord(name=name, seats=seats)
             kinds[oid] = ("chamber", oid)
@@ -67,7 +69,7 @@ def _read_organizations(data, roster, options) -> dict:
         elif cls in COMMITTEE_CLASSES:
             kinds[oid] = ("committee", oid)
         else:
-            roster.warn(where, "classification", f"Clasificación «{org.get('classification')}» no reconocida; se omite.")
+            roster.warn(where, "classification", _("Clasificación «%(v0)s» no reconocida; se omite.", v0=org.get('classification')))
     if not roster.chambers:
         roster.chambers[DEFAULT_CHAMBER] = ChamberRecord(name=options.get("chamber") or "Pleno", seats=options.get("seats"))
     # Committees hang from a chamber (parent_id) or from another committee; otherwise the first chamber.
@@ -89,13 +91,13 @@ def _read_organizations(data, roster, options) -> dict:
 def _read_person(item, index, roster) -> PersonRecord | None:
     where = f"persons[{index}]"
     if not isinstance(item, dict):
-        roster.error(where, "", "No es un objeto.")
+        roster.error(where, "", _("No es un objeto."))
         return None
     pid, name = clean(item.get("id")), clean(item.get("name"))
     if not pid:
-        roster.error(where, "id", "Falta el id de la persona.")
+        roster.error(where, "id", _("Falta el id de la persona."))
     if not name:
-        roster.error(where, "name", "Falta el nombre.")
+        roster.error(where, "name", _("Falta el nombre."))
     if not pid or not name:
         return None
     person = PersonRecord(where=f"{where} ({pid})", full_name=name)
@@ -110,7 +112,7 @@ def _read_person(item, index, roster) -> PersonRecord | None:
     try:
         person.birth_date = parse_iso_date(item.get("birth_date"))
     except ValueError:
-        roster.warn(person.where, "birth_date", f"Fecha «{item.get('birth_date')}» no válida; se omite.")
+        roster.warn(person.where, "birth_date", _("Fecha «%(v0)s» no válida; se omite.", v0=item.get('birth_date')))
     person.email = clean(item.get("email"))
     person.photo_url = clean(item.get("image"))
     for contact in item.get("contact_details") or []:
@@ -129,9 +131,9 @@ def parse(files: dict, options: dict, today) -> Roster:
     try:
         data = json.loads(files["main"])
     except (ValueError, UnicodeDecodeError) as error:
-        raise ImportFailed(f"El archivo no es JSON válido: {error}") from error
+        raise ImportFailed(_("El archivo no es JSON válido: %(error)s", error=error)) from error
     if not isinstance(data, dict) or not isinstance(data.get("persons"), list):
-        raise ImportFailed("Se esperaba un objeto Popolo con una lista «persons».")
+        raise ImportFailed(_("Se esperaba un objeto Popolo con una lista «persons»."))
     roster = Roster(period_label=options.get("period"))
     kinds = _read_organizations(data, roster, options)
     people = {}
@@ -144,7 +146,7 @@ def parse(files: dict, options: dict, today) -> Roster:
         where = f"memberships[{index}]"
         person = people.get(clean((item or {}).get("person_id")))
         if person is None:
-            roster.error(where, "person_id", f"La persona «{(item or {}).get('person_id')}» no existe en el archivo.")
+            roster.error(where, "person_id", _("La persona «%(person)s» no existe en el archivo.", person=(item or {}).get("person_id")))
             continue
         dates = _dates(item, roster, where)
         if dates is None:
@@ -161,7 +163,7 @@ def parse(files: dict, options: dict, today) -> Roster:
         elif kind == "committee":
             person.committees.append(CommitteeRecord(key, _role(item.get("role")), start, end))
         else:
-            roster.error(where, "organization_id", f"La organización «{item.get('organization_id')}» no existe.")
+            roster.error(where, "organization_id", _("La organización «%(v0)s» no existe.", v0=item.get('organization_id')))
             continue
         behalf_kind, behalf = kinds.get(clean(item.get("on_behalf_of_id")), (None, None))
         if behalf_kind in ("party", "bancada"):
@@ -171,5 +173,5 @@ def parse(files: dict, options: dict, today) -> Roster:
             if DEFAULT_CHAMBER in roster.chambers:
                 person.seats.append(SeatRecord(chamber=DEFAULT_CHAMBER, district=person.district))
             else:
-                roster.warn(person.where, "memberships", "Sin membresía en una cámara; se importa sin escaño.")
+                roster.warn(person.where, "memberships", _("Sin membresía en una cámara; se importa sin escaño."))
     return roster

@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -81,7 +82,7 @@ class Sync:
         options = self.options
         name = (options.get("legislature") or "").strip()
         if not name:
-            self.roster.error("opciones", "legislature", "Indique el nombre de la legislatura.")
+            self.roster.error("opciones", "legislature", _("Indique el nombre de la legislatura."))
             return
         self.legislature = db.session.execute(select(Legislature).where(Legislature.name == name)).scalar_one_or_none()
         if self.legislature is None:
@@ -110,7 +111,7 @@ class Sync:
             chamber = existing.get(fold(record.name))
             if chamber is None:
                 if not record.seats:
-                    self.roster.error("opciones", "seats", f"Indique el número legal de escaños de «{record.name}» (--seats).")
+                    self.roster.error("opciones", "seats", _("Indique el número legal de escaños de «%(v0)s» (--seats).", v0=record.name))
                     continue
                 self.report.structure["chambers"] += 1
                 if self.write:
@@ -279,7 +280,7 @@ class Sync:
         for scheme, value in dict.fromkeys(person.identifiers):
             owner = self.idmap.get((scheme, value))
             if owner is not None and owner != lid:
-                self.roster.warn(person.where, "identifiers", f"{scheme}:{value} ya pertenece a otro legislador; se omite.")
+                self.roster.warn(person.where, "identifiers", _("%(scheme)s:%(value)s ya pertenece a otro legislador; se omite.", scheme=scheme, value=value))
             elif owner is None:
                 changed.append("identifiers")
                 self.report.structure["identifiers"] += 1
