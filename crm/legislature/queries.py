@@ -22,6 +22,7 @@ from crm.legislature.models import (
     CommitteeMembership,
     Group,
     GroupMembership,
+    ImportJob,
     Legislator,
     Legislature,
     SeatMembership,
@@ -334,3 +335,15 @@ def get_committee_membership(legislator_id: int, membership_id: int):
             CommitteeMembership.id == membership_id, CommitteeMembership.legislator_id == legislator_id
         )
     ).scalar_one_or_none()
+
+
+def recent_import_jobs(limit: int = 10):
+    """The latest web imports with who started them (one statement)."""
+    from crm.accounts.models import User
+
+    return db.session.execute(
+        select(ImportJob.id, ImportJob.created_at, ImportJob.filename, ImportJob.format, ImportJob.status,
+               ImportJob.result, ImportJob.report, User.name)
+        .outerjoin(User, User.id == ImportJob.created_by_id)
+        .order_by(ImportJob.id.desc()).limit(limit)
+    ).all()

@@ -314,7 +314,7 @@ def import_start():
                 return redirect(url_for("legislature.import_job", job_id=job.id))
     status = 422 if (failure or report) else (400 if form.errors else 200)
     return render_template("legislature/import_start.html", form=form, report=report, failure=failure,
-                           labels=FORMAT_LABELS), status
+                           labels=FORMAT_LABELS, recent=queries.recent_import_jobs()), status
 
 
 def _job_or_404(job_id, lock: bool = False) -> ImportJob:

@@ -81,6 +81,8 @@ def test_sort_and_pagination_state_lives_in_the_url(make_legislators, make_user,
     assert "page=2" in html and "sort=-name" in html and "q=orden" in html
     html = client.get("/legislators", query_string={"sort": "-name", "per_page": 25, "q": "orden", "page": 2}).get_data(as_text=True)
     assert "Orden 000" in html and "Orden 029" not in html
+    for sort in ("district", "-district", "bancada", "-bancada", "chamber", "-chamber"):
+        assert client.get("/legislators", query_string={"sort": sort, "status": "all"}).status_code == 200
 
 
 def test_constant_statements_for_5_and_50_rows(make_legislators, make_user, login_as, statements):

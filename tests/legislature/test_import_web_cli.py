@@ -49,6 +49,8 @@ def test_web_import_dry_run_confirm_progress_and_reimport(make_user, login_as):
     assert job.status == "done" and job.files == {}
     # Applying the same job again does nothing; re-uploading the file reports 133 unchanged.
     assert client.post(f"/imports/legislators/{job_id}/apply").status_code == 302
+    html = client.get("/imports/legislators").get_data(as_text=True)
+    assert "Importaciones recientes" in html and "133 nuevos, 0 actualizados" in html
     response = _upload(client, OPENPERU, period="2011-2016")
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert re.search(r">0<.*se crearán", html, re.S) and ">133<" in html
