@@ -180,9 +180,6 @@ def directory_rows(filters: DirectoryFilters):
 
 def filter_choices(filters: DirectoryFilters) -> dict:
     """Options for the directory's filter menus; a fixed number of statements."""
-    from crm.accounts.models import User
-    from crm.coalition.models import PartnerOrganisation
-
     chambers = db.session.execute(
         select(Chamber.id, Chamber.name, Legislature.name, Legislature.id)
         .join(Legislature, Legislature.id == Chamber.legislature_id)
@@ -201,6 +198,16 @@ def filter_choices(filters: DirectoryFilters) -> dict:
         "groups": db.session.execute(groups.order_by(Group.kind.desc(), Group.name)).all(),
         "committees": db.session.execute(committees.order_by(Committee.name)).all(),
         "districts": sorted(d for d in db.session.execute(districts).scalars()),
+        **owner_choices(),
+    }
+
+
+def owner_choices() -> dict:
+    """Who can own a relationship: active staff members and partner organisations (two statements)."""
+    from crm.accounts.models import User
+    from crm.coalition.models import PartnerOrganisation
+
+    return {
         "users": db.session.execute(
             select(User.id, User.name).where(User.active.is_(True), User.role.in_(("admin", "director", "officer")))
             .order_by(User.name)

@@ -77,7 +77,7 @@ def export():
 
 # --- profile -----------------------------------------------------------------------------------------------------
 def _owner_choices():
-    choices = queries.filter_choices(queries.DirectoryFilters())
+    choices = queries.owner_choices()
     return to_choices([("", _("Sin responsable"))] + [(f"u{i}", name) for i, name in choices["users"]] + [
         (f"p{i}", _("%(name)s (organización aliada)", name=name)) for i, name in choices["partners"]
     ])
