@@ -54,10 +54,11 @@ def register(group: click.Group) -> None:
                   help="congress-legislators: committees-current.yaml.")
     @click.option("--committee-membership", type=click.Path(exists=True, dir_okay=False),
                   help="congress-legislators: committee-membership-current.yaml.")
+    @click.option("--dry-run", "dry_run", is_flag=True, help="Solo la prueba, sin escribir nada (lo que se hace por omisión).")
     @click.option("--yes", is_flag=True, help="Aplicar los cambios (sin esta opción solo se muestra la prueba).")
     @with_appcontext
     def import_legislators(fmt, file, legislature, country, chamber, seats, period, committees,
-                           committee_membership, yes):
+                           committee_membership, dry_run, yes):
         """Import a roster of legislators. Without --yes nothing is written."""
         files = {"main": _read(file, "Archivo")}
         if committees:
@@ -76,7 +77,7 @@ def register(group: click.Group) -> None:
         if report["errors"]:
             db.session.rollback()
             raise click.ClickException(f"{report['errors']} errores: no se ha modificado nada. Corrija el archivo.")
-        if not yes:
+        if dry_run or not yes:
             db.session.rollback()
             click.echo("Prueba terminada: no se ha escrito nada. Repita con --yes para aplicar.")
             return

@@ -105,6 +105,9 @@ def test_cli_dry_run_then_apply_then_reimport(app):
     assert "crear 133" in result.output and "no se ha escrito nada" in result.output
     assert "registro 45 (id 44) · bancada_name" in result.output
     assert db.session.execute(select(func.count(Legislator.id))).scalar_one() == 0
+    result = runner.invoke(args=[*args, "--dry-run", "--yes"])
+    assert "no se ha escrito nada" in result.output
+    assert db.session.execute(select(func.count(Legislator.id))).scalar_one() == 0
     result = runner.invoke(args=[*args, "--yes"])
     assert result.exit_code == 0, result.output
     assert "133 creados" in result.output
