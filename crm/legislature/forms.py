@@ -75,3 +75,24 @@ class CommitteeMembershipForm(FlaskForm):
     committee_id = SelectField(_l("Comisión"), coerce=int, choices=[])
     role = SelectField(_l("Rol"), choices=ROLE_CHOICES)
     start_date = DateField(_l("Desde"), validators=[Optional()])
+
+
+class LegislatureForm(FlaskForm):
+    name = StringField(_l("Nombre"), validators=[DataRequired(), Length(max=200)])
+    country = StringField(_l("País (código ISO de 2 letras)"), default="PE", validators=[DataRequired(), Length(min=2, max=2)])
+    period_label = StringField(_l("Periodo (p. ej. 2026–2031)"), validators=[Optional(), Length(max=80)])
+    start_date = DateField(_l("Inicio"), validators=[Optional()])
+    end_date = DateField(_l("Fin"), validators=[Optional()])
+
+
+class ChamberForm(FlaskForm):
+    name = StringField(_l("Nombre de la cámara"), validators=[DataRequired(), Length(max=120)])
+    seats = IntegerField(_l("Escaños legales"), validators=[DataRequired(), NumberRange(min=1, max=2000)])
+
+
+class SeatsForm(FlaskForm):
+    seats = IntegerField(_l("Escaños legales"), validators=[DataRequired(), NumberRange(min=1, max=2000)])
+
+
+class CommitteeForm(FlaskForm):
+    name = StringField(_l("Nombre de la comisión"), validators=[DataRequired(), Length(max=200)])

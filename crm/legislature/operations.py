@@ -13,11 +13,13 @@ from crm.extensions import db
 from crm.legislature.models import (
     COMMITTEE_ROLES,
     Aide,
+    Chamber,
     Committee,
     CommitteeMembership,
     Group,
     GroupMembership,
     Legislator,
+    Legislature,
     SeatMembership,
 )
 
@@ -210,3 +212,68 @@ def end_committee_membership(membership: CommitteeMembership, *, end_date: date,
     db.session.flush()
     audit.record("committee_membership.end", membership, old={"end_date": None}, new={"end_date": end_date},
                  actor=actor)
+
+
+def create_legislature(*, name: str, country: str, period_label=None, start_date=None, end_date=None,
+                       actor=None) -> Legislature:
+    name, country = _clean(name), (_clean(country) or "").upper()
+    if not name:
+        raise LegislatureError(_("El nombre es obligatorio."), "name")
+    if not re.fullmatch(r"[A-Z]{2}", country):
+        raise LegislatureError(_("El país debe ser un código ISO de 2 letras, p. ej. PE."), "country")
+    if start_date and end_date and end_date < start_date:
+        raise LegislatureError(_("El fin es anterior al inicio."), "end_date")
+    if db.session.execute(select(Legislature.id).where(Legislature.name == name)).first():
+        raise LegislatureError(_("Ya existe una legislatura con ese nombre."), "name")
+    legislature = Legislature(name=name, country=country, period_label=_clean(period_label),
+                              start_date=start_date, end_date=end_date)
+    db.session.add(legislature)
+    db.session.flush()
+    audit.record("legislature.create", legislature, new=audit.snapshot(
+        legislature, ("name", "country", "period_label", "start_date", "end_date")), actor=actor)
+    return legislature
+
+
+def _check_seats(seats):
+    if not isinstance(seats, int) or not 1 <= seats <= 2000:
+        raise LegislatureError(_("El número legal de escaños debe estar entre 1 y 2000."), "seats")
+
+
+def add_chamber(legislature: Legislature, *, name: str, seats: int, actor=None) -> Chamber:
+    name = _clean(name)
+    if not name:
+        raise LegislatureError(_("El nombre es obligatorio."), "name")
+    _check_seats(seats)
+    existing = db.session.execute(select(Chamber.name).where(Chamber.legislature_id == legislature.id)).scalars()
+    if fold(name) in {fold(n) for n in existing}:
+        raise LegislatureError(_("Esa legislatura ya tiene una cámara con ese nombre."), "name")
+    chamber = Chamber(legislature_id=legislature.id, name=name, seats=seats)
+    db.session.add(chamber)
+    db.session.flush()
+    audit.record("chamber.create", chamber, new={"legislature_id": legislature.id, "name": name, "seats": seats},
+                 actor=actor)
+    return chamber
+
+
+def set_chamber_seats(chamber: Chamber, *, seats: int, actor=None) -> Chamber:
+    _check_seats(seats)
+    if chamber.seats != seats:
+        old = chamber.seats
+        chamber.seats = seats
+        db.session.flush()
+        audit.record("chamber.seats", chamber, old={"seats": old}, new={"seats": seats}, actor=actor)
+    return chamber
+
+
+def add_committee(chamber: Chamber, *, name: str, actor=None) -> Committee:
+    name = _clean(name)
+    if not name:
+        raise LegislatureError(_("El nombre es obligatorio."), "name")
+    existing = db.session.execute(select(Committee.name).where(Committee.chamber_id == chamber.id)).scalars()
+    if fold(name) in {fold(n) for n in existing}:
+        raise LegislatureError(_("Esa cámara ya tiene una comisión con ese nombre."), "name")
+    committee = Committee(chamber_id=chamber.id, name=name)
+    db.session.add(committee)
+    db.session.flush()
+    audit.record("committee.create", committee, new={"chamber_id": chamber.id, "name": name}, actor=actor)
+    return committee

@@ -354,3 +354,22 @@ def recent_import_jobs(limit: int = 10):
         .outerjoin(User, User.id == ImportJob.created_by_id)
         .order_by(ImportJob.id.desc()).limit(limit)
     ).all()
+
+
+def legislatures_overview():
+    """Legislatures with their chambers, committee counts and sitting members (four statements)."""
+    legislatures = db.session.execute(select(Legislature).order_by(Legislature.id.desc())).scalars().all()
+    chambers = db.session.execute(select(Chamber).order_by(Chamber.id)).scalars().all()
+    committees = dict(db.session.execute(
+        select(Committee.chamber_id, func.count(Committee.id)).group_by(Committee.chamber_id)
+    ).all())
+    sitting_counts = dict(db.session.execute(
+        select(SeatMembership.chamber_id, func.count(func.distinct(SeatMembership.legislator_id)))
+        .where(sitting()).group_by(SeatMembership.chamber_id)
+    ).all())
+    by_legislature: dict = {}
+    for chamber in chambers:
+        by_legislature.setdefault(chamber.legislature_id, []).append(
+            (chamber, committees.get(chamber.id, 0), sitting_counts.get(chamber.id, 0))
+        )
+    return [(legislature, by_legislature.get(legislature.id, [])) for legislature in legislatures]

@@ -14,15 +14,19 @@ from crm.extensions import db
 from crm.legislature import bp, operations, queries
 from crm.legislature.forms import (
     AideForm,
+    ChamberForm,
+    CommitteeForm,
     CommitteeMembershipForm,
     GroupSwitchForm,
     ImportForm,
     LegislatorForm,
+    LegislatureForm,
     OwnerForm,
+    SeatsForm,
     to_choices,
 )
 from crm.legislature.importers import FORMAT_LABELS, ImportFailed, jobs
-from crm.legislature.models import Aide, Committee, Group, ImportJob, Legislator
+from crm.legislature.models import Aide, Chamber, Committee, Group, ImportJob, Legislator, Legislature
 
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 
@@ -353,3 +357,76 @@ def import_step(job_id):
     if job.status == "running":
         jobs.run_step(job, current_user._get_current_object())
     return render_template("legislature/_import_progress.html", job=job)
+
+
+# --- structure: legislatures, chambers, committees -------------------------------------------------------------
+def _structure_page(bound: dict | None = None, status: int = 200):
+    """Render the structure page; `bound` holds the form that failed, keyed like the template expects."""
+    bound = bound or {}
+    overview = queries.legislatures_overview()
+    forms = {"legislature": bound.get("legislature") or LegislatureForm(prefix="new")}
+    for legislature, chambers in overview:
+        key = f"chamber-{legislature.id}"
+        forms[key] = bound.get(key) or ChamberForm(prefix=key)
+        for chamber, _committees, _sitting in chambers:
+            for kind, form_class in (("seats", SeatsForm), ("committee", CommitteeForm)):
+                key = f"{kind}-{chamber.id}"
+                forms[key] = bound.get(key) or form_class(prefix=key, **({"seats": chamber.seats} if kind == "seats" else {}))
+    return render_template("legislature/structure.html", overview=overview, forms=forms), status
+
+
+@bp.route("/legislatures")
+@manager_required
+def structure():
+    return _structure_page()
+
+
+def _apply(form, key, action, message):
+    if form.validate_on_submit():
+        try:
+            action()
+        except operations.LegislatureError as error:
+            _field_error(form, error, "name" if hasattr(form, "name") else "seats")
+        else:
+            flash(message, "success")
+            return redirect(url_for("legislature.structure"))
+    return _structure_page({key: form}, 400)
+
+
+@bp.route("/legislatures", methods=["POST"])
+@manager_required
+def create_legislature():
+    form = LegislatureForm(prefix="new")
+    return _apply(form, "legislature", lambda: operations.create_legislature(
+        name=form.name.data, country=form.country.data, period_label=form.period_label.data,
+        start_date=form.start_date.data, end_date=form.end_date.data,
+    ), _("Legislatura creada. Añada sus cámaras."))
+
+
+@bp.route("/legislatures/<int:legislature_id>/chambers", methods=["POST"])
+@manager_required
+def add_chamber(legislature_id):
+    legislature = db.session.get(Legislature, legislature_id) or abort(404)
+    key = f"chamber-{legislature.id}"
+    form = ChamberForm(prefix=key)
+    return _apply(form, key, lambda: operations.add_chamber(legislature, name=form.name.data, seats=form.seats.data),
+                  _("Cámara añadida."))
+
+
+@bp.route("/chambers/<int:chamber_id>/seats", methods=["POST"])
+@manager_required
+def set_chamber_seats(chamber_id):
+    chamber = db.session.get(Chamber, chamber_id) or abort(404)
+    key = f"seats-{chamber.id}"
+    form = SeatsForm(prefix=key)
+    return _apply(form, key, lambda: operations.set_chamber_seats(chamber, seats=form.seats.data),
+                  _("Número de escaños guardado."))
+
+
+@bp.route("/chambers/<int:chamber_id>/committees", methods=["POST"])
+@manager_required
+def add_committee(chamber_id):
+    chamber = db.session.get(Chamber, chamber_id) or abort(404)
+    key = f"committee-{chamber.id}"
+    form = CommitteeForm(prefix=key)
+    return _apply(form, key, lambda: operations.add_committee(chamber, name=form.name.data), _("Comisión añadida."))
