@@ -11,6 +11,7 @@ from crm.legislature.models import (  # noqa: F401
     CommitteeMembership,
     Group,
     GroupMembership,
+    ImportJob,
     Legislator,
     LegislatorIdentifier,
     Legislature,

@@ -24,6 +24,8 @@ class Legislature(db.Model):
 
 
 class Chamber(db.Model):
+    """A house of a legislature with its legal number of seats (the whip count's denominator)."""
+
     __tablename__ = "chambers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,12 +45,17 @@ class Committee(db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("committees.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(200))
     code: Mapped[str | None] = mapped_column(String(40), index=True)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
 
     chamber: Mapped[Chamber] = relationship(back_populates="committees")
 
 
+GROUP_KINDS = ("party", "bancada")
+COMMITTEE_ROLES = ("chair", "vice_chair", "secretary", "ranking_member", "member")
+
+
 class Group(db.Model):
-    """A parliamentary group (bancada) or an electoral party; `kind` tells which."""
+    """A parliamentary group (kind "bancada") or an electoral party (kind "party"); never mixed."""
 
     __tablename__ = "groups"
     __table_args__ = (UniqueConstraint("legislature_id", "kind", "name"),)
@@ -85,6 +92,8 @@ class Legislator(db.Model):
         ForeignKey("partner_organisations.id", ondelete="SET NULL"), index=True
     )
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    # True when the relationship owner was invented by the demo loader, not chosen by a person.
+    owner_is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -105,6 +114,8 @@ class LegislatorIdentifier(db.Model):
 
 
 class SeatMembership(db.Model):
+    """A legislator sits in a chamber while end_date is NULL or not yet past."""
+
     __tablename__ = "seat_memberships"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -114,9 +125,12 @@ class SeatMembership(db.Model):
     start_date: Mapped[date | None] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str | None] = mapped_column(String(120))
+    votes: Mapped[int | None] = mapped_column(Integer)
 
 
 class GroupMembership(db.Model):
+    """The current membership of a kind is the one with end_date NULL; switches close it and open another."""
+
     __tablename__ = "group_memberships"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -135,6 +149,7 @@ class CommitteeMembership(db.Model):
     role: Mapped[str] = mapped_column(String(20), default="member")
     start_date: Mapped[date | None] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Aide(db.Model):
@@ -150,3 +165,25 @@ class Aide(db.Model):
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
 
     legislator: Mapped[Legislator] = relationship(back_populates="aides")
+
+
+class ImportJob(db.Model):
+    """One roster import from upload to apply; the page polls it to show progress."""
+
+    __tablename__ = "legislator_import_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    format: Mapped[str] = mapped_column(String(40))
+    filename: Mapped[str | None] = mapped_column(String(255))
+    # Import options (legislature, chamber, period...) and the uploaded files' text, keyed by role.
+    options: Mapped[dict] = mapped_column(JSON)
+    files: Mapped[dict] = mapped_column(JSON)
+    # "checked" (dry run shown), "running", "done", "failed"
+    status: Mapped[str] = mapped_column(String(20), default="checked")
+    report: Mapped[dict | None] = mapped_column(JSON)
+    progress_done: Mapped[int] = mapped_column(Integer, default=0)
+    progress_total: Mapped[int] = mapped_column(Integer, default=0)
+    result: Mapped[dict | None] = mapped_column(JSON)

@@ -1,0 +1,179 @@
+"""The shape every importer produces: a roster of people with their memberships, plus problems found."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from crm.core.text import fold
+
+
+class ImportFailed(Exception):
+    """The file cannot be read at all (bad JSON/YAML/CSV, wrong format)."""
+
+
+@dataclass
+class Problem:
+    where: str  # "línea 12", "registro 3 (id 853)"
+    field: str
+    message: str
+    severity: str = "error"  # "error" blocks the import; "warning" is reported and the value skipped
+
+    def as_dict(self) -> dict:
+        return {"where": self.where, "field": self.field, "message": self.message, "severity": self.severity}
+
+
+@dataclass
+class SeatRecord:
+    chamber: str  # key into Roster.chambers
+    district: str | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    status: str | None = None
+    votes: int | None = None
+
+
+@dataclass
+class GroupRecord:
+    kind: str  # "party" or "bancada"
+    name: str
+    start_date: date | None = None
+    end_date: date | None = None
+
+
+@dataclass
+class CommitteeRecord:
+    committee: str  # key into Roster.committees
+    role: str = "member"
+    start_date: date | None = None
+    end_date: date | None = None
+
+
+@dataclass
+class PersonRecord:
+    where: str
+    full_name: str
+    identifiers: list[tuple[str, str]] = field(default_factory=list)
+    given_name: str | None = None
+    family_name: str | None = None
+    sort_name: str | None = None
+    gender: str | None = None
+    birth_date: date | None = None
+    email: str | None = None
+    phone: str | None = None
+    office: str | None = None
+    photo_url: str | None = None
+    district: str | None = None
+    links: list[str] = field(default_factory=list)
+    seats: list[SeatRecord] = field(default_factory=list)
+    groups: list[GroupRecord] = field(default_factory=list)
+    committees: list[CommitteeRecord] = field(default_factory=list)
+
+    @property
+    def name_key(self) -> str:
+        return fold(self.full_name)
+
+
+@dataclass
+class ChamberRecord:
+    name: str
+    seats: int | None = None
+
+
+@dataclass
+class CommitteeDef:
+    chamber: str
+    name: str
+    code: str | None = None
+    parent: str | None = None  # key of the parent committee
+
+
+@dataclass
+class Roster:
+    chambers: dict[str, ChamberRecord] = field(default_factory=dict)
+    committees: dict[str, CommitteeDef] = field(default_factory=dict)
+    persons: list[PersonRecord] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    legislature_start: date | None = None
+    legislature_end: date | None = None
+    period_label: str | None = None
+
+    def error(self, where, field_name, message):
+        self.problems.append(Problem(where, field_name, message, "error"))
+
+    def warn(self, where, field_name, message):
+        self.problems.append(Problem(where, field_name, message, "warning"))
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
+
+
+def clean(value) -> str | None:
+    """Trim, collapse inner spaces; empty or null becomes None."""
+    if value is None:
+        return None
+    text = " ".join(str(value).split())
+    return text or None
+
+
+_SMALL_WORDS = {"de", "del", "la", "las", "los", "y", "e"}
+
+
+def title_place(value: str | None) -> str | None:
+    """Even out place casing: "LIMA" -> "Lima", "San martin" -> "San Martin", "La libertad" -> "La Libertad"."""
+    value = clean(value)
+    if not value:
+        return None
+    words = value.lower().split(" ")
+    out = []
+    for i, word in enumerate(words):
+        if i and word in _SMALL_WORDS:
+            out.append(word)
+        else:
+            out.append("-".join(part[:1].upper() + part[1:] for part in word.split("-")))
+    return " ".join(out)
+
+
+def parse_iso_date(value) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    # Popolo allows reduced precision: "2011", "2011-07".
+    for pattern, fill in ((r"\d{4}-\d{2}-\d{2}", ""), (r"\d{4}-\d{2}", "-01"), (r"\d{4}", "-01-01")):
+        if re.fullmatch(pattern, text):
+            return date.fromisoformat(text + fill)
+    raise ValueError(text)
+
+
+_PARTICLES = {"de", "del", "la", "las", "los", "san", "y", "da", "van", "von"}
+
+
+def split_spanish_name(full_name: str) -> tuple[str | None, str | None]:
+    """Peruvian names end with two surnames, which may carry particles: "Yeni Vilcatoma De La Cruz"."""
+    tokens = full_name.split()
+    if len(tokens) < 2:
+        return None, None
+    surnames = []
+    for _ in range(2):
+        if len(tokens) <= 1:
+            break
+        word = [tokens.pop()]
+        while len(tokens) > 1 and tokens[-1].lower() in _PARTICLES:
+            word.insert(0, tokens.pop())
+        surnames.insert(0, " ".join(word))
+    return " ".join(tokens) or None, " ".join(surnames) or None
+
+
+_GENDERS = {"f": "F", "female": "F", "mujer": "F", "femenino": "F", "m": "M", "male": "M", "hombre": "M",
+            "masculino": "M"}
+
+
+def normalise_gender(value) -> str | None:
+    """Sources say "F", "female" or "Femenino"; Cabildeo stores F, M or X."""
+    text = clean(value)
+    if text is None:
+        return None
+    return _GENDERS.get(text.lower(), "X")
