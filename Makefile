@@ -39,7 +39,7 @@ static/vendor/.installed: package.json package-lock.json | check-tools
 assets: static/vendor/.installed
 
 translations: $(VENV)/.installed
-	$(VENV)/bin/pybabel compile -q -d translations
+	$(VENV)/bin/pybabel compile -d translations
 
 install: $(VENV)/.installed assets translations
 
