@@ -1,15 +1,21 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, IntegerField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp
 
-ROLE_CHOICES = [
-    ("officer", _l("Oficial de incidencia")),
-    ("director", _l("Dirección")),
-    ("viewer", _l("Aliada (solo lectura)")),
-    ("admin", _l("Administración")),
-]
-LANGUAGE_CHOICES = [("es_PE", "Español (Perú)"), ("en", "English")]
+from crm.core.forms import choices
+
+ROLE_CHOICES = choices(
+    [
+        ("officer", _l("Oficial de incidencia")),
+        ("director", _l("Dirección")),
+        ("viewer", _l("Aliada (solo lectura)")),
+        ("admin", _l("Administración")),
+    ]
+)
+# A light shape check; the invitation email proves the address really works.
+EMAIL_SHAPE = Regexp(r"^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$", message=_l("Escriba un correo válido."))
+LANGUAGE_CHOICES = choices([("es_PE", "Español (Perú)"), ("en", "English")])
 
 
 class LoginForm(FlaskForm):
@@ -41,7 +47,7 @@ class ForgotPasswordForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    email = EmailField(_l("Correo"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    email = EmailField(_l("Correo"), validators=[DataRequired(), EMAIL_SHAPE, Length(max=254)])
     name = StringField(_l("Nombre"), validators=[DataRequired(), Length(max=120)])
     role = SelectField(_l("Rol"), choices=ROLE_CHOICES)
     language = SelectField(_l("Idioma"), choices=LANGUAGE_CHOICES)

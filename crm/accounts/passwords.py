@@ -1,5 +1,6 @@
 """Password policy: long enough, not too long to hash, and not a well-known password."""
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -9,6 +10,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256
+# Digits and symbols people put around a common word: "Password2026!" is still "password".
+_DECORATION = re.compile(r"^[\d\W_]+|[\d\W_]+$")
 
 
 @lru_cache(maxsize=1)
@@ -25,7 +28,9 @@ def password_problem(password: str, email: str | None = None):
     if len(password) > MAX_LENGTH:
         return _l("La contraseña no puede tener más de %(n)s caracteres.", n=MAX_LENGTH)
     folded = password.casefold()
-    if folded in common_passwords() or len(set(folded)) < 4:
+    common = common_passwords()
+    core = _DECORATION.sub("", folded)
+    if folded in common or core in common or len(set(folded)) < 4:
         return _l("Esa contraseña es demasiado común. Elija otra.")
     if email and folded == email.casefold():
         return _l("La contraseña no puede ser su correo.")

@@ -15,6 +15,7 @@ from crm.accounts.forms import (
 from crm.accounts.models import User
 from crm.accounts.safe_next import safe_next
 from crm.accounts.tokens import INVITE_MAX_AGE, RESET_MAX_AGE, read_token
+from crm.core.forms import choices
 from crm.core.pagination import parse_page
 from crm.core.permissions import admin_required
 from crm.extensions import db
@@ -94,7 +95,9 @@ def set_language(code):
     if current_user.is_authenticated:
         operations.update_preferences(current_user._get_current_object(), language=code)
     response = redirect(safe_next(request.form.get("next"), url_for("home.index")))
-    response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    response.set_cookie(
+        "lang", code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"]
+    )
     return response
 
 
@@ -144,7 +147,7 @@ def users():
 
 
 def _partner_field(form):
-    form.partner_organisation_id.choices = [(0, _("— Ninguna —"))] + queries.partner_choices()
+    form.partner_organisation_id.choices = choices([(0, _("— Ninguna —")), *queries.partner_choices()])
 
 
 @bp.route("/admin/users/invite", methods=["GET", "POST"])

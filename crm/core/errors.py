@@ -5,6 +5,7 @@ import logging
 from flask import render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import SecurityError
 
 log = logging.getLogger("crm.errors")
 
@@ -29,6 +30,11 @@ def _render(code: int, detail: str | None = None):
 def register(app) -> None:
     for code in (400, 403, 404, 405, 413, 429):
         app.register_error_handler(code, lambda e, code=code: _render(code))
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(e):
+        # The host is not ours, so no URL can be built for a full page: answer in plain text.
+        return "400 Bad Request: unknown host", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(CSRFError)
     def csrf_failed(e):

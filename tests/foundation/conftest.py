@@ -12,6 +12,23 @@ from crm.extensions import db
 from tests.conftest import CSRFClient, make_app
 
 
+class AppContextClient(CSRFClient):
+    """CSRFClient for apps used without the suite's long-lived app context (isolated or extra apps).
+
+    Each request runs in its own app context, as in a real worker, so nothing is shared between requests.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_client_class(request):
+    if "isolated_app" in request.fixturenames:
+        request.getfixturevalue("isolated_app").test_client_class = AppContextClient
+
+
 def dispose(application) -> None:
     with application.app_context():
         db.engine.dispose()
@@ -38,7 +55,7 @@ def fresh_database_url(database_url, tmp_path):
 def second_app(isolated_app, tmp_path):
     """Another app object (as another gunicorn worker would be) on the isolated app's database."""
     application = make_app(isolated_app.config["SQLALCHEMY_DATABASE_URI"], MAIL_FILE_DIR=str(tmp_path / "mail2"))
-    application.test_client_class = CSRFClient
+    application.test_client_class = AppContextClient
     yield application
     dispose(application)
 
@@ -56,7 +73,7 @@ def production_app_for(url: str, **overrides):
         **overrides,
     )
     application = create_app(config)
-    application.test_client_class = CSRFClient
+    application.test_client_class = AppContextClient
     return application
 
 
