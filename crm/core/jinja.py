@@ -2,6 +2,7 @@
 
 from flask import request, url_for
 from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from crm.core.text import linkify_plain
@@ -17,6 +18,18 @@ def _localdate(value, fmt="medium"):
     if value is None:
         return ""
     return format_date(value, fmt)
+
+
+ROLE_LABELS = {
+    "admin": _l("Administración"),
+    "director": _l("Dirección"),
+    "officer": _l("Oficial de incidencia"),
+    "viewer": _l("Aliada (solo lectura)"),
+}
+
+
+def role_label(role) -> str:
+    return str(ROLE_LABELS.get(str(role), role))
 
 
 def url_with(**changes):
@@ -35,6 +48,7 @@ def register(app) -> None:
     app.jinja_env.filters["localdate"] = _localdate
     app.jinja_env.filters["notes"] = linkify_plain
     app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.globals["role_label"] = role_label
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "es_PE")
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
 
