@@ -63,7 +63,9 @@ class UserEditForm(FlaskForm):
 class PreferencesForm(FlaskForm):
     name = StringField(_l("Nombre"), validators=[DataRequired(), Length(max=120)])
     language = SelectField(_l("Idioma"), choices=LANGUAGE_CHOICES)
-    timezone = StringField(_l("Zona horaria"), validators=[DataRequired(), Length(max=64)])
+    timezone = StringField(
+        _l("Zona horaria"), validators=[DataRequired(), Length(max=64)], render_kw={"list": "timezones", "autocomplete": "off"}
+    )
     digest_hour = IntegerField(_l("Hora del resumen diario"), validators=[Optional(), NumberRange(0, 23)])
     notify_due_soon = BooleanField(_l("Tareas que vencen en 24 horas"))
     notify_overdue = BooleanField(_l("Tareas vencidas"))

@@ -21,12 +21,17 @@ def load_user(session_id: str):
 
 
 def localeselector():
+    """The user's choice, else the visitor's footer choice, else Spanish (Peru).
+
+    The browser's Accept-Language is deliberately ignored: the organisation works in Spanish, and a
+    laptop set up in English should still open in Spanish until someone chooses English.
+    """
     if current_user and current_user.is_authenticated:
         return current_user.language
     choice = request.cookies.get("lang") if request else None
     if choice in current_app.config["LANGUAGES"]:
         return choice
-    return request.accept_languages.best_match(["es_PE", "es", "en"], default="es_PE") if request else "es_PE"
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def timezoneselector():

@@ -18,6 +18,7 @@ from crm.accounts.tokens import INVITE_MAX_AGE, RESET_MAX_AGE, read_token
 from crm.core.forms import choices
 from crm.core.pagination import parse_page
 from crm.core.permissions import admin_required
+from crm.core.time import timezone_names, utcnow
 from crm.extensions import db
 
 
@@ -85,7 +86,7 @@ def preferences():
         else:
             flash(_("Preferencias guardadas."), "success")
             return redirect(url_for("accounts.preferences"))
-    return render_template("accounts/preferences.html", form=form)
+    return render_template("accounts/preferences.html", form=form, timezones=timezone_names())
 
 
 @bp.route("/language/<code>", methods=["POST"])
@@ -143,7 +144,7 @@ def reset_password(token):
 @admin_required
 def users():
     page = queries.users_page(parse_page(request.args.get("page")), request.args.get("role"), request.args.get("active"))
-    return render_template("accounts/users.html", page=page)
+    return render_template("accounts/users.html", page=page, now=utcnow())
 
 
 def _partner_field(form):

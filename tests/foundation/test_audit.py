@@ -159,7 +159,7 @@ def test_admins_and_directors_browse_and_filter(login_as, make_user, trail, role
     assert "task.create" in by_action and "stance.record" not in by_action
 
     by_actor = client.get(f"/admin/audit?actor={ana.id}").get_data(as_text=True)
-    assert "Ana Auditada" in by_actor and "Beto Buscado" not in by_actor.split("<tbody>")[1]
+    assert "Ana Auditada" in by_actor and "Beto Buscado" not in by_actor.split('class="list-group')[1]
 
     by_type = client.get("/admin/audit?object_type=Task").get_data(as_text=True)
     assert "task.create" in by_type and "stance.record" not in by_type
@@ -212,6 +212,15 @@ def test_audit_times_are_shown_in_the_readers_timezone(login_as, make_user):
     entry.created_at = datetime(2026, 1, 15, 17, 30, tzinfo=UTC)
     db.session.commit()
     page = login_as(reader).get("/admin/audit?action=clock.check").get_data(as_text=True)
-    cell = page.split('<td class="text-nowrap">')[1].split("</td>")[0]
+    cell = page.split("<time")[1].split(">", 1)[1].split("</time>")[0]
     # 17:30 UTC is 18:30 in Madrid in January; es-PE writes it on a 12-hour clock.
     assert re.fullmatch(r"15/01/26,\s6:30\sp\.\sm\.", cell), cell
+
+
+def test_changes_are_readable_and_escaped(login_as, make_user):
+    admin = make_user("admin")
+    audit.record("name.check", actor=admin, object_type="Thing", object_id=1, old={"name": "Óscar"}, new={"name": "<script>alert(1)</script>"})
+    db.session.commit()
+    page = login_as(admin).get("/admin/audit?action=name.check").get_data(as_text=True)
+    assert "Óscar" in page
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page

@@ -109,9 +109,9 @@ def test_unknown_language_is_404(client):
     assert client.post("/language/fr").status_code == 404
 
 
-def test_browser_language_is_a_hint_for_visitors(client):
-    assert "Log in" in client.get("/login", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
-    assert "Iniciar sesión" in client.get("/login", headers={"Accept-Language": "de-DE"}).get_data(as_text=True)
+def test_spanish_stays_the_default_whatever_the_browser_says(client):
+    for accept in ("en-GB,en;q=0.9", "en-US", "de-DE", ""):
+        assert "Iniciar sesión" in client.get("/login", headers={"Accept-Language": accept}).get_data(as_text=True)
 
 
 def test_invitation_email_is_in_the_invited_users_language(login_as, make_user):
