@@ -21,6 +21,9 @@ if [ ! -x "${CRM_TEST_CHROMIUM:-/usr/bin/chromium}" ]; then
   fi
 fi
 
+# Install (as root) or find PostgreSQL before anything runs, so a missing server fails fast.
+bash scripts/postgres.sh ensure
+
 # pytest exits with 5 when it selected no test at all: that is a broken run, not a pass.
 run_pytest() {
   local rc=0

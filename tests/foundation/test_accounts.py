@@ -277,3 +277,23 @@ def test_create_user_command_refuses_a_duplicate(app, make_user):
     result = app.test_cli_runner().invoke(args=["crm", "create-user", "--email", user.email, "--role", "admin", "--password", PASSWORD])
     assert result.exit_code == 1
     assert "Ya existe un usuario con ese correo." in result.output
+
+
+def test_forgot_password_queues_a_reset_link_without_revealing_accounts(client, make_user):
+    user = make_user("officer")
+    for email in (user.email, "nadie@example.org"):
+        response = client.post("/password/forgot", data={"email": email})
+        assert response.status_code == 302 and response.location == "/login"
+        assert "Si el correo está registrado" in client.get("/login").get_data(as_text=True)
+    mails = db.session.execute(select(OutboundEmail).where(OutboundEmail.kind == "reset")).scalars().all()
+    assert [m.recipient for m in mails] == [user.email]
+    token = re.search(r"/password/reset/(\S+)", mails[0].body_text).group(1)
+    assert client.post(f"/password/reset/{token}", data={"new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD}).status_code == 302
+    assert _login(client, user.email, NEW_PASSWORD).status_code == 302
+    client.post("/logout")
+    assert client.get(f"/password/reset/{token}").status_code == 400, "a reset link works only once"
+
+
+def test_a_forged_link_is_refused(client):
+    assert client.get("/password/reset/not-a-token").status_code == 400
+    assert client.get("/invite/not-a-token").status_code == 400
