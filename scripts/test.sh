@@ -9,7 +9,7 @@ started=$SECONDS
 
 apt_install() {
   echo "Installing $* with apt-get…"
-  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@") >/dev/null
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@") >/dev/null
 }
 
 if [ ! -x "${CRM_TEST_CHROMIUM:-/usr/bin/chromium}" ]; then

@@ -51,13 +51,13 @@ class InviteForm(FlaskForm):
     name = StringField(_l("Nombre"), validators=[DataRequired(), Length(max=120)])
     role = SelectField(_l("Rol"), choices=ROLE_CHOICES)
     language = SelectField(_l("Idioma"), choices=LANGUAGE_CHOICES)
-    partner_organisation_id = SelectField(_l("Organización aliada"), coerce=int, choices=[], validate_choice=False)
+    partner_organisation_id = SelectField(_l("Organización aliada"), coerce=int, choices=[])
 
 
 class UserEditForm(FlaskForm):
     role = SelectField(_l("Rol"), choices=ROLE_CHOICES)
     active = BooleanField(_l("Cuenta activa"))
-    partner_organisation_id = SelectField(_l("Organización aliada"), coerce=int, choices=[], validate_choice=False)
+    partner_organisation_id = SelectField(_l("Organización aliada"), coerce=int, choices=[])
 
 
 class PreferencesForm(FlaskForm):

@@ -41,7 +41,17 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
+def _dummy_hash() -> str:
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    cache = current_app.extensions.setdefault("crm_dummy_password_hash", {})
+    if method not in cache:
+        cache[method] = generate_password_hash("not a real password", method=method)
+    return cache[method]
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
     if not password_hash:
+        # Spend the same time as a real check, so answers do not reveal which emails have accounts.
+        check_password_hash(_dummy_hash(), password)
         return False
     return check_password_hash(password_hash, password)

@@ -297,3 +297,28 @@ def test_forgot_password_queues_a_reset_link_without_revealing_accounts(client, 
 def test_a_forged_link_is_refused(client):
     assert client.get("/password/reset/not-a-token").status_code == 400
     assert client.get("/invite/not-a-token").status_code == 400
+
+
+def test_an_unknown_partner_organisation_is_a_form_error_not_a_crash(client, login_as, make_user):
+    officer = make_user("officer")
+    login_as(make_user("admin"))
+    response = client.post(f"/admin/users/{officer.id}", data={"role": "viewer", "active": "y", "partner_organisation_id": "999999"})
+    assert response.status_code == 200
+    db.session.refresh(officer)
+    assert officer.role == "officer" and officer.partner_organisation_id is None
+    invite = client.post(
+        "/admin/users/invite",
+        data={"email": "p@example.org", "name": "P", "role": "viewer", "language": "es_PE", "partner_organisation_id": "999999"},
+    )
+    assert invite.status_code == 200
+    assert db.session.execute(select(User).where(User.email == "p@example.org")).scalar_one_or_none() is None
+
+
+def test_unknown_emails_cost_a_password_check_too(app, monkeypatch):
+    from crm.accounts import operations, passwords
+
+    calls = []
+    real = passwords.check_password_hash
+    monkeypatch.setattr(passwords, "check_password_hash", lambda h, p: calls.append(h) or real(h, p))
+    assert operations.authenticate("nadie@example.org", "una frase cualquiera") == (None, "invalid")
+    assert len(calls) == 1 and calls[0].startswith("scrypt:")
