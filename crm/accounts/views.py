@@ -32,6 +32,7 @@ def login():
         user, reason = operations.authenticate(form.email.data, form.password.data)
         if user:
             login_user(user, remember=form.remember.data)
+            _adopt_footer_language(user)
             return redirect(safe_next(form.next.data, url_for("home.index")))
         if reason == "locked":
             flash(_("Demasiados intentos fallidos. La cuenta está bloqueada por 15 minutos."), "danger")
@@ -42,6 +43,13 @@ def login():
         # The failed attempt is the state we keep: commit it even though the response is an error.
         db.session.commit()
     return render_template("accounts/login.html", form=form), status
+
+
+def _adopt_footer_language(user) -> None:
+    """A language picked with the footer switch just before logging in is the one the person wants."""
+    choice = request.cookies.get("lang")
+    if choice in current_app.config["LANGUAGES"] and choice != user.language:
+        operations.update_preferences(user, language=choice)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -206,3 +206,18 @@ def test_every_foundation_string_has_an_english_translation():
 def test_compiled_catalogues_are_not_committed():
     ignored = (ROOT / ".gitignore").read_text()
     assert "*.mo" in ignored.split()
+
+
+def test_the_language_picked_before_logging_in_is_kept(client, make_user):
+    user = make_user("officer")
+    client.post("/language/en", data={"next": "/login"})
+    client.post("/login", data={"email": user.email, "password": "una frase bastante larga"})
+    assert "Hello, " in client.get("/").get_data(as_text=True)
+    db.session.refresh(user)
+    assert user.language == "en"
+
+
+def test_without_a_footer_choice_the_saved_language_wins(client, make_user):
+    user = make_user("officer", language="en")
+    client.post("/login", data={"email": user.email, "password": "una frase bastante larga"})
+    assert "Hello, " in client.get("/").get_data(as_text=True)
