@@ -1,8 +1,8 @@
 """Flask-Login and Flask-Babel hooks that read the signed-in user."""
 
-from flask import current_app, request
+from flask import current_app, request, session
 from flask_babel import lazy_gettext
-from flask_login import current_user
+from flask_login import current_user, user_loaded_from_cookie
 
 from crm.extensions import db
 
@@ -42,3 +42,10 @@ def timezoneselector():
 
 def login_message(_message=None):
     return str(lazy_gettext("Inicie sesión para continuar."))
+
+
+
+@user_loaded_from_cookie.connect
+def _expire_cookie_sessions(sender, user=None, **_extra):
+    """A session rebuilt from a remember cookie gets the same 12-hour expiry as a fresh login."""
+    session.permanent = True

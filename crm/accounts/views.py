@@ -1,4 +1,4 @@
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -31,6 +31,8 @@ def login():
     if form.validate_on_submit():
         user, reason = operations.authenticate(form.email.data, form.password.data)
         if user:
+            # A permanent session carries an expiry that Flask checks, so a copied cookie dies after 12 hours.
+            session.permanent = True
             login_user(user, remember=form.remember.data)
             _adopt_footer_language(user)
             return redirect(safe_next(form.next.data, url_for("home.index")))

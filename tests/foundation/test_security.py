@@ -353,3 +353,28 @@ def test_htmx_requests_get_a_fragment(client):
     response = client.get("/no/such/page", headers={"HX-Request": "true"})
     body = response.get_data(as_text=True)
     assert response.status_code == 404 and "<html" not in body and "Página no encontrada" in body
+
+
+def _max_age(cookie: str) -> int:
+    """Seconds from now until the cookie's Expires date."""
+    from email.utils import parsedate_to_datetime
+
+    expires = [part for part in cookie.split("; ") if part.startswith("Expires=")]
+    assert expires, cookie
+    return round((parsedate_to_datetime(expires[0].split("=", 1)[1]) - utcnow()).total_seconds())
+
+
+def test_sessions_expire_after_12_hours(app, client, make_user):
+    user = make_user("officer")
+    session_cookie = _cookie(_login(client, user.email), "session")
+    assert abs(_max_age(session_cookie) - 12 * 3600) < 60
+
+
+def test_a_session_rebuilt_from_the_remember_cookie_expires_too(app, make_user):
+    user = make_user("officer")
+    remember = _remember_cookie(_login(app.test_client(), user.email, remember="y"))
+    fresh = _client_with_only_the_remember_cookie(app, remember)
+    response = fresh.get("/")
+    assert response.status_code == 200
+    assert abs(_max_age(_cookie(response, "session")) - 12 * 3600) < 60
+    assert 13 * 86400 < _max_age(_cookie(_login(app.test_client(), user.email, remember="y"), "remember_token")) <= 14 * 86400
