@@ -56,6 +56,10 @@ def instance_dir(environ=os.environ) -> Path:
     return Path(environ.get("CRM_INSTANCE_DIR") or BASE_DIR / "instance")
 
 
+# The instance folder of this process, for code that needs it outside an app (backups, CLI defaults).
+INSTANCE_DIR = instance_dir()
+
+
 def default_database_url(environ=os.environ) -> str:
     return f"sqlite:///{instance_dir(environ) / 'cabildeo.sqlite3'}"
 
@@ -161,7 +165,7 @@ class ProductionConfig(Config):
 
     def validate(self) -> None:
         if not self.SECRET_KEY or len(self.SECRET_KEY) < 16:
-            raise ConfigError("SECRET_KEY must be set (at least 16 characters) when CRM_ENV=production")
+            raise ConfigError("SECRET_KEY must be set when CRM_ENV=production (at least 16 characters)")
         if not self.TRUSTED_HOSTS:
             raise ConfigError("TRUSTED_HOSTS must list the host names served when CRM_ENV=production")
 

@@ -3,9 +3,9 @@
 import logging
 
 from flask import render_template, request
+from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import SecurityError
 
 log = logging.getLogger("crm.errors")
 
@@ -22,6 +22,9 @@ MESSAGES = {
 
 def _render(code: int, detail: str | None = None):
     title, message = MESSAGES.get(code, MESSAGES[500])()
+    if request_ctx.url_adapter is None:
+        # The request named a host outside TRUSTED_HOSTS: no URL can be built, so no page template either.
+        return f"{code} {title}", code, {"Content-Type": "text/plain; charset=utf-8"}
     if request.headers.get("HX-Request"):
         return render_template("errors/_fragment.html", code=code, title=title, message=detail or message), code
     return render_template("errors/error.html", code=code, title=title, message=detail or message), code
@@ -30,11 +33,6 @@ def _render(code: int, detail: str | None = None):
 def register(app) -> None:
     for code in (400, 403, 404, 405, 413, 429):
         app.register_error_handler(code, lambda e, code=code: _render(code))
-
-    @app.errorhandler(SecurityError)
-    def untrusted_host(e):
-        # The host is not ours, so no URL can be built for a full page: answer in plain text.
-        return "400 Bad Request: unknown host", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(CSRFError)
     def csrf_failed(e):
