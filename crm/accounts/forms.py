@@ -19,26 +19,36 @@ LANGUAGE_CHOICES = choices([("es_PE", "Español (Perú)"), ("en", "English")])
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Correo"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Contraseña"), validators=[DataRequired(), Length(max=1024)])
+    email = EmailField(_l("Correo"), validators=[DataRequired(), Length(max=254)], render_kw={"autocomplete": "username"})
+    password = PasswordField(
+        _l("Contraseña"), validators=[DataRequired(), Length(max=1024)], render_kw={"autocomplete": "current-password"}
+    )
     remember = BooleanField(_l("Recordarme en este dispositivo"))
     next = HiddenField()
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(_l("Contraseña actual"), validators=[DataRequired()])
-    new_password = PasswordField(_l("Nueva contraseña"), validators=[DataRequired()])
+    current_password = PasswordField(
+        _l("Contraseña actual"), validators=[DataRequired()], render_kw={"autocomplete": "current-password"}
+    )
+    new_password = PasswordField(
+        _l("Nueva contraseña"), validators=[DataRequired()], render_kw={"autocomplete": "new-password"}
+    )
     confirm = PasswordField(
         _l("Repita la nueva contraseña"),
         validators=[DataRequired(), EqualTo("new_password", message=_l("Las contraseñas no coinciden."))],
+        render_kw={"autocomplete": "new-password"},
     )
 
 
 class SetPasswordForm(FlaskForm):
-    new_password = PasswordField(_l("Nueva contraseña"), validators=[DataRequired()])
+    new_password = PasswordField(
+        _l("Nueva contraseña"), validators=[DataRequired()], render_kw={"autocomplete": "new-password"}
+    )
     confirm = PasswordField(
         _l("Repita la nueva contraseña"),
         validators=[DataRequired(), EqualTo("new_password", message=_l("Las contraseñas no coinciden."))],
+        render_kw={"autocomplete": "new-password"},
     )
 
 
