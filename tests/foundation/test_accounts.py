@@ -322,3 +322,12 @@ def test_unknown_emails_cost_a_password_check_too(app, monkeypatch):
     monkeypatch.setattr(passwords, "check_password_hash", lambda h, p: calls.append(h) or real(h, p))
     assert operations.authenticate("nadie@example.org", "una frase cualquiera") == (None, "invalid")
     assert len(calls) == 1 and calls[0].startswith("scrypt:")
+
+
+def test_edit_page_links_to_the_accounts_audit_history(client, login_as, make_user):
+    officer = make_user("officer")
+    login_as(make_user("admin"))
+    page = client.get(f"/admin/users/{officer.id}").get_data(as_text=True)
+    link = re.search(r'href="(/admin/audit\?[^"]+)"', page).group(1).replace("&amp;", "&")
+    history = client.get(link).get_data(as_text=True)
+    assert "user.create" in history and "1 registro<" in history
