@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask
 export FLASK_APP := wsgi:app
 
-.PHONY: run test install install-dev assets translations lint check-tools clean
+.PHONY: run test install install-dev assets translations lint check-tools clean messages
 
 run: install
 	$(FLASK) crm setup
@@ -16,6 +16,7 @@ test: install-dev
 
 check-tools:
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3 is missing: apt-get install python3 python3-venv"; exit 1; }
+	@$(PYTHON) -c "import sys; sys.exit(sys.version_info < (3, 11))" || { echo "Cabildeo needs Python 3.11 or newer"; exit 1; }
 	@$(PYTHON) -c "import venv, ensurepip" 2>/dev/null || { echo "Python venv is missing: apt-get install python3-venv"; exit 1; }
 	@command -v npm >/dev/null || { echo "npm is missing; it fetches Bootstrap, htmx and Chart.js. Install it: apt-get install npm"; exit 1; }
 
@@ -39,7 +40,7 @@ static/vendor/.installed: package.json package-lock.json | check-tools
 assets: static/vendor/.installed
 
 translations: $(VENV)/.installed
-	$(VENV)/bin/pybabel compile -q -d translations
+	$(VENV)/bin/pybabel compile -d translations
 
 install: $(VENV)/.installed assets translations
 
@@ -50,7 +51,7 @@ lint: install-dev
 
 # Refresh the catalogue after adding strings: extract, then merge into each language.
 messages: install
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs=".* node_modules __pycache__" -o translations/messages.pot .
 	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 clean:

@@ -1,11 +1,15 @@
-"""Configuration read from environment variables, with safe defaults for a laptop."""
+"""Configuration read from environment variables, with safe defaults for a laptop.
+
+The environment is read when a config object is created (not at import), so each `create_app()`
+sees the variables of its own process and tests can set them with monkeypatch.
+"""
 
 import logging
 import os
+import secrets
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
-INSTANCE_DIR = Path(os.environ.get("CRM_INSTANCE_DIR", BASE_DIR / "instance"))
 
 KNOWN_CRM_VARIABLES = {
     "CRM_ENV",
@@ -16,45 +20,72 @@ KNOWN_CRM_VARIABLES = {
     "CRM_SEND_BATCH",
     "CRM_BASE_URL",
     "CRM_DEFAULT_TIMEZONE",
+    # Read by scripts/test.sh and tests, not by the app.
+    "CRM_TEST_PG_PORT",
+    "CRM_TEST_CHROMIUM",
 }
 
 log = logging.getLogger(__name__)
 
 
 def _bool(value: str | None, default: bool = False) -> bool:
-    if value is None:
+    if value is None or value.strip() == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    return int(raw) if raw not in (None, "") else default
+def _int(environ, name: str, default: int) -> int:
+    raw = environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _list(value: str | None) -> list[str]:
+    return [item.strip() for item in (value or "").split(",") if item.strip()]
 
 
 class ConfigError(RuntimeError):
     pass
 
 
+def instance_dir(environ=os.environ) -> Path:
+    return Path(environ.get("CRM_INSTANCE_DIR") or BASE_DIR / "instance")
+
+
+# The instance folder of this process, for code that needs it outside an app (backups, CLI defaults).
+INSTANCE_DIR = instance_dir()
+
+
+def default_database_url(environ=os.environ) -> str:
+    return f"sqlite:///{instance_dir(environ) / 'cabildeo.sqlite3'}"
+
+
 class Config:
-    """Values shared by every environment; subclasses set what differs."""
+    """Values shared by every environment; subclasses set what differs.
+
+    Class attributes are the defaults; `read_environment` overlays the process environment.
+    """
 
     ENV_NAME = "development"
+    READS_ENVIRONMENT = True
     DEBUG = False
     TESTING = False
-    SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-secret"
-    SQLALCHEMY_DATABASE_URI = os.environ.get(
-        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'cabildeo.sqlite3'}"
-    )
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI = default_database_url({})
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SQLITE_BUSY_TIMEOUT_MS = 30_000
-    TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()]
-    PROXY_HOPS = _int("CRM_PROXY_HOPS", 0)
-    LOG_FORMAT = os.environ.get("CRM_LOG_FORMAT", "text")
-    BASE_URL = os.environ.get("CRM_BASE_URL", "http://127.0.0.1:5000")
+    TRUSTED_HOSTS: list[str] | None = None
+    PROXY_HOPS = 0
+    LOG_FORMAT = "text"
+    BASE_URL = "http://127.0.0.1:5000"
+    INSTANCE_DIR = str(instance_dir({}))
 
     BABEL_DEFAULT_LOCALE = "es_PE"
-    BABEL_DEFAULT_TIMEZONE = os.environ.get("CRM_DEFAULT_TIMEZONE", "America/Lima")
+    BABEL_DEFAULT_TIMEZONE = "America/Lima"
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
     LANGUAGES = {"es_PE": "Español (Perú)", "en": "English"}
 
@@ -72,21 +103,45 @@ class Config:
     LOGIN_MAX_FAILURES = 10
     LOGIN_LOCK_MINUTES = 15
 
-    MAIL_FROM = os.environ.get("MAIL_FROM", "Cabildeo <no-reply@cabildeo.local>")
-    SMTP_HOST = os.environ.get("SMTP_HOST", "")
-    SMTP_PORT = _int("SMTP_PORT", 587)
-    SMTP_USERNAME = os.environ.get("SMTP_USERNAME", "")
-    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
-    SMTP_STARTTLS = _bool(os.environ.get("SMTP_STARTTLS"), True)
-    SMTP_SSL = _bool(os.environ.get("SMTP_SSL"), False)
-    SMTP_TIMEOUT = _int("SMTP_TIMEOUT", 20)
-    MAIL_FILE_DIR = str(INSTANCE_DIR / "mail")
-    MEETING_REMINDER_MINUTES = _int("CRM_MEETING_REMINDER_MINUTES", 120)
-    SEND_BATCH = _int("CRM_SEND_BATCH", 50)
+    MAIL_FROM = "Cabildeo <no-reply@cabildeo.local>"
+    SMTP_HOST = ""
+    SMTP_PORT = 587
+    SMTP_USERNAME = ""
+    SMTP_PASSWORD = ""
+    SMTP_STARTTLS = True
+    SMTP_SSL = False
+    SMTP_TIMEOUT = 20
+    MAIL_FILE_DIR = str(instance_dir({}) / "mail")
+    MEETING_REMINDER_MINUTES = 120
+    SEND_BATCH = 50
 
-    def __init__(self, **overrides):
+    def __init__(self, environ=None, **overrides):
+        if self.READS_ENVIRONMENT:
+            self.read_environment(os.environ if environ is None else environ)
         for key, value in overrides.items():
             setattr(self, key, value)
+
+    def read_environment(self, environ) -> None:
+        folder = instance_dir(environ)
+        self.INSTANCE_DIR = str(folder)
+        self.SECRET_KEY = environ.get("SECRET_KEY") or self.SECRET_KEY
+        self.SQLALCHEMY_DATABASE_URI = environ.get("DATABASE_URL") or default_database_url(environ)
+        self.TRUSTED_HOSTS = _list(environ.get("TRUSTED_HOSTS")) or None
+        self.PROXY_HOPS = _int(environ, "CRM_PROXY_HOPS", self.PROXY_HOPS)
+        self.LOG_FORMAT = environ.get("CRM_LOG_FORMAT") or self.LOG_FORMAT
+        self.BASE_URL = environ.get("CRM_BASE_URL") or self.BASE_URL
+        self.BABEL_DEFAULT_TIMEZONE = environ.get("CRM_DEFAULT_TIMEZONE") or self.BABEL_DEFAULT_TIMEZONE
+        self.MAIL_FROM = environ.get("MAIL_FROM") or self.MAIL_FROM
+        self.SMTP_HOST = environ.get("SMTP_HOST", self.SMTP_HOST)
+        self.SMTP_PORT = _int(environ, "SMTP_PORT", self.SMTP_PORT)
+        self.SMTP_USERNAME = environ.get("SMTP_USERNAME", self.SMTP_USERNAME)
+        self.SMTP_PASSWORD = environ.get("SMTP_PASSWORD", self.SMTP_PASSWORD)
+        self.SMTP_STARTTLS = _bool(environ.get("SMTP_STARTTLS"), self.SMTP_STARTTLS)
+        self.SMTP_SSL = _bool(environ.get("SMTP_SSL"), self.SMTP_SSL)
+        self.SMTP_TIMEOUT = _int(environ, "SMTP_TIMEOUT", self.SMTP_TIMEOUT)
+        self.MAIL_FILE_DIR = str(folder / "mail")
+        self.MEETING_REMINDER_MINUTES = _int(environ, "CRM_MEETING_REMINDER_MINUTES", self.MEETING_REMINDER_MINUTES)
+        self.SEND_BATCH = _int(environ, "CRM_SEND_BATCH", self.SEND_BATCH)
 
     def validate(self) -> None:
         """Production refuses to start on development defaults."""
@@ -95,27 +150,54 @@ class Config:
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
 
+    def read_environment(self, environ) -> None:
+        super().read_environment(environ)
+        if not self.SECRET_KEY:
+            self.SECRET_KEY = _laptop_secret(Path(self.INSTANCE_DIR))
+
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     HSTS = True
-    LOG_FORMAT = os.environ.get("CRM_LOG_FORMAT", "json")
+    LOG_FORMAT = "json"
 
     def validate(self) -> None:
-        if not os.environ.get("SECRET_KEY"):
-            raise ConfigError("SECRET_KEY must be set when CRM_ENV=production")
+        if not self.SECRET_KEY or len(self.SECRET_KEY) < 16:
+            raise ConfigError("SECRET_KEY must be set when CRM_ENV=production (at least 16 characters)")
         if not self.TRUSTED_HOSTS:
             raise ConfigError("TRUSTED_HOSTS must list the host names served when CRM_ENV=production")
 
 
 class TestingConfig(Config):
+    """Ignores the environment so a developer's variables never leak into the suite."""
+
+    __test__ = False  # not a pytest test class
     ENV_NAME = "testing"
+    READS_ENVIRONMENT = False
     TESTING = True
     SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
     MAIL_FILE_DIR = ""
+
+
+def _laptop_secret(folder: Path) -> str:
+    """A random key kept in instance/, so a laptop never signs sessions with a published value."""
+    path = folder / "secret_key"
+    try:
+        existing = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        existing = ""
+    if existing:
+        return existing
+    folder.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(key + "\n")
+    return key
 
 
 def warn_unknown_variables(environ=os.environ) -> list[str]:
@@ -125,11 +207,14 @@ def warn_unknown_variables(environ=os.environ) -> list[str]:
     return unknown
 
 
-def config_from_env() -> Config:
-    env = os.environ.get("CRM_ENV", "development").lower()
-    classes = {"development": DevelopmentConfig, "production": ProductionConfig}
-    if env not in classes:
+ENVIRONMENTS = {"development": DevelopmentConfig, "production": ProductionConfig}
+
+
+def config_from_env(environ=None) -> Config:
+    environ = os.environ if environ is None else environ
+    env = (environ.get("CRM_ENV") or "development").strip().lower()
+    if env not in ENVIRONMENTS:
         raise ConfigError(f"CRM_ENV must be development or production, not {env!r}")
-    config = classes[env]()
+    config = ENVIRONMENTS[env](environ)
     config.validate()
     return config

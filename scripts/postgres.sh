@@ -2,10 +2,11 @@
 # Start a throwaway PostgreSQL server for the test suite and print its URL.
 #   scripts/postgres.sh start DIR PORT   -> prints postgresql+psycopg://... on stdout
 #   scripts/postgres.sh stop DIR
+#   scripts/postgres.sh ensure           -> installs PostgreSQL with apt-get when missing (as root)
 # PostgreSQL refuses to run as root, so as root the server runs as the `postgres` user.
 set -euo pipefail
-action=${1:?start or stop}
-dir=${2:?data directory}
+action=${1:?start, stop or ensure}
+dir=${2:-}
 port=${3:-55432}
 
 find_bin() {
@@ -28,7 +29,11 @@ as_owner() {
 }
 
 case "$action" in
+  ensure)
+    find_bin >/dev/null
+    ;;
   start)
+    [ -n "$dir" ] || { echo "usage: $0 start DIR [PORT]" >&2; exit 2; }
     bin=$(find_bin)
     mkdir -p "$dir"
     if [ "$(id -u)" = 0 ]; then
@@ -43,11 +48,12 @@ case "$action" in
     echo "postgresql+psycopg://postgres@127.0.0.1:$port/cabildeo_test"
     ;;
   stop)
+    [ -n "$dir" ] || { echo "usage: $0 stop DIR" >&2; exit 2; }
     bin=$(find_bin)
     as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
     ;;
   *)
-    echo "usage: $0 start|stop DIR [PORT]" >&2
+    echo "usage: $0 start|stop DIR [PORT] | ensure" >&2
     exit 2
     ;;
 esac

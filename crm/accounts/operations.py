@@ -121,7 +121,10 @@ def authenticate(email: str, password: str):
         audit.record("auth.login_locked", user, actor=user)
         return None, "locked"
     if not user.active or not verify_password(user.password_hash, password):
-        user.failed_logins = (user.failed_logins or 0) + 1
+        # Incremented in SQL, so workers failing at the same moment cannot lose a count.
+        user.failed_logins = User.failed_logins + 1
+        db.session.flush()
+        db.session.refresh(user, ["failed_logins"])
         if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
             user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
             user.failed_logins = 0

@@ -1,8 +1,8 @@
 """Flask-Login and Flask-Babel hooks that read the signed-in user."""
 
-from flask import current_app, request
+from flask import current_app, request, session
 from flask_babel import lazy_gettext
-from flask_login import current_user
+from flask_login import current_user, user_loaded_from_cookie
 
 from crm.extensions import db
 
@@ -21,12 +21,17 @@ def load_user(session_id: str):
 
 
 def localeselector():
+    """The user's choice, else the visitor's footer choice, else Spanish (Peru).
+
+    The browser's Accept-Language is deliberately ignored: the organisation works in Spanish, and a
+    laptop set up in English should still open in Spanish until someone chooses English.
+    """
     if current_user and current_user.is_authenticated:
         return current_user.language
     choice = request.cookies.get("lang") if request else None
     if choice in current_app.config["LANGUAGES"]:
         return choice
-    return request.accept_languages.best_match(["es_PE", "es", "en"], default="es_PE") if request else "es_PE"
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def timezoneselector():
@@ -37,3 +42,10 @@ def timezoneselector():
 
 def login_message(_message=None):
     return str(lazy_gettext("Inicie sesión para continuar."))
+
+
+
+@user_loaded_from_cookie.connect
+def _expire_cookie_sessions(sender, user=None, **_extra):
+    """A session rebuilt from a remember cookie gets the same 12-hour expiry as a fresh login."""
+    session.permanent = True

@@ -1,4 +1,4 @@
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -15,8 +15,10 @@ from crm.accounts.forms import (
 from crm.accounts.models import User
 from crm.accounts.safe_next import safe_next
 from crm.accounts.tokens import INVITE_MAX_AGE, RESET_MAX_AGE, read_token
+from crm.core.forms import choices
 from crm.core.pagination import parse_page
 from crm.core.permissions import admin_required
+from crm.core.time import timezone_names, utcnow
 from crm.extensions import db
 
 
@@ -29,7 +31,10 @@ def login():
     if form.validate_on_submit():
         user, reason = operations.authenticate(form.email.data, form.password.data)
         if user:
+            # A permanent session carries an expiry that Flask checks, so a copied cookie dies after 12 hours.
+            session.permanent = True
             login_user(user, remember=form.remember.data)
+            _adopt_footer_language(user)
             return redirect(safe_next(form.next.data, url_for("home.index")))
         if reason == "locked":
             flash(_("Demasiados intentos fallidos. La cuenta está bloqueada por 15 minutos."), "danger")
@@ -40,6 +45,13 @@ def login():
         # The failed attempt is the state we keep: commit it even though the response is an error.
         db.session.commit()
     return render_template("accounts/login.html", form=form), status
+
+
+def _adopt_footer_language(user) -> None:
+    """A language picked with the footer switch just before logging in is the one the person wants."""
+    choice = request.cookies.get("lang")
+    if choice in current_app.config["LANGUAGES"] and choice != user.language:
+        operations.update_preferences(user, language=choice)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -84,7 +96,7 @@ def preferences():
         else:
             flash(_("Preferencias guardadas."), "success")
             return redirect(url_for("accounts.preferences"))
-    return render_template("accounts/preferences.html", form=form)
+    return render_template("accounts/preferences.html", form=form, timezones=timezone_names())
 
 
 @bp.route("/language/<code>", methods=["POST"])
@@ -94,7 +106,9 @@ def set_language(code):
     if current_user.is_authenticated:
         operations.update_preferences(current_user._get_current_object(), language=code)
     response = redirect(safe_next(request.form.get("next"), url_for("home.index")))
-    response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    response.set_cookie(
+        "lang", code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"]
+    )
     return response
 
 
@@ -140,11 +154,11 @@ def reset_password(token):
 @admin_required
 def users():
     page = queries.users_page(parse_page(request.args.get("page")), request.args.get("role"), request.args.get("active"))
-    return render_template("accounts/users.html", page=page)
+    return render_template("accounts/users.html", page=page, now=utcnow())
 
 
 def _partner_field(form):
-    form.partner_organisation_id.choices = [(0, _("— Ninguna —"))] + queries.partner_choices()
+    form.partner_organisation_id.choices = choices([(0, _("— Ninguna —")), *queries.partner_choices()])
 
 
 @bp.route("/admin/users/invite", methods=["GET", "POST"])

@@ -16,7 +16,7 @@ def _date_arg(name):
         return None
 
 
-@bp.route("/")
+@bp.route("", strict_slashes=False)
 @manager_required
 def index():
     actor = request.args.get("actor", type=int)

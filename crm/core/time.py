@@ -1,6 +1,7 @@
 """UTC in, the user's timezone out."""
 
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 DEFAULT_TIMEZONE = "America/Lima"
@@ -19,6 +20,12 @@ def zone(name: str | None) -> ZoneInfo:
 
 def is_valid_timezone(name: str) -> bool:
     return name in available_timezones()
+
+
+@lru_cache(maxsize=1)
+def timezone_names() -> tuple[str, ...]:
+    """Region/City names people pick from, without the legacy aliases (EST5EDT, Etc/GMT+5...)."""
+    return tuple(sorted(n for n in available_timezones() if "/" in n and not n.startswith(("Etc/", "SystemV/", "posix/", "right/"))))
 
 
 def to_local(value: datetime, tz_name: str | None) -> datetime:

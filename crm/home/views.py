@@ -1,15 +1,22 @@
 from flask import jsonify, render_template
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy import text
 
+from crm.core.time import utcnow
 from crm.extensions import db
-from crm.home import bp
+from crm.home import bp, queries
 
 
 @bp.route("/")
 @login_required
 def index():
-    return render_template("home/index.html")
+    user = current_user._get_current_object()
+    return render_template(
+        "home/index.html",
+        sections=queries.home_sections(user),
+        security=queries.security_summary() if user.is_admin else None,
+        now=utcnow(),
+    )
 
 
 @bp.route("/healthz")

@@ -1,0 +1,75 @@
+"""What the home page offers each role. Cards name endpoints of other domains; a card appears only
+when its page exists and the user's role may open it, so the home page never depends on a domain."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from crm.core.time import utcnow
+from crm.extensions import db
+
+EVERYONE = "everyone"
+STAFF = "staff"
+MANAGER = "manager"
+ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class Card:
+    endpoint: str
+    title: str
+    text: str
+    audience: str = EVERYONE
+
+
+WORK = (
+    Card("outreach.quick_log", _l("Registrar una reunión"), _l("Menos de un minuto desde el teléfono."), STAFF),
+    Card("outreach.my_tasks", _l("Mis tareas"), _l("Vencidas, de hoy y de la semana."), STAFF),
+    Card("outreach.team_tasks", _l("Tareas del equipo"), _l("Quién tiene pendientes y qué está vencido."), MANAGER),
+    Card("campaigns.index", _l("Conteo de votos"), _l("Cuántos votos tenemos y cuántos faltan.")),
+    Card("legislature.directory", _l("Legisladores"), _l("Directorio, perfiles e historial.")),
+    Card("coalition.partners", _l("Coalición"), _l("Organizaciones aliadas y lo que compartimos.")),
+    Card("coalition.drives", _l("Firmas"), _l("Recolección y verificación de firmas.")),
+)
+ADMINISTRATION = (
+    Card("accounts.users", _l("Usuarios"), _l("Invitar, cambiar roles y desactivar cuentas."), ADMIN),
+    Card("audit.index", _l("Auditoría"), _l("Quién cambió qué y cuándo."), MANAGER),
+    Card("legislature.import_start", _l("Importar legisladores"), _l("Cargar o actualizar el padrón."), MANAGER),
+    Card("reminders.outbox", _l("Correo saliente"), _l("Recordatorios enviados y fallidos."), ADMIN),
+)
+
+
+def _allowed(user, audience: str) -> bool:
+    return {
+        EVERYONE: True,
+        STAFF: user.is_staff,
+        MANAGER: user.is_manager,
+        ADMIN: user.is_admin,
+    }[audience]
+
+
+def _visible(cards, user) -> list[Card]:
+    return [c for c in cards if c.endpoint in current_app.view_functions and _allowed(user, c.audience)]
+
+
+def home_sections(user) -> list[tuple[str, list[Card]]]:
+    sections = [(_l("Trabajo"), _visible(WORK, user)), (_l("Administración"), _visible(ADMINISTRATION, user))]
+    return [(title, cards) for title, cards in sections if cards]
+
+
+def security_summary() -> dict:
+    """Two numbers an admin should notice: failed logins in the last day and accounts locked now."""
+    from crm.accounts.models import User
+    from crm.audit.models import AuditEntry
+
+    now = utcnow()
+    failed = db.session.execute(
+        select(func.count(AuditEntry.id)).where(
+            AuditEntry.action == "auth.login_failed", AuditEntry.created_at >= now - timedelta(days=1)
+        )
+    ).scalar_one()
+    locked = db.session.execute(select(func.count(User.id)).where(User.locked_until > now)).scalar_one()
+    return {"failed_logins": failed, "locked_accounts": locked}
