@@ -24,11 +24,12 @@ DEMO_USERS = (
 #   coalition:   "partners" -> {name: PartnerOrganisation}
 #   campaigns:   "campaign" (the demo Campaign), "stages" (list of VoteStage)
 #   outreach:    nothing later modules need
-DEMO_MODULES = (
-    "crm.legislature.demo",
-    "crm.coalition.demo",
-    "crm.campaigns.demo",
-    "crm.outreach.demo",
+DEMO_STEPS = (
+    ("crm.legislature.demo", "load"),
+    ("crm.coalition.demo", "load"),
+    ("crm.campaigns.demo", "load"),
+    ("crm.coalition.demo", "load_drive"),
+    ("crm.outreach.demo", "load"),
 )
 
 
@@ -54,10 +55,9 @@ def load_demo(progress=print) -> dict:
     context: dict = {"progress": progress}
     try:
         _create_users(context)
-        for name in DEMO_MODULES:
-            module = importlib.import_module(name)
-            progress(f"  {name.split('.')[1]}…")
-            module.load(context)
+        for module_name, function in DEMO_STEPS:
+            progress(f"  {module_name.split('.')[1]} ({function})…")
+            getattr(importlib.import_module(module_name), function)(context)
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -9,7 +9,7 @@ import uuid
 from contextlib import contextmanager
 
 import pytest
-from flask import g
+from flask import g, has_app_context
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import create_engine, event, text
@@ -45,7 +45,8 @@ class CSRFClient(FlaskClient):
             headers.setdefault("X-CSRFToken", self.csrf_token())
             kwargs["headers"] = headers
         # The test holds an app context for the whole test; start each request with an empty `g`.
-        g.__dict__.clear()
+        if has_app_context():
+            g.__dict__.clear()
         return super().open(*args, **kwargs)
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 03:59:42.143703
+Create Date: 2026-11-27 04:54:02.943142
 """
 from alembic import op
 import sqlalchemy as sa
@@ -153,6 +153,7 @@ def upgrade():
     sa.Column('parent_id', sa.Integer(), nullable=True),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('code', sa.String(length=40), nullable=True),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['chamber_id'], ['chambers.id'], name=op.f('fk_committees_chamber_id_chambers'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['parent_id'], ['committees.id'], name=op.f('fk_committees_parent_id_committees'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_committees'))
@@ -187,6 +188,26 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_interactions_campaign_id'), ['campaign_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_interactions_starts_at'), ['starts_at'], unique=False)
 
+    op.create_table('legislator_import_jobs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', crm.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', crm.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('format', sa.String(length=40), nullable=False),
+    sa.Column('filename', sa.String(length=255), nullable=True),
+    sa.Column('options', sa.JSON(), nullable=False),
+    sa.Column('files', sa.JSON(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('report', sa.JSON(), nullable=True),
+    sa.Column('progress_done', sa.Integer(), nullable=False),
+    sa.Column('progress_total', sa.Integer(), nullable=False),
+    sa.Column('result', sa.JSON(), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_legislator_import_jobs_created_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_legislator_import_jobs'))
+    )
+    with op.batch_alter_table('legislator_import_jobs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_legislator_import_jobs_created_by_id'), ['created_by_id'], unique=False)
+
     op.create_table('legislators',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('full_name', sa.String(length=200), nullable=False),
@@ -206,6 +227,7 @@ def upgrade():
     sa.Column('owner_user_id', sa.Integer(), nullable=True),
     sa.Column('owner_partner_id', sa.Integer(), nullable=True),
     sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.Column('owner_is_demo', sa.Boolean(), nullable=False),
     sa.Column('created_at', crm.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('updated_at', crm.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['owner_partner_id'], ['partner_organisations.id'], name=op.f('fk_legislators_owner_partner_id_partner_organisations'), ondelete='SET NULL'),
@@ -255,6 +277,7 @@ def upgrade():
     sa.Column('message_id', sa.String(length=200), nullable=False),
     sa.Column('created_at', crm.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('sent_at', crm.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('unsubscribe_url', sa.String(length=500), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_outbound_emails_user_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbound_emails')),
     sa.UniqueConstraint('idempotency_key', name=op.f('uq_outbound_emails_idempotency_key'))
@@ -271,7 +294,8 @@ def upgrade():
     sa.Column('deadline', sa.Date(), nullable=True),
     sa.Column('is_demo', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name=op.f('fk_petition_drives_campaign_id_campaigns'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_petition_drives'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_petition_drives')),
+    sa.UniqueConstraint('campaign_id', name=op.f('uq_petition_drives_campaign_id'))
     )
     with op.batch_alter_table('petition_drives', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_petition_drives_campaign_id'), ['campaign_id'], unique=False)
@@ -298,6 +322,7 @@ def upgrade():
     sa.Column('role', sa.String(length=20), nullable=False),
     sa.Column('start_date', sa.Date(), nullable=True),
     sa.Column('end_date', sa.Date(), nullable=True),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['committee_id'], ['committees.id'], name=op.f('fk_committee_memberships_committee_id_committees'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['legislator_id'], ['legislators.id'], name=op.f('fk_committee_memberships_legislator_id_legislators'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_committee_memberships'))
@@ -377,6 +402,7 @@ def upgrade():
     sa.Column('start_date', sa.Date(), nullable=True),
     sa.Column('end_date', sa.Date(), nullable=True),
     sa.Column('status', sa.String(length=120), nullable=True),
+    sa.Column('votes', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['chamber_id'], ['chambers.id'], name=op.f('fk_seat_memberships_chamber_id_chambers'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['legislator_id'], ['legislators.id'], name=op.f('fk_seat_memberships_legislator_id_legislators'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_seat_memberships'))
@@ -585,6 +611,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_legislators_district'))
 
     op.drop_table('legislators')
+    with op.batch_alter_table('legislator_import_jobs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_legislator_import_jobs_created_by_id'))
+
+    op.drop_table('legislator_import_jobs')
     with op.batch_alter_table('interactions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_interactions_starts_at'))
         batch_op.drop_index(batch_op.f('ix_interactions_campaign_id'))

@@ -39,6 +39,8 @@ SECRETS = (INTERNAL_NOTE, PARTNER_NOTE, BATCH_NOTE, WHIP_EVIDENCE, WHIP_SOURCE)
 SELF_SERVICE = {
     "accounts.login", "accounts.logout", "accounts.change_password", "accounts.preferences", "accounts.set_language",
     "accounts.forgot_password", "accounts.accept_invite", "accounts.reset_password",
+    # Authorised by the signed token in the link, not by who is logged in.
+    "reminders.unsubscribe",
 }
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
