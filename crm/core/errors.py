@@ -3,6 +3,7 @@
 import logging
 
 from flask import render_template, request
+from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
@@ -21,6 +22,9 @@ MESSAGES = {
 
 def _render(code: int, detail: str | None = None):
     title, message = MESSAGES.get(code, MESSAGES[500])()
+    if request_ctx.url_adapter is None:
+        # The request named a host outside TRUSTED_HOSTS: no URL can be built, so no page template either.
+        return f"{code} {title}", code, {"Content-Type": "text/plain; charset=utf-8"}
     if request.headers.get("HX-Request"):
         return render_template("errors/_fragment.html", code=code, title=title, message=detail or message), code
     return render_template("errors/error.html", code=code, title=title, message=detail or message), code
