@@ -20,24 +20,34 @@ def _postgres_server_url() -> str | None:
 
 
 @pytest.fixture
-def postgres_database():
-    """A fresh, empty PostgreSQL database named test_production_*; dropped afterwards."""
+def new_postgres_database():
+    """Create fresh, empty PostgreSQL databases named test_production_*; all dropped afterwards."""
     server = _postgres_server_url()
     if server is None:
         pytest.skip("needs PostgreSQL: set TEST_DATABASE_URL (or TEST_POSTGRES_URL) to a postgresql URL")
-    name = f"test_production_{uuid.uuid4().hex[:10]}"
     admin = create_engine(make_url(server).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
+    names = []
+
+    def factory() -> str:
+        name = f"test_production_{uuid.uuid4().hex[:10]}"
         with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        names.append(name)
+        return make_url(server).set(database=name).render_as_string(hide_password=False)
+
+    yield factory
+    with admin.connect() as connection:
+        for name in names:
             connection.execute(
                 text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"), {"n": name}
             )
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
+    admin.dispose()
+
+
+@pytest.fixture
+def postgres_database(new_postgres_database):
+    return new_postgres_database()
 
 
 @pytest.fixture
@@ -68,3 +78,4 @@ def app_for(isolated_app):
 def sqlite_app(app_for, tmp_path):
     """A committed SQLite database in its own file, whatever TEST_DATABASE_URL says."""
     return app_for(f"sqlite:///{tmp_path / 'source.sqlite3'}")
+
