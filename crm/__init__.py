@@ -96,8 +96,10 @@ def _register_request_hooks(app: Flask) -> None:
 
     @app.after_request
     def finalise(response):
+        # Read the user before the commit expires it: afterwards it would cost another SELECT.
+        authenticated = current_user.is_authenticated
         response = finish_transaction(response)
-        response = apply_security_headers(response, authenticated=current_user.is_authenticated)
+        response = apply_security_headers(response, authenticated=authenticated)
         response.headers["X-Request-ID"] = g.get("request_id", "")
         return response
 

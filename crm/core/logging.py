@@ -15,6 +15,7 @@ import time
 from datetime import UTC, datetime
 
 from flask import g, has_request_context, request
+from sqlalchemy import inspect
 
 REDACTED = "[redacted]"
 # Route arguments whose names contain one of these words carry a secret and never reach a log line.
@@ -101,9 +102,13 @@ def _incoming_request_id() -> str:
 def _user_id():
     # Read the user Flask-Login already loaded; never query the database just to log.
     user = g.get("_login_user")
-    if user is not None and getattr(user, "is_authenticated", False):
-        return user.id
-    return None
+    if user is None or getattr(user, "is_anonymous", True):
+        return None
+    # The identity key survives the commit's expiry; reading user.id would reload the row.
+    state = inspect(user, raiseerr=False)
+    if state is not None and state.identity:
+        return state.identity[0]
+    return getattr(user, "id", None)
 
 
 def _register_access_log(app) -> None:
