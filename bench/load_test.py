@@ -350,6 +350,7 @@ class Session:
 class Run:
     def __init__(self):
         self.latencies: list[float] = []
+        self.by_label: dict[str, list[float]] = {}
         self.errors: Counter = Counter()
         self.lock = threading.Lock()
         self.count = 0
@@ -358,6 +359,7 @@ class Run:
         elapsed = time.perf_counter() - started
         with self.lock:
             self.latencies.append(elapsed)
+            self.by_label.setdefault(label, []).append(elapsed)
             self.count += 1
             if not ok:
                 self.errors[f"{label} -> {detail}"] += 1
@@ -444,6 +446,8 @@ def drive(port: int, ids: dict, clients: int, duration: float, max_requests: int
         "p99": percentile(run.latencies, 0.99) * 1000,
         "mean": statistics.fmean(run.latencies) * 1000 if run.latencies else float("nan"),
         "errors": sum(run.errors.values()), "error_detail": run.errors,
+        "by_label": {label: (len(values), percentile(values, 0.50) * 1000, percentile(values, 0.95) * 1000)
+                     for label, values in sorted(run.by_label.items())},
     }
 
 
@@ -504,6 +508,8 @@ def main() -> int:
             results[workers] = result
             log(f"  requests  {result['requests']:>7,} in {result['seconds']:.1f} s = {result['rps']:.1f} req/s")
             log(f"  latency   p50 {result['p50']:.1f} ms   p95 {result['p95']:.1f} ms   p99 {result['p99']:.1f} ms")
+            for label, (count, p50, p95) in result["by_label"].items():
+                log(f"            {label:<40} {count:>6} requests  p50 {p50:7.1f} ms  p95 {p95:7.1f} ms")
             log(f"  errors    {result['errors']}")
             for detail, count in result["error_detail"].most_common():
                 log(f"            {count:>6} x {detail}")
