@@ -122,3 +122,21 @@ def test_postgres_backup_while_writing_restores_into_a_new_database(app_for, new
     again = restored.test_cli_runner().invoke(args=["crm", "restore", str(path), "--yes"])
     assert again.exit_code == 0, again.output
     assert _counts(restored) == counts
+
+
+def test_postgres_password_travels_in_the_environment_never_in_arguments():
+    args, env = backup.pg_command_environment(
+        "postgresql+psycopg://cabildeo:s%40cr3t%2Fpw@db.internal:6543/cabildeo?sslmode=require")
+    assert args == ["--host", "db.internal", "--port", "6543", "--username", "cabildeo"]
+    assert env["PGPASSWORD"] == "s@cr3t/pw"
+    assert env["PGSSLMODE"] == "require"
+    assert not any("s@cr3t" in arg for arg in args)
+
+
+def test_the_backup_command_names_where_it_wrote(app_for, tmp_path):
+    live = app_for(f"sqlite:///{tmp_path / 'live.sqlite3'}")
+    result = live.test_cli_runner().invoke(args=["crm", "backup", str(tmp_path / "nightly.sqlite3")])
+    assert result.exit_code == 0, result.output
+    assert f"Backup written to {tmp_path / 'nightly.sqlite3'}" in result.output
+    assert "integrity_check: ok" in result.output
+    assert not list(tmp_path.glob("*.partial"))
