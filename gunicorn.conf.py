@@ -59,8 +59,3 @@ logconfig_dict = {
     "root": {"handlers": ["stderr"], "level": "WARNING"},
 }
 
-
-def post_fork(server, worker):
-    # The SQLAlchemy engine is created per worker after the fork (preload_app is off), so there is no
-    # connection pool to reset; this hook only names the worker in the logs.
-    server.log.info("worker %s started", worker.pid)

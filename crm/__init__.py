@@ -91,6 +91,8 @@ def _register_request_hooks(app: Flask) -> None:
 
     @app.before_request
     def assign_request_id():
+        if "request_id" in g:  # already set by the access log's first hook (crm.core.logging)
+            return
         incoming = request.headers.get("X-Request-ID", "")
         g.request_id = incoming if 8 <= len(incoming) <= 40 and incoming.isalnum() else secrets.token_hex(8)
 
