@@ -48,7 +48,7 @@ def register(group: click.Group) -> None:
     @with_appcontext
     def backup_command(path):
         """Take a consistent online backup (SQLite backup API, or pg_dump for PostgreSQL)."""
-        url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+        url = db.engine.url  # relative SQLite paths already resolved by Flask-SQLAlchemy
         path = path or backup.default_backup_path(url, INSTANCE_DIR / "backups")
         try:
             if backup.dialect_of(url) == "sqlite":
@@ -66,7 +66,7 @@ def register(group: click.Group) -> None:
     @with_appcontext
     def restore_command(path, yes):
         """Replace the database's contents with a backup made by `flask crm backup`."""
-        url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+        url = db.engine.url  # relative SQLite paths already resolved by Flask-SQLAlchemy
         target = make_url(url).render_as_string(hide_password=True)
         if not yes:
             raise click.ClickException(
