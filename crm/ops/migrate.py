@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from sqlalchemy import MetaData, Table, create_engine, func, inspect, select, text, update
 from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from crm.ops.backup import BackupError, table_counts
 
@@ -97,7 +98,12 @@ def copy_to_postgres(
         order = {table.name: index for index, table in enumerate(tables)}
         with source_engine.connect() as source, target_engine.begin() as target:
             for table in tables:
-                copied = _copy_table(source, target, table, _deferred_columns(table, order))
+                try:
+                    copied = _copy_table(source, target, table, _deferred_columns(table, order))
+                except SQLAlchemyError as error:
+                    # Nothing is kept: the whole copy is one transaction. Name the table and the reason.
+                    reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
+                    raise BackupError(f"Copying {table.name} failed, nothing was copied: {reason}") from error
                 echo(f"  copied {table.name}: {copied}")
             _reset_sequences(target, metadata)
         with source_engine.connect() as source, target_engine.connect() as target:

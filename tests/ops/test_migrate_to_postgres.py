@@ -68,3 +68,24 @@ def test_refuses_a_target_that_is_not_postgres(sqlite_app, tmp_path):
         args=["crm", "migrate-to-postgres", f"sqlite:///{tmp_path / 'other.sqlite3'}"])
     assert result.exit_code != 0
     assert "PostgreSQL URL" in result.output
+
+
+def test_a_row_postgres_rejects_stops_the_copy_and_names_the_table(sqlite_app, app_for, postgres_database):
+    with sqlite_app.app_context():
+        seed(legislators=3)
+        # SQLite does not enforce VARCHAR lengths; PostgreSQL does.
+        db.session.execute(text("UPDATE legislators SET district = :d WHERE id = 2"), {"d": "x" * 500})
+        db.session.commit()
+    result = sqlite_app.test_cli_runner().invoke(args=["crm", "migrate-to-postgres", postgres_database])
+    assert result.exit_code != 0
+    assert "Copying legislators failed, nothing was copied" in result.output
+    target = app_for(postgres_database, create=False)
+    counts = _snapshot(target)["counts"]
+    assert sum(counts.values()) == 0
+    # Fix the row and run again: the empty schema left behind is reused.
+    with sqlite_app.app_context():
+        db.session.execute(text("UPDATE legislators SET district = 'Cusco' WHERE id = 2"))
+        db.session.commit()
+    again = sqlite_app.test_cli_runner().invoke(args=["crm", "migrate-to-postgres", postgres_database])
+    assert again.exit_code == 0, again.output
+    assert _snapshot(target)["counts"]["legislators"] == 3
