@@ -6,6 +6,7 @@ Every value can be changed through the environment, so one file serves every hos
   GUNICORN_THREADS   threads per worker (default 1: plain sync workers)
   GUNICORN_TIMEOUT   seconds a request may take before its worker is restarted (default 60)
   GUNICORN_MAX_REQUESTS  recycle a worker after this many requests (default 2000, 0 = never)
+  GUNICORN_CONTROL_SOCKET  path of gunicorn's control socket for `gunicornc` (default: none)
 
 The application writes its own access log (JSON lines on stderr with CRM_ENV=production, one per
 request, with the request id and user id and with secret path segments redacted), so gunicorn's
@@ -36,6 +37,12 @@ preload_app = False
 # Trust X-Forwarded-* only through the app's ProxyFix (CRM_PROXY_HOPS), never gunicorn's own guess.
 forwarded_allow_ips = ""
 proxy_allow_ips = ""
+
+# gunicorn's control socket defaults to one path per user ($HOME/.gunicorn/gunicorn.ctl), which two
+# instances on one host would fight over; systemd signals (HUP, TERM) do the same job. Opt in with a path.
+control_socket_disable = not os.environ.get("GUNICORN_CONTROL_SOCKET")
+if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
 
 accesslog = None
 errorlog = "-"

@@ -13,7 +13,7 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import URL, make_url
 
 
@@ -190,8 +190,10 @@ def restore_postgres(url: str | URL, backup: Path) -> None:
 
 
 def table_counts(connection, metadata) -> dict[str, int]:
-    """Rows per table, for every table the application knows."""
+    """Rows per table, for every table the application knows (0 for one the database does not have yet)."""
+    existing = set(inspect(connection).get_table_names())
     return {
         table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
+        if table.name in existing else 0
         for table in metadata.sorted_tables
     }

@@ -97,7 +97,12 @@ def copy_to_postgres(
         tables = metadata.sorted_tables
         order = {table.name: index for index, table in enumerate(tables)}
         with source_engine.connect() as source, target_engine.begin() as target:
+            # A source made by an older release may lack a newer table: it simply has no rows to copy.
+            present = set(inspect(source).get_table_names())
             for table in tables:
+                if table.name not in present:
+                    echo(f"  skipped {table.name}: not in the source database")
+                    continue
                 try:
                     copied = _copy_table(source, target, table, _deferred_columns(table, order))
                 except SQLAlchemyError as error:

@@ -77,5 +77,7 @@ def test_gunicorn_serves_in_production_mode_with_json_access_lines(isolated_app,
     [login] = [line for line in access if line["request_id"] == "req0123456789"]
     assert (login["method"], login["path"], login["status"], login["remote_addr"]) == ("GET", "/login", 200, "198.51.100.7")
     assert "next=" not in log_path.read_text()
+    # No shared per-user control socket: two instances on one host must not fight over it.
+    assert not [line for line in lines if "Control socket" in line["message"]]
     booted = [line for line in lines if "Booting worker" in line["message"]]
     assert len(booted) == 2
