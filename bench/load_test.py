@@ -94,11 +94,41 @@ def _engine_app(url: str):
     return create_app(Config(SQLALCHEMY_DATABASE_URI=url, ACCESS_LOG=False, PASSWORD_HASH_METHOD="scrypt"))
 
 
+def schema_is_current(url: str) -> bool:
+    """True when every table and column of the current models exists (a data set built by an older
+    release of the code is rebuilt rather than served with missing columns)."""
+    from sqlalchemy import create_engine, inspect
+
+    import crm.models  # noqa: F401
+    from crm.extensions import db
+
+    engine = create_engine(url)
+    try:
+        inspector = inspect(engine)
+        tables = set(inspector.get_table_names())
+        for table in db.metadata.sorted_tables:
+            if table.name not in tables:
+                return False
+            columns = {column["name"] for column in inspector.get_columns(table.name)}
+            if not {column.name for column in table.columns} <= columns:
+                return False
+        return True
+    finally:
+        engine.dispose()
+
+
 def ensure_database(url: str, rebuild: bool) -> None:
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
     parsed = make_url(url)
+    if not rebuild and parsed.database.startswith("cabildeo_bench"):
+        try:
+            rebuild = not schema_is_current(url)
+        except Exception:  # noqa: BLE001 - the database does not exist yet: it is created below
+            rebuild = False
+        if rebuild:
+            log("  the bench database was built for another version of the schema; rebuilding it")
     admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database}).first()
