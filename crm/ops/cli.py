@@ -1,3 +1,5 @@
+"""`flask crm dev`, `backup`, `restore` and `migrate-to-postgres`."""
+
 import os
 import signal
 import subprocess
