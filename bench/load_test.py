@@ -27,6 +27,7 @@ import os
 import random
 import re
 import secrets
+import shutil
 import socket
 import statistics
 import subprocess
@@ -514,6 +515,7 @@ def own_postgres(port: int) -> tuple[str, callable]:
 
     def stop():
         subprocess.run(["bash", str(ROOT / "scripts/postgres.sh"), "stop", directory], check=False)
+        shutil.rmtree(directory, ignore_errors=True)
 
     return url.rsplit("/", 1)[0] + "/cabildeo_bench", stop
 
