@@ -56,8 +56,14 @@ class RequestContextFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if has_request_context():
             record.request_id = g.get("request_id", "-")
+            safe = safe_path()
+            if safe != request.path:
+                # Error messages name the raw path ("Exception on /invite/<token> [GET]"): redact it there too.
+                message = record.getMessage()
+                if request.path in message:
+                    record.msg, record.args = message.replace(request.path, safe), None
             if not hasattr(record, "path"):
-                record.path = safe_path()
+                record.path = safe
             if not hasattr(record, "method"):
                 record.method = request.method
         else:

@@ -3,6 +3,7 @@
 import io
 import json
 import logging
+from contextlib import contextmanager
 
 import pytest
 
@@ -10,21 +11,25 @@ from crm.core.logging import JsonFormatter, RequestContextFilter
 from tests.conftest import login
 
 
-@pytest.fixture
-def access_lines():
-    """JSON lines the app writes to the crm.access and crm loggers during the test."""
+@contextmanager
+def capture_logs():
+    """JSON lines the app writes to the crm loggers (crm.access among them) inside the block."""
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.addFilter(RequestContextFilter())
     handler.setFormatter(JsonFormatter())
     logger = logging.getLogger("crm")
     logger.addHandler(handler)
+    try:
+        yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
+    finally:
+        logger.removeHandler(handler)
 
-    def read():
-        return [json.loads(line) for line in stream.getvalue().splitlines()]
 
-    yield read
-    logger.removeHandler(handler)
+@pytest.fixture
+def access_lines():
+    with capture_logs() as read:
+        yield read
 
 
 def test_each_request_has_one_access_line_with_its_request_id(client, make_user, access_lines):
@@ -75,3 +80,23 @@ def test_failed_requests_are_logged_with_their_status(client, access_lines):
     client.get("/no-such-page")
     [line] = [e for e in access_lines() if e["logger"] == "crm.access"]
     assert (line["status"], line["path"], line.get("user_id")) == (404, "/no-such-page", None)
+
+
+def test_an_error_on_a_secret_path_is_logged_without_the_secret():
+    from tests.conftest import make_app
+
+    failing = make_app("sqlite://", PROPAGATE_EXCEPTIONS=False)  # answer 500 as production does
+
+    @failing.get("/feeds/<token>")
+    def broken_feed(token):
+        raise RuntimeError("the feed broke")
+
+    with capture_logs() as read:
+        response = failing.test_client().get("/feeds/s3cr3t-feed-token")
+    assert response.status_code == 500
+    entries = read()
+    assert "s3cr3t" not in json.dumps(entries)
+    errors = [e for e in entries if e["level"] == "ERROR"]
+    assert errors and all(e["path"] == "/feeds/[redacted]" for e in errors)
+    assert any("/feeds/[redacted]" in e["message"] for e in errors)
+    assert any("RuntimeError: the feed broke" in e.get("exception", "") for e in errors)
