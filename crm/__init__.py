@@ -91,13 +91,17 @@ def _register_request_hooks(app: Flask) -> None:
 
     @app.before_request
     def assign_request_id():
+        if "request_id" in g:  # already set by the access log's first hook (crm.core.logging)
+            return
         incoming = request.headers.get("X-Request-ID", "")
         g.request_id = incoming if 8 <= len(incoming) <= 40 and incoming.isalnum() else secrets.token_hex(8)
 
     @app.after_request
     def finalise(response):
+        # Read the user before the commit expires it: afterwards it would cost another SELECT.
+        authenticated = current_user.is_authenticated
         response = finish_transaction(response)
-        response = apply_security_headers(response, authenticated=current_user.is_authenticated)
+        response = apply_security_headers(response, authenticated=authenticated)
         response.headers["X-Request-ID"] = g.get("request_id", "")
         return response
 

@@ -1,30 +1,82 @@
-"""Text logs on a laptop, JSON lines in production; never secrets or note contents."""
+"""Text logs on a laptop, JSON lines in production; never secrets or note contents.
+
+Every request gets one access line on the `crm.access` logger: request id, method, path, status,
+duration and user id. The path is logged without its query string, and path segments that carry
+secrets (calendar feed tokens, invitation and password-reset links) are replaced by `[redacted]`.
+Form data, note contents, passwords and cookies are never logged.
+"""
 
 import json
 import logging
+import re
+import secrets
 import sys
+import time
 from datetime import UTC, datetime
 
 from flask import g, has_request_context, request
+from sqlalchemy import inspect
+
+REDACTED = "[redacted]"
+# Route arguments whose names contain one of these words carry a secret and never reach a log line.
+SECRET_ARGUMENT_WORDS = ("token", "secret", "key", "password", "signature")
+# The same secrets recognised in raw paths, for requests that matched no route (404s, probes).
+SECRET_PATH_PATTERNS = (
+    re.compile(r"^(/calendar/)[^/]+?(\.ics)?$"),
+    re.compile(r"^(/invite/)[^/]+()$"),
+    re.compile(r"^(/password/reset/)[^/]+()$"),
+    re.compile(r"^(/unsubscribe/)[^/]+()$"),
+)
+# Paths too chatty to log on every hit (load balancers poll the health check every few seconds).
+QUIET_PATHS = ("/healthz", "/static/")
+
+
+def safe_path() -> str:
+    """The request path with secret segments replaced, and never its query string."""
+    path = request.path
+    rule = request.url_rule
+    args = request.view_args or {}
+    secret_values = [
+        str(value)
+        for name, value in args.items()
+        if any(word in name.lower() for word in SECRET_ARGUMENT_WORDS) and str(value)
+    ]
+    if rule is not None and secret_values:
+        for value in secret_values:
+            path = path.replace(value, REDACTED)
+        return path
+    for pattern in SECRET_PATH_PATTERNS:
+        match = pattern.match(path)
+        if match:
+            return f"{match.group(1)}{REDACTED}{match.group(2) or ''}"
+    return path
 
 
 class RequestContextFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if has_request_context():
             record.request_id = g.get("request_id", "-")
-            record.path = request.path
-            record.method = request.method
+            safe = safe_path()
+            if safe != request.path:
+                # Error messages name the raw path ("Exception on /invite/<token> [GET]"): redact it there too.
+                message = record.getMessage()
+                if request.path in message:
+                    record.msg, record.args = message.replace(request.path, safe), None
+            if not hasattr(record, "path"):
+                record.path = safe
+            if not hasattr(record, "method"):
+                record.method = request.method
         else:
             record.request_id = getattr(record, "request_id", "-")
         return True
 
 
 class JsonFormatter(logging.Formatter):
-    FIELDS = ("request_id", "method", "path", "status", "duration_ms", "user_id")
+    FIELDS = ("request_id", "method", "path", "status", "duration_ms", "user_id", "remote_addr", "size")
 
     def format(self, record: logging.LogRecord) -> str:
         entry = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -38,14 +90,82 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+class TextFormatter(logging.Formatter):
+    def __init__(self):
+        super().__init__("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        if not hasattr(record, "request_id"):
+            record.request_id = "-"
+        return super().format(record)
+
+
+def _incoming_request_id() -> str:
+    incoming = request.headers.get("X-Request-ID", "")
+    return incoming if 8 <= len(incoming) <= 40 and incoming.isalnum() else secrets.token_hex(8)
+
+
+def _user_id():
+    # Read the user Flask-Login already loaded; never query the database just to log.
+    user = g.get("_login_user")
+    if user is None or getattr(user, "is_anonymous", True):
+        return None
+    # The identity key survives the commit's expiry; reading user.id would reload the row.
+    state = inspect(user, raiseerr=False)
+    if state is not None and state.identity:
+        return state.identity[0]
+    return getattr(user, "id", None)
+
+
+def _register_access_log(app) -> None:
+    access = logging.getLogger("crm.access")
+
+    # Registered before any extension, so it runs first (even when CSRF or login checks abort the
+    # request) and its after_request hook runs last, after the commit: the duration includes it.
+    @app.before_request
+    def start_clock():
+        g.request_started = time.perf_counter()
+        if "request_id" not in g:
+            g.request_id = _incoming_request_id()
+
+    @app.after_request
+    def log_access(response):
+        path = safe_path()
+        if response.status_code < 400 and path.startswith(QUIET_PATHS):
+            return response
+        started = g.get("request_started")
+        duration = round((time.perf_counter() - started) * 1000, 1) if started else None
+        user_id = _user_id()
+        access.info(
+            "%s %s %s %sms user=%s",
+            request.method,
+            path,
+            response.status_code,
+            duration,
+            user_id if user_id is not None else "-",
+            extra={
+                "method": request.method,
+                "path": path,
+                "status": response.status_code,
+                "duration_ms": duration,
+                "user_id": user_id,
+                "remote_addr": request.remote_addr,
+                "size": response.calculate_content_length(),
+            },
+        )
+        return response
+
+
 def configure(app) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(RequestContextFilter())
     if app.config.get("LOG_FORMAT") == "json":
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"))
+        handler.setFormatter(TextFormatter())
     root = logging.getLogger("crm")
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO)
     root.propagate = False
+    if app.config.get("ACCESS_LOG", True):
+        _register_access_log(app)

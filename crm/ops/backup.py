@@ -1,0 +1,199 @@
+"""Consistent online backups and restores, for SQLite and PostgreSQL.
+
+SQLite: the sqlite3 backup API copies every page inside one read transaction. In WAL mode readers do
+not block writers, so the web keeps serving while the copy is taken and the copy is a snapshot of one
+moment. PostgreSQL: `pg_dump --format=custom` (one snapshot) and `pg_restore --clean`.
+"""
+
+import glob
+import os
+import shutil
+import sqlite3
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import func, inspect, select
+from sqlalchemy.engine import URL, make_url
+
+
+class BackupError(RuntimeError):
+    """A refusal or failure the admin can act on."""
+
+
+def dialect_of(url: str | URL) -> str:
+    return make_url(url).get_backend_name()
+
+
+def sqlite_path(url: str | URL) -> Path:
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        raise BackupError("An in-memory SQLite database cannot be backed up.")
+    return Path(database)
+
+
+def default_backup_path(url: str | URL, directory: Path) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    suffix = "sqlite3" if dialect_of(url) == "sqlite" else "dump"
+    return directory / f"cabildeo-{stamp}.{suffix}"
+
+
+# --- SQLite -------------------------------------------------------------------------------------
+
+
+def integrity_check(path: Path) -> str:
+    """`PRAGMA integrity_check` on a file, opened read-only; "ok" when the file is sound."""
+    if not path.exists():
+        raise BackupError(f"{path} does not exist.")
+    connection = sqlite3.connect(path)
+    try:
+        rows = connection.execute("PRAGMA integrity_check").fetchall()
+    except sqlite3.DatabaseError as error:
+        return str(error)
+    finally:
+        connection.close()
+    return "\n".join(str(row[0]) for row in rows)
+
+
+def _copy_pages(source: sqlite3.Connection, target_path: Path, busy_timeout_ms: int) -> None:
+    target = sqlite3.connect(target_path, timeout=busy_timeout_ms / 1000)
+    try:
+        target.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        # pages=-1 copies everything in one step, inside one read transaction: one consistent snapshot.
+        source.backup(target, pages=-1)
+    finally:
+        target.close()
+
+
+def backup_sqlite(live: Path, destination: Path, busy_timeout_ms: int = 30_000) -> Path:
+    if not live.exists():
+        raise BackupError(f"The database file {live} does not exist.")
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    partial = destination.with_name(destination.name + ".partial")
+    partial.unlink(missing_ok=True)
+    source = sqlite3.connect(live, timeout=busy_timeout_ms / 1000)
+    try:
+        source.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        _copy_pages(source, partial, busy_timeout_ms)
+    finally:
+        source.close()
+    _single_file(partial)
+    result = integrity_check(partial)
+    if result != "ok":
+        partial.unlink(missing_ok=True)
+        raise BackupError(f"The copy failed its integrity check: {result}")
+    os.replace(partial, destination)
+    return destination
+
+
+def _single_file(path: Path) -> None:
+    """Make a backup a self-contained file (rollback journal, no -wal/-shm companions)."""
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        connection.close()
+
+
+def restore_sqlite(backup: Path, live: Path, busy_timeout_ms: int = 30_000) -> Path | None:
+    """Copy a backup over the live database with the backup API; returns the safety copy of the old one."""
+    result = integrity_check(backup)
+    if result != "ok":
+        raise BackupError(f"{backup} is not a sound SQLite database: {result}")
+    safety = None
+    if live.exists():
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        safety = backup_sqlite(live, live.with_name(f"{live.stem}.before-restore-{stamp}.sqlite3"), busy_timeout_ms)
+    live.parent.mkdir(parents=True, exist_ok=True)
+    source = sqlite3.connect(backup)
+    target = sqlite3.connect(live, timeout=busy_timeout_ms / 1000)
+    try:
+        target.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        source.backup(target, pages=-1)
+        target.execute("PRAGMA journal_mode=WAL")
+    finally:
+        source.close()
+        target.close()
+    result = integrity_check(live)
+    if result != "ok":
+        raise BackupError(f"The restored database failed its integrity check: {result}")
+    return safety
+
+
+# --- PostgreSQL ---------------------------------------------------------------------------------
+
+
+def find_pg_tool(name: str) -> str:
+    """pg_dump / pg_restore from PATH, else the newest /usr/lib/postgresql/<version>/bin."""
+    found = shutil.which(name)
+    if found:
+        return found
+
+    def version(path: str) -> tuple:
+        part = Path(path).parent.parent.name
+        return tuple(int(p) for p in part.split(".") if p.isdigit())
+
+    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), key=version)
+    if candidates:
+        return candidates[-1]
+    raise BackupError(f"{name} was not found; install the PostgreSQL client tools (apt-get install postgresql-client).")
+
+
+def pg_command_environment(url: str | URL) -> tuple[list[str], dict]:
+    """Connection arguments for the libpq tools; the password travels in PGPASSWORD, never argv."""
+    parsed = make_url(url)
+    env = dict(os.environ)
+    args = []
+    if parsed.host:
+        args += ["--host", parsed.host]
+    if parsed.port:
+        args += ["--port", str(parsed.port)]
+    if parsed.username:
+        args += ["--username", parsed.username]
+    if parsed.password:
+        env["PGPASSWORD"] = str(parsed.password)
+    for key, value in parsed.query.items():
+        if key in ("sslmode", "sslrootcert", "sslcert", "sslkey"):
+            env[f"PG{key.upper()}"] = value if isinstance(value, str) else value[0]
+    if not parsed.database:
+        raise BackupError("The PostgreSQL URL names no database.")
+    return args, env
+
+
+def _run(command: list[str], env: dict) -> None:
+    completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+    if completed.returncode != 0:
+        raise BackupError(f"{Path(command[0]).name} failed: {completed.stderr.strip()}")
+
+
+def backup_postgres(url: str | URL, destination: Path) -> Path:
+    args, env = pg_command_environment(url)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    partial = destination.with_name(destination.name + ".partial")
+    command = [find_pg_tool("pg_dump"), *args, "--format=custom", "--no-password", f"--file={partial}",
+               make_url(url).database]
+    _run(command, env)
+    os.replace(partial, destination)
+    return destination
+
+
+def restore_postgres(url: str | URL, backup: Path) -> None:
+    if not backup.exists():
+        raise BackupError(f"{backup} does not exist.")
+    args, env = pg_command_environment(url)
+    command = [find_pg_tool("pg_restore"), *args, "--clean", "--if-exists", "--no-owner", "--no-password",
+               "--single-transaction", "--exit-on-error", f"--dbname={make_url(url).database}", str(backup)]
+    _run(command, env)
+
+
+# --- Shared -------------------------------------------------------------------------------------
+
+
+def table_counts(connection, metadata) -> dict[str, int]:
+    """Rows per table, for every table the application knows (0 for one the database does not have yet)."""
+    existing = set(inspect(connection).get_table_names())
+    return {
+        table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
+        if table.name in existing else 0
+        for table in metadata.sorted_tables
+    }
