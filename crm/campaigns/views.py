@@ -1,10 +1,482 @@
-from flask import render_template
-from flask_login import login_required
+"""Campaign pages: list, edit, stages, the whip count, the whip list, stances, exports and partner access."""
 
-from crm.campaigns import bp
+from datetime import date, timedelta
+
+from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from crm.campaigns import bp, exports, hemicycle, operations, queries
+from crm.campaigns.forms import (
+    ACCESS_CHOICES,
+    COMMITMENT_CHOICES,
+    LEVEL_CHOICES,
+    RULE_CHOICES,
+    STATUS_CHOICES,
+    AccessForm,
+    BulkStanceForm,
+    CampaignForm,
+    StageForm,
+    StanceForm,
+    select_choices,
+)
+from crm.campaigns.models import STANCE_LEVELS, VoteStage
+from crm.core.permissions import admin_required, deny, manager_required
+from crm.core.time import local_day_bounds, local_today
+from crm.core.visibility import can_see_whip_list, can_write, whip_list_campaign_ids
+from crm.extensions import db
+from crm.legislature.models import Legislator
+
+
+@bp.context_processor
+def labels():
+    return {
+        "LEVELS": STANCE_LEVELS,
+        "LEVEL_LABELS": dict(LEVEL_CHOICES),
+        "COMMITMENT_LABELS": dict(COMMITMENT_CHOICES),
+        "RULE_LABELS": dict(RULE_CHOICES),
+        "STATUS_LABELS": dict(STATUS_CHOICES),
+        "COLOURS": hemicycle.COLOURS,
+        "ROLE_LABELS": {"chair": _("Presidencia"), "vice_chair": _("Vicepresidencia"), "member": _("Miembro")},
+    }
+
+
+# --- helpers ------------------------------------------------------------------------------------------
+
+
+def _campaign_or_404(campaign_id: int):
+    campaign = queries.get_campaign(campaign_id)
+    if campaign is None:
+        abort(404)
+    return campaign
+
+
+def _require_write(obj=None):
+    if not can_write(current_user):
+        deny("read-only account", obj)
+
+
+def _require_whip_list(campaign):
+    if not can_see_whip_list(current_user, campaign.id):
+        deny("whip list not granted", campaign)
+
+
+def _today() -> date:
+    return local_today(current_user.timezone)
+
+
+def _as_of() -> date:
+    raw = request.args.get("as_of", "").strip()
+    if not raw:
+        return _today()
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        flash(_("Fecha «al día» no válida: use el formato AAAA-MM-DD. Se muestra el recuento de hoy."), "warning")
+        return _today()
+    return min(day, _today())
+
+
+def _pick_body(bodies, campaign):
+    """The stage asked for in ?stage=, else the next one to be voted; a foreign or bad id is a 404."""
+    raw = request.args.get("stage") or request.form.get("stage")
+    if raw:
+        try:
+            stage_id = int(raw)
+        except ValueError:
+            abort(404)
+        for body in bodies:
+            if body.stage.id == stage_id:
+                return body
+        abort(404)
+    head = queries.headline_stage([b.stage for b in bodies], _today())
+    return next((b for b in bodies if b.stage is head), None)
+
+
+def _int_arg(name):
+    try:
+        return int(request.args[name]) if request.args.get(name) else None
+    except ValueError:
+        return None
+
+
+def _count_for_request(campaign, detail=True):
+    bodies = queries.stages_with_bodies(campaign.id)
+    body = _pick_body(bodies, campaign)
+    as_of = _as_of()
+    if body is None:
+        return bodies, None, None, as_of
+    cutoff = local_day_bounds(as_of, current_user.timezone)[1]
+    count = queries.whip_count(campaign, bodies, body, as_of, cutoff, detail=detail)
+    return bodies, body, count, as_of
+
+
+# --- campaigns ----------------------------------------------------------------------------------------
 
 
 @bp.route("/campaigns")
 @login_required
 def index():
-    return render_template("home/placeholder.html")
+    rows = queries.campaign_index(_today())
+    return render_template("campaigns/index.html", rows=rows, can_manage=current_user.is_manager)
+
+
+def _campaign_form(campaign=None):
+    form = CampaignForm(obj=campaign)
+    form.legislature_id.choices = select_choices([(None, _("— Sin legislatura —"))] + queries.legislature_choices())
+    return form
+
+
+def _campaign_values(form):
+    return {name: getattr(form, name).data for name in operations.CAMPAIGN_FIELDS}
+
+
+@bp.route("/campaigns/new", methods=["GET", "POST"])
+@manager_required
+def new_campaign():
+    form = _campaign_form()
+    if form.validate_on_submit():
+        try:
+            campaign = operations.create_campaign(actor=current_user, **_campaign_values(form))
+        except operations.CampaignError as error:
+            form.name.errors.append(str(error))
+        else:
+            flash(_("Campaña creada. Añada ahora sus etapas de votación."), "success")
+            return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
+    return render_template("campaigns/campaign_form.html", form=form, campaign=None), 422 if form.errors else 200
+
+
+@bp.route("/campaigns/<int:campaign_id>")
+@login_required
+def detail(campaign_id):
+    campaign = _campaign_or_404(campaign_id)
+    bodies = queries.stages_with_bodies(campaign.id)
+    return render_template(
+        "campaigns/detail.html",
+        campaign=campaign,
+        bodies=bodies,
+        needed={b.stage.id: queries.needed_for(b.stage, b.legal_seats) for b in bodies if b.legal_seats},
+        can_manage=current_user.is_manager,
+    )
+
+
+@bp.route("/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
+@manager_required
+def edit_campaign(campaign_id):
+    campaign = _campaign_or_404(campaign_id)
+    form = _campaign_form(campaign)
+    if form.validate_on_submit():
+        try:
+            operations.update_campaign(campaign, actor=current_user, **_campaign_values(form))
+        except operations.CampaignError as error:
+            form.name.errors.append(str(error))
+        else:
+            flash(_("Campaña actualizada."), "success")
+            return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
+    return render_template("campaigns/campaign_form.html", form=form, campaign=campaign), 422 if form.errors else 200
+
+
+# --- stages -------------------------------------------------------------------------------------------
+
+
+def _stage_form(campaign, stage=None):
+    form = StageForm(obj=stage)
+    chambers, committees = queries.body_choices(campaign.legislature_id)
+    form.chamber_id.choices = select_choices([(None, _("— Ninguna —"))] + chambers)
+    form.committee_id.choices = select_choices([(None, _("— Ninguna —"))] + committees)
+    return form
+
+
+def _stage_values(form):
+    return {name: getattr(form, name).data for name in operations.STAGE_FIELDS}
+
+
+def _stage_or_404(campaign, stage_id) -> VoteStage:
+    stage = db.session.get(VoteStage, stage_id)
+    if stage is None or stage.campaign_id != campaign.id:
+        abort(404)
+    return stage
+
+
+@bp.route("/campaigns/<int:campaign_id>/stages/new", methods=["GET", "POST"])
+@manager_required
+def new_stage(campaign_id):
+    campaign = _campaign_or_404(campaign_id)
+    form = _stage_form(campaign)
+    if form.validate_on_submit():
+        try:
+            operations.add_stage(campaign, actor=current_user, **_stage_values(form))
+        except operations.CampaignError as error:
+            form.rule_kind.errors.append(str(error))
+        else:
+            flash(_("Etapa añadida."), "success")
+            return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
+    return render_template("campaigns/stage_form.html", form=form, campaign=campaign, stage=None), 422 if form.errors else 200
+
+
+@bp.route("/campaigns/<int:campaign_id>/stages/<int:stage_id>/edit", methods=["GET", "POST"])
+@manager_required
+def edit_stage(campaign_id, stage_id):
+    campaign = _campaign_or_404(campaign_id)
+    stage = _stage_or_404(campaign, stage_id)
+    form = _stage_form(campaign, stage)
+    if form.validate_on_submit():
+        try:
+            operations.update_stage(stage, actor=current_user, **_stage_values(form))
+        except operations.CampaignError as error:
+            form.rule_kind.errors.append(str(error))
+        else:
+            flash(_("Etapa actualizada."), "success")
+            return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
+    return render_template("campaigns/stage_form.html", form=form, campaign=campaign, stage=stage), 422 if form.errors else 200
+
+
+@bp.route("/campaigns/<int:campaign_id>/stages/<int:stage_id>/move", methods=["POST"])
+@manager_required
+def move_stage(campaign_id, stage_id):
+    campaign = _campaign_or_404(campaign_id)
+    stage = _stage_or_404(campaign, stage_id)
+    try:
+        operations.move_stage(stage, request.form.get("direction", ""), actor=current_user)
+    except operations.CampaignError as error:
+        flash(str(error), "danger")
+        return redirect(url_for("campaigns.detail", campaign_id=campaign.id)), 303
+    return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
+
+
+# --- partner access -----------------------------------------------------------------------------------
+
+
+@bp.route("/campaigns/<int:campaign_id>/access", methods=["GET", "POST"])
+@admin_required
+def access(campaign_id):
+    campaign = _campaign_or_404(campaign_id)
+    form = AccessForm()
+    rows = queries.partner_access_rows(campaign.id)
+    if form.validate_on_submit():
+        wanted = {}
+        for partner, _level in rows:
+            value = request.form.get(f"access-{partner.id}", "aggregate")
+            if value not in operations.ACCESS_LEVELS:
+                flash(_("Nivel de acceso no válido para %(name)s.", name=partner.name), "danger")
+                return render_template("campaigns/access.html", campaign=campaign, rows=rows, form=form, choices=ACCESS_CHOICES), 422
+            wanted[partner.id] = value
+        for partner_id, value in wanted.items():
+            operations.set_partner_access(campaign, partner_id, value, actor=current_user)
+        flash(_("Accesos guardados."), "success")
+        return redirect(url_for("campaigns.access", campaign_id=campaign.id))
+    return render_template("campaigns/access.html", campaign=campaign, rows=rows, form=form, choices=ACCESS_CHOICES)
+
+
+# --- the whip count -----------------------------------------------------------------------------------
+
+
+def _seating(count):
+    """Members in hemicycle order: most supportive bancadas on the left, then by stance within each."""
+    share = {b.key: (b.likely / b.total if b.total else 0) for b in count.by_group}
+    rank = queries.LEVEL_RANK
+    return sorted(
+        count.members,
+        key=lambda m: (
+            m.group_id is None,
+            -share.get(str(m.group_id or ""), 0),
+            m.group_name or "",
+            rank[m.level],
+            m.sort_name,
+        ),
+    )
+
+
+@bp.route("/campaigns/<int:campaign_id>/whip")
+@login_required
+def whip(campaign_id):
+    campaign = _campaign_or_404(campaign_id)
+    detail = can_see_whip_list(current_user, campaign.id)
+    bodies, body, count, as_of = _count_for_request(campaign, detail=detail)
+    context = {"campaign": campaign, "bodies": bodies, "body": body, "count": count, "as_of": as_of,
+               "detail": detail, "today": _today(), "can_edit": can_write(current_user)}
+    if request.args.get("fragment") == "summary" and count is not None:
+        return render_template("campaigns/_summary.html", **context)
+    if count is not None and detail:
+        seated = _seating(count)
+        context["seated"] = seated
+        context["svg"] = hemicycle.render(
+            [
+                (m.level, f"{m.name} · {m.group_abbr or m.group_name or _('Sin bancada')} · {context_label(m.level)}")
+                for m in seated
+            ],
+            _("Hemiciclo de %(body)s: un asiento por miembro, coloreado según su postura", body=body.name),
+        )
+        owner_user, owner_partner = _int_arg("owner_user"), _int_arg("owner_partner")
+        ranked = queries.targets(count.members, owner_user_id=owner_user, owner_partner_id=owner_partner)
+        context.update(
+            targets=ranked if request.args.get("targets") == "all" else ranked[:50],
+            targets_total=len(ranked),
+            owners=queries.owners(count.members),
+            owner_user=owner_user,
+            owner_partner=owner_partner,
+            stance_form=StanceForm(formdata=None),
+        )
+    return render_template("campaigns/whip.html", **context)
+
+
+def context_label(level):
+    return str(dict(LEVEL_CHOICES)[level])
+
+
+@bp.route("/campaigns/<int:campaign_id>/trend.json")
+@login_required
+def trend(campaign_id):
+    """Week-by-week counts for the chart; aggregate data, so partners may see it."""
+    campaign = _campaign_or_404(campaign_id)
+    bodies = queries.stages_with_bodies(campaign.id)
+    body = _pick_body(bodies, campaign)
+    if body is None:
+        return jsonify({"labels": [], "datasets": [], "needed": None})
+    as_of = _as_of()
+    cutoffs = queries.week_cutoffs(local_day_bounds(as_of, current_user.timezone)[1])
+    series = queries.trend(campaign.id, body.stage, as_of, cutoffs)
+    members = sum(series[lv][-1] for lv in STANCE_LEVELS)
+    names = dict(LEVEL_CHOICES)
+    n = len(cutoffs)
+    return jsonify(
+        {
+            "labels": [(as_of - timedelta(weeks=n - 1 - i)).isoformat() for i in range(n)],
+            "datasets": [
+                {"level": lv, "label": str(names[lv]), "color": hemicycle.COLOURS[lv], "data": series[lv]}
+                for lv in STANCE_LEVELS
+            ],
+            "needed": queries.needed_for(body.stage, body.legal_seats or members),
+            "needed_label": _("Votos necesarios"),
+        }
+    )
+
+
+@bp.route("/campaigns/<int:campaign_id>/list")
+@login_required
+def whip_list(campaign_id):
+    campaign = _campaign_or_404(campaign_id)
+    _require_whip_list(campaign)
+    bodies, body, count, as_of = _count_for_request(campaign, detail=False)
+    members = sorted(count.members, key=lambda m: m.sort_name) if count else []
+    return render_template(
+        "campaigns/whip_list.html", campaign=campaign, bodies=bodies, body=body, count=count, as_of=as_of,
+        members=members, can_edit=can_write(current_user), bulk_form=BulkStanceForm(formdata=None),
+        today=_today(),
+    )
+
+
+# --- stance updates -----------------------------------------------------------------------------------
+
+
+def _stance_values(form):
+    return {
+        "commitment": form.commitment.data,
+        "confidence": form.confidence.data if form.confidence.data is not None else 50,
+        "evidence": (form.evidence.data or "").strip() or None,
+        "source_url": (form.source_url.data or "").strip() or None,
+    }
+
+
+@bp.route("/campaigns/<int:campaign_id>/legislators/<int:legislator_id>/stance", methods=["POST"])
+@login_required
+def update_stance(campaign_id, legislator_id):
+    campaign = _campaign_or_404(campaign_id)
+    _require_write(campaign)
+    legislator = db.session.get(Legislator, legislator_id)
+    if legislator is None:
+        abort(404)
+    form = StanceForm()
+    htmx = request.headers.get("HX-Request") == "true"
+    if not form.validate_on_submit():
+        message = "; ".join(str(e) for errors in form.errors.values() for e in errors)
+        if htmx:
+            return render_template("campaigns/_stance_control.html", campaign=campaign, legislator_id=legislator.id,
+                                   level=form.level.data, error=message), 422
+        flash(_("No se guardó la postura: %(error)s", error=message), "danger")
+        return redirect(request.referrer or url_for("campaigns.whip", campaign_id=campaign.id))
+    try:
+        assessment = operations.record_stance(
+            campaign_id=campaign.id, legislator_id=legislator.id, level=form.level.data, actor=current_user,
+            **_stance_values(form),
+        )
+    except operations.CampaignError as error:
+        return render_template("campaigns/_stance_control.html", campaign=campaign, legislator_id=legislator.id,
+                               level=form.level.data, error=str(error)), 422
+    if htmx:
+        response = Response(render_template(
+            "campaigns/_stance_control.html", campaign=campaign, legislator_id=legislator.id, level=assessment.level,
+            saved=True,
+        ))
+        response.headers["HX-Trigger"] = "stance-changed"
+        return response
+    flash(_("Postura de %(name)s guardada.", name=legislator.full_name), "success")
+    return redirect(request.referrer or url_for("campaigns.whip", campaign_id=campaign.id))
+
+
+@bp.route("/campaigns/<int:campaign_id>/stances/bulk", methods=["POST"])
+@login_required
+def bulk_stances(campaign_id):
+    campaign = _campaign_or_404(campaign_id)
+    _require_write(campaign)
+    form = BulkStanceForm()
+    back = url_for("campaigns.whip_list", campaign_id=campaign.id, stage=request.form.get("stage") or None)
+    try:
+        ids = [int(x) for x in request.form.getlist("legislator_ids")]
+    except ValueError:
+        abort(400)
+    if not form.validate_on_submit():
+        flash(_("No se guardaron las posturas: revise la postura y la confianza."), "danger")
+        return redirect(back)
+    known = queries.legislator_names(ids)
+    if len(known) != len(set(ids)):
+        abort(404)
+    try:
+        n = operations.record_stances_bulk(
+            campaign_id=campaign.id, legislator_ids=ids, level=form.level.data, actor=current_user, **_stance_values(form)
+        )
+    except operations.CampaignError as error:
+        flash(str(error), "danger")
+        return redirect(back)
+    flash(_("Postura actualizada para %(n)s legisladores.", n=n), "success")
+    return redirect(back)
+
+
+@bp.route("/legislators/<int:legislator_id>/stances")
+@login_required
+def legislator_stances(legislator_id):
+    """History fragment for the legislator's profile (htmx); partners see only campaigns they were granted."""
+    legislator = db.session.get(Legislator, legislator_id)
+    if legislator is None:
+        abort(404)
+    history = queries.stance_history(legislator.id, whip_list_campaign_ids(current_user))
+    return render_template("campaigns/_legislator_stances.html", legislator=legislator, history=history)
+
+
+# --- exports ------------------------------------------------------------------------------------------
+
+
+@bp.route("/campaigns/<int:campaign_id>/export.<fmt>")
+@login_required
+def export(campaign_id, fmt):
+    campaign = _campaign_or_404(campaign_id)
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    _require_whip_list(campaign)
+    bodies, body, count, as_of = _count_for_request(campaign, detail=False)
+    if count is None:
+        abort(404)
+    rows = exports.whip_rows(count)
+    name = f"whip-{campaign.id}-{body.stage.id}-{as_of.isoformat()}"
+    if fmt == "csv":
+        return Response(
+            exports.to_csv(rows),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
+    return Response(
+        exports.to_xlsx(rows, title=campaign.name),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+    )
+

@@ -1,0 +1,615 @@
+"""Read side of the campaigns domain: every page costs a constant number of statements.
+
+The current (or "as of") stance of each legislator is the latest assessment, picked with one
+row_number() window over the campaign's assessments, restricted to the members of the body that votes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, case, func, literal, or_, select, true, union_all
+from sqlalchemy.orm import aliased
+
+from crm.accounts.models import User
+from crm.campaigns import votemath
+from crm.campaigns.models import STANCE_LEVELS, Campaign, CampaignPartnerAccess, StanceAssessment, VoteStage
+from crm.coalition.models import PartnerOrganisation
+from crm.core.types import UTCDateTime
+from crm.extensions import db
+from crm.legislature.models import (
+    Chamber,
+    Committee,
+    CommitteeMembership,
+    Group,
+    GroupMembership,
+    Legislator,
+    Legislature,
+    SeatMembership,
+)
+from crm.outreach.models import Interaction, Task, interaction_legislators
+
+SECURED = ("champion", "supporter")
+LIKELY = ("champion", "supporter", "leaning_yes")
+PERSUADABLE = ("leaning_yes", "undecided", "leaning_no", "unknown")
+LEVEL_RANK = {level: i for i, level in enumerate(STANCE_LEVELS)}
+ROLE_RANK = {"chair": 0, "vice_chair": 1, "member": 2}
+TREND_WEEKS = 12
+
+SA = StanceAssessment
+
+
+# --- small SQL building blocks -------------------------------------------------------------------------
+
+
+def _active_on(model, day: date):
+    return and_(
+        or_(model.start_date.is_(None), model.start_date <= day),
+        or_(model.end_date.is_(None), model.end_date >= day),
+    )
+
+
+@dataclass
+class Body:
+    """Who votes at a stage: a chamber (legal seats) or a committee (its sitting members)."""
+
+    stage: VoteStage
+    chamber_id: int | None
+    chamber_name: str | None
+    legal_seats: int | None
+    committee_name: str | None
+
+    @property
+    def name(self) -> str:
+        return self.committee_name or self.chamber_name or ""
+
+
+def _members_subquery(stage: VoteStage, day: date):
+    """(legislator_id, district) of the body's sitting members on `day`; one row per legislator."""
+    if stage.committee_id:
+        return (
+            select(CommitteeMembership.legislator_id.label("legislator_id"), literal(None).label("district"))
+            .where(CommitteeMembership.committee_id == stage.committee_id, _active_on(CommitteeMembership, day))
+            .group_by(CommitteeMembership.legislator_id)
+            .subquery("members")
+        )
+    return (
+        select(SeatMembership.legislator_id.label("legislator_id"), func.max(SeatMembership.district).label("district"))
+        .where(SeatMembership.chamber_id == (stage.chamber_id or -1), _active_on(SeatMembership, day))
+        .group_by(SeatMembership.legislator_id)
+        .subquery("members")
+    )
+
+
+def current_stances_subquery(campaign_id: int, cutoff: datetime | None, legislator_ids=None, name="current"):
+    """Latest assessment per legislator made before `cutoff` (all of them when None): one window query."""
+    ranked = select(
+        SA.legislator_id,
+        SA.level,
+        SA.commitment,
+        SA.confidence,
+        SA.assessed_at,
+        func.row_number().over(partition_by=SA.legislator_id, order_by=(SA.assessed_at.desc(), SA.id.desc())).label("rn"),
+    ).where(SA.campaign_id == campaign_id)
+    if cutoff is not None:
+        ranked = ranked.where(SA.assessed_at < cutoff)
+    if legislator_ids is not None:
+        ranked = ranked.where(SA.legislator_id.in_(legislator_ids))
+    ranked = ranked.subquery(f"{name}_ranked")
+    return select(ranked).where(ranked.c.rn == 1).subquery(name)
+
+
+# --- campaigns and stages ------------------------------------------------------------------------------
+
+
+def get_campaign(campaign_id: int) -> Campaign | None:
+    return db.session.get(Campaign, campaign_id)
+
+
+def stages_with_bodies(campaign_id: int) -> list[Body]:
+    """The campaign's stages in order, each with the chamber or committee it targets (one statement)."""
+    committee_chamber = aliased(Chamber)
+    rows = db.session.execute(
+        select(VoteStage, Chamber.name, Chamber.seats, Committee.name, Committee.chamber_id, committee_chamber.name)
+        .outerjoin(Chamber, Chamber.id == VoteStage.chamber_id)
+        .outerjoin(Committee, Committee.id == VoteStage.committee_id)
+        .outerjoin(committee_chamber, committee_chamber.id == Committee.chamber_id)
+        .where(VoteStage.campaign_id == campaign_id)
+        .order_by(VoteStage.position, VoteStage.id)
+    ).all()
+    bodies = []
+    for stage, chamber_name, seats, committee_name, committee_chamber_id, committee_chamber_name in rows:
+        if stage.committee_id:
+            bodies.append(Body(stage, committee_chamber_id, committee_chamber_name, None, committee_name))
+        else:
+            bodies.append(Body(stage, stage.chamber_id, chamber_name, seats, None))
+    return bodies
+
+
+def needed_for(stage: VoteStage, seats: int) -> int:
+    return votemath.votes_needed(
+        stage.rule_kind,
+        seats,
+        attendance_pct=stage.expected_attendance_pct,
+        numerator=stage.fraction_numerator,
+        denominator=stage.fraction_denominator,
+        fixed=stage.fixed_votes,
+    )
+
+
+def headline_stage(stages: list[VoteStage], today: date) -> VoteStage | None:
+    """The next stage still to be voted, or the last one."""
+    for stage in stages:
+        if stage.target_date is None or stage.target_date >= today:
+            return stage
+    return stages[-1] if stages else None
+
+
+@dataclass
+class Headline:
+    stage: VoteStage | None
+    members: int = 0
+    seats: int = 0
+    secured: int = 0
+    likely: int = 0
+    needed: int = 0
+
+    @property
+    def gap(self) -> int:
+        return votemath.gap(self.needed, self.secured)
+
+
+def campaign_index(today: date) -> list[tuple[Campaign, Headline]]:
+    """All campaigns with the count of their next stage; three statements whatever the numbers."""
+    campaigns = db.session.execute(select(Campaign).order_by(Campaign.status, Campaign.name)).scalars().all()
+    if not campaigns:
+        return []
+    stage_rows = db.session.execute(
+        select(VoteStage, Chamber.seats)
+        .outerjoin(Chamber, Chamber.id == VoteStage.chamber_id)
+        .where(VoteStage.campaign_id.in_([c.id for c in campaigns]))
+        .order_by(VoteStage.campaign_id, VoteStage.position, VoteStage.id)
+    ).all()
+    by_campaign: dict[int, list[VoteStage]] = defaultdict(list)
+    seats_of: dict[int, int | None] = {}
+    for stage, seats in stage_rows:
+        by_campaign[stage.campaign_id].append(stage)
+        seats_of[stage.id] = seats
+    heads = {c.id: headline_stage(by_campaign[c.id], today) for c in campaigns}
+    chamber_stages = [s.id for s in heads.values() if s is not None and not s.committee_id]
+    committee_stages = [s.id for s in heads.values() if s is not None and s.committee_id]
+    counts: dict[int, Counter] = defaultdict(Counter)
+    if chamber_stages or committee_stages:
+        parts = []
+        if chamber_stages:
+            parts.append(
+                select(
+                    VoteStage.id.label("stage_id"),
+                    VoteStage.campaign_id.label("campaign_id"),
+                    SeatMembership.legislator_id.label("legislator_id"),
+                )
+                .join(SeatMembership, SeatMembership.chamber_id == VoteStage.chamber_id)
+                .where(VoteStage.id.in_(chamber_stages), _active_on(SeatMembership, today))
+            )
+        if committee_stages:
+            parts.append(
+                select(
+                    VoteStage.id.label("stage_id"),
+                    VoteStage.campaign_id.label("campaign_id"),
+                    CommitteeMembership.legislator_id.label("legislator_id"),
+                )
+                .join(CommitteeMembership, CommitteeMembership.committee_id == VoteStage.committee_id)
+                .where(VoteStage.id.in_(committee_stages), _active_on(CommitteeMembership, today))
+            )
+        members = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("members")
+        ranked = (
+            select(
+                SA.campaign_id,
+                SA.legislator_id,
+                SA.level,
+                func.row_number()
+                .over(partition_by=(SA.campaign_id, SA.legislator_id), order_by=(SA.assessed_at.desc(), SA.id.desc()))
+                .label("rn"),
+            )
+            .where(SA.campaign_id.in_([c.id for c in campaigns]))
+            .subquery("ranked")
+        )
+        rows = db.session.execute(
+            select(members.c.stage_id, ranked.c.level, func.count())
+            .select_from(members)
+            .outerjoin(
+                ranked,
+                and_(
+                    ranked.c.campaign_id == members.c.campaign_id,
+                    ranked.c.legislator_id == members.c.legislator_id,
+                    ranked.c.rn == 1,
+                ),
+            )
+            .group_by(members.c.stage_id, ranked.c.level)
+        ).all()
+        for stage_id, level, n in rows:
+            counts[stage_id][level or "unknown"] += n
+    result = []
+    for campaign in campaigns:
+        stage = heads[campaign.id]
+        headline = Headline(stage)
+        if stage is not None:
+            c = counts[stage.id]
+            headline.members = sum(c.values())
+            headline.seats = seats_of.get(stage.id) or headline.members
+            headline.secured = sum(c[lv] for lv in SECURED)
+            headline.likely = sum(c[lv] for lv in LIKELY)
+            headline.needed = needed_for(stage, headline.seats)
+        result.append((campaign, headline))
+    return result
+
+
+# --- the whip count -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Member:
+    id: int
+    name: str
+    sort_name: str
+    district: str | None
+    group_id: int | None
+    group_name: str | None
+    group_abbr: str | None
+    level: str
+    commitment: str | None
+    confidence: int | None
+    assessed_at: datetime | None
+    owner_user_id: int | None
+    owner_user: str | None
+    owner_partner_id: int | None
+    owner_partner: str | None
+    lead_role: str | None
+    last_contact: datetime | None
+    next_task_due: datetime | None
+
+    @property
+    def owner(self) -> str | None:
+        return self.owner_user or self.owner_partner
+
+
+@dataclass
+class Breakdown:
+    key: str
+    label: str
+    counts: Counter = field(default_factory=Counter)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def secured(self) -> int:
+        return sum(self.counts[lv] for lv in SECURED)
+
+    @property
+    def likely(self) -> int:
+        return sum(self.counts[lv] for lv in LIKELY)
+
+
+@dataclass
+class WhipCount:
+    campaign: Campaign
+    body: Body
+    as_of: date
+    members: list[Member]
+    counts: Counter
+    seats: int
+    needed: int
+    projection: votemath.Projection
+    by_group: list[Breakdown] = field(default_factory=list)
+    by_district: list[Breakdown] = field(default_factory=list)
+    by_committee: list[Breakdown] = field(default_factory=list)
+
+    @property
+    def secured(self) -> int:
+        return sum(self.counts[lv] for lv in SECURED)
+
+    @property
+    def likely(self) -> int:
+        return sum(self.counts[lv] for lv in LIKELY)
+
+    @property
+    def gap_secured(self) -> int:
+        return votemath.gap(self.needed, self.secured)
+
+    @property
+    def gap_likely(self) -> int:
+        return votemath.gap(self.needed, self.likely)
+
+
+def lead_committee_ids(bodies: list[Body], stage: VoteStage) -> list[int]:
+    """Committees whose members lead on this campaign: the stage's own, else every committee stage's."""
+    if stage.committee_id:
+        return [stage.committee_id]
+    return [b.stage.committee_id for b in bodies if b.stage.committee_id]
+
+
+def _member_rows(campaign_id: int, stage: VoteStage, day: date, cutoff: datetime | None, lead_ids: list[int]):
+    members = _members_subquery(stage, day)
+    member_ids = select(members.c.legislator_id)
+    current = current_stances_subquery(campaign_id, cutoff, member_ids)
+    bancada = (
+        select(GroupMembership.legislator_id, func.max(GroupMembership.group_id).label("group_id"))
+        .join(Group, Group.id == GroupMembership.group_id)
+        .where(Group.kind == "bancada", _active_on(GroupMembership, day), GroupMembership.legislator_id.in_(member_ids))
+        .group_by(GroupMembership.legislator_id)
+        .subquery("bancada")
+    )
+    contact = select(
+        interaction_legislators.c.legislator_id, func.max(Interaction.starts_at).label("last_contact")
+    ).join(Interaction, Interaction.id == interaction_legislators.c.interaction_id)
+    contact = contact.where(Interaction.deleted_at.is_(None), interaction_legislators.c.legislator_id.in_(member_ids))
+    if cutoff is not None:
+        contact = contact.where(Interaction.starts_at < cutoff)
+    contact = contact.group_by(interaction_legislators.c.legislator_id).subquery("contact")
+    tasks = (
+        select(Task.legislator_id, func.min(Task.due_at).label("next_due"))
+        .where(Task.status == "open", Task.legislator_id.in_(member_ids))
+        .group_by(Task.legislator_id)
+        .subquery("tasks")
+    )
+    rank = case(
+        (CommitteeMembership.role == "chair", 0), (CommitteeMembership.role == "vice_chair", 1), else_=2
+    )
+    lead = (
+        select(CommitteeMembership.legislator_id, func.min(rank).label("role_rank"))
+        .where(CommitteeMembership.committee_id.in_(lead_ids or [-1]), _active_on(CommitteeMembership, day))
+        .group_by(CommitteeMembership.legislator_id)
+        .subquery("lead")
+    )
+    owner_partner = aliased(PartnerOrganisation)
+    return db.session.execute(
+        select(
+            Legislator.id,
+            Legislator.full_name,
+            Legislator.sort_name,
+            func.coalesce(members.c.district, Legislator.district),
+            Group.id,
+            Group.name,
+            Group.abbreviation,
+            current.c.level,
+            current.c.commitment,
+            current.c.confidence,
+            current.c.assessed_at,
+            Legislator.owner_user_id,
+            User.name,
+            Legislator.owner_partner_id,
+            owner_partner.name,
+            lead.c.role_rank,
+            contact.c.last_contact,
+            tasks.c.next_due,
+        )
+        .select_from(members)
+        .join(Legislator, Legislator.id == members.c.legislator_id)
+        .outerjoin(current, current.c.legislator_id == members.c.legislator_id)
+        .outerjoin(bancada, bancada.c.legislator_id == members.c.legislator_id)
+        .outerjoin(Group, Group.id == bancada.c.group_id)
+        .outerjoin(User, User.id == Legislator.owner_user_id)
+        .outerjoin(owner_partner, owner_partner.id == Legislator.owner_partner_id)
+        .outerjoin(lead, lead.c.legislator_id == members.c.legislator_id)
+        .outerjoin(contact, contact.c.legislator_id == members.c.legislator_id)
+        .outerjoin(tasks, tasks.c.legislator_id == members.c.legislator_id)
+    ).all()
+
+
+ROLE_BY_RANK = {0: "chair", 1: "vice_chair", 2: "member"}
+
+
+def whip_count(
+    campaign: Campaign,
+    bodies: list[Body],
+    body: Body,
+    as_of: date,
+    cutoff: datetime | None,
+    *,
+    detail: bool = True,
+) -> WhipCount:
+    """The count for one stage on one day. Detail adds the district and committee breakdowns."""
+    stage = body.stage
+    rows = _member_rows(campaign.id, stage, as_of, cutoff, lead_committee_ids(bodies, stage))
+    members = [
+        Member(
+            id=r[0], name=r[1], sort_name=r[2], district=r[3], group_id=r[4], group_name=r[5], group_abbr=r[6],
+            level=r[7] or "unknown", commitment=r[8], confidence=r[9], assessed_at=r[10],
+            owner_user_id=r[11], owner_user=r[12], owner_partner_id=r[13], owner_partner=r[14],
+            lead_role=ROLE_BY_RANK.get(r[15]), last_contact=r[16], next_task_due=r[17],
+        )
+        for r in rows
+    ]
+    counts = Counter({lv: 0 for lv in STANCE_LEVELS})
+    counts.update(m.level for m in members)
+    seats = body.legal_seats or len(members)
+    likely = sum(counts[lv] for lv in LIKELY)
+    projection = votemath.project(
+        stage.rule_kind,
+        seats,
+        likely,
+        attendance_pct=stage.expected_attendance_pct,
+        numerator=stage.fraction_numerator,
+        denominator=stage.fraction_denominator,
+        fixed=stage.fixed_votes,
+    )
+    count = WhipCount(
+        campaign=campaign, body=body, as_of=as_of, members=members, counts=counts, seats=seats,
+        needed=needed_for(stage, seats), projection=projection,
+    )
+    if detail:
+        count.by_group = _breakdown(members, lambda m: (str(m.group_id or ""), m.group_name))
+        count.by_district = _breakdown(members, lambda m: (m.district or "", m.district))
+        count.by_committee = _committee_breakdown(members, body, as_of)
+    return count
+
+
+def _breakdown(members: list[Member], key) -> list[Breakdown]:
+    rows: dict[str, Breakdown] = {}
+    for m in members:
+        k, label = key(m)
+        row = rows.get(k)
+        if row is None:
+            row = rows[k] = Breakdown(k, label or "")
+        row.counts[m.level] += 1
+    return sorted(rows.values(), key=lambda b: (not b.label, -b.total, b.label))
+
+
+def _committee_breakdown(members: list[Member], body: Body, day: date) -> list[Breakdown]:
+    if not members or body.chamber_id is None:
+        return []
+    level_of = {m.id: m.level for m in members}
+    rows = db.session.execute(
+        select(CommitteeMembership.legislator_id, Committee.id, Committee.name)
+        .join(Committee, Committee.id == CommitteeMembership.committee_id)
+        .where(Committee.chamber_id == body.chamber_id, _active_on(CommitteeMembership, day))
+        .distinct()
+    ).all()
+    result: dict[int, Breakdown] = {}
+    for legislator_id, committee_id, name in rows:
+        level = level_of.get(legislator_id)
+        if level is None:
+            continue
+        row = result.get(committee_id)
+        if row is None:
+            row = result[committee_id] = Breakdown(str(committee_id), name)
+        row.counts[level] += 1
+    return sorted(result.values(), key=lambda b: b.label)
+
+
+def targets(members: list[Member], *, owner_user_id=None, owner_partner_id=None) -> list[Member]:
+    """Persuadables ranked: committee leads first, closest to yes next, then the longest without contact."""
+    never = datetime.min.replace(tzinfo=None)
+    picked = [
+        m
+        for m in members
+        if m.level in PERSUADABLE
+        and (owner_user_id is None or m.owner_user_id == owner_user_id)
+        and (owner_partner_id is None or m.owner_partner_id == owner_partner_id)
+    ]
+    return sorted(
+        picked,
+        key=lambda m: (
+            ROLE_RANK.get(m.lead_role, 3),
+            PERSUADABLE.index(m.level),
+            m.last_contact.replace(tzinfo=None) if m.last_contact else never,
+            m.sort_name,
+        ),
+    )
+
+
+def owners(members: list[Member]) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """Owner users and partner organisations present in the list, for the filter."""
+    users = {m.owner_user_id: m.owner_user for m in members if m.owner_user_id}
+    partners = {m.owner_partner_id: m.owner_partner for m in members if m.owner_partner_id}
+    return sorted(users.items(), key=lambda x: x[1] or ""), sorted(partners.items(), key=lambda x: x[1] or "")
+
+
+def week_cutoffs(as_of_cutoff: datetime, weeks: int = TREND_WEEKS) -> list[datetime]:
+    """Instants at the end of each of the last `weeks` weeks, the last one being the "as of" cutoff."""
+    return [as_of_cutoff - timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
+
+
+def trend(campaign_id: int, stage: VoteStage, day: date, cutoffs: list[datetime]) -> dict[str, list[int]]:
+    """Counts per level at each cutoff, for today's members of the body. One statement.
+
+    Each (week, member) pair looks up its latest assessment through the (campaign, legislator, time) index,
+    so the cost follows the body's size, not the campaign's whole history.
+    """
+    members = _members_subquery(stage, day)
+    weeks = union_all(
+        *[select(literal(i).label("week"), literal(c, UTCDateTime).label("cutoff")) for i, c in enumerate(cutoffs)]
+    ).cte("weeks")
+    latest = (
+        select(SA.id)
+        .where(
+            SA.campaign_id == campaign_id,
+            SA.legislator_id == members.c.legislator_id,
+            SA.assessed_at < weeks.c.cutoff,
+        )
+        .order_by(SA.assessed_at.desc(), SA.id.desc())
+        .limit(1)
+        .correlate(members, weeks)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(weeks.c.week, SA.level, func.count())
+        .select_from(weeks)
+        .join(members, true())
+        .outerjoin(SA, SA.id == latest)
+        .group_by(weeks.c.week, SA.level)
+    ).all()
+    series = {lv: [0] * len(cutoffs) for lv in STANCE_LEVELS}
+    for week, level, n in rows:
+        series[level or "unknown"][int(week)] += n
+    return series
+
+
+# --- stance history on a legislator's profile ---------------------------------------------------------
+
+
+def stance_history(legislator_id: int, campaign_ids: set[int] | None) -> list[tuple[Campaign, list]]:
+    """Every assessment of one legislator, grouped by campaign, newest first; None means all campaigns."""
+    query = (
+        select(SA, Campaign, User.name)
+        .join(Campaign, Campaign.id == SA.campaign_id)
+        .outerjoin(User, User.id == SA.assessed_by_id)
+        .where(SA.legislator_id == legislator_id)
+        .order_by(Campaign.name, SA.assessed_at.desc(), SA.id.desc())
+    )
+    if campaign_ids is not None:
+        query = query.where(SA.campaign_id.in_(campaign_ids or [-1]))
+    grouped: dict[int, tuple[Campaign, list]] = {}
+    for assessment, campaign, assessor in db.session.execute(query).all():
+        grouped.setdefault(campaign.id, (campaign, []))[1].append((assessment, assessor))
+    return list(grouped.values())
+
+
+# --- forms' choices and the partner access page -------------------------------------------------------
+
+
+def legislature_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(select(Legislature.id, Legislature.name, Legislature.period_label).order_by(Legislature.start_date.desc(), Legislature.name)).all()
+    return [(i, f"{n} ({p})" if p else n) for i, n, p in rows]
+
+
+def body_choices(legislature_id: int | None) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """Chambers and committees a stage can target (those of the campaign's legislature when it has one)."""
+    chambers = select(Chamber.id, Chamber.name, Legislature.name).join(Legislature).order_by(Legislature.name, Chamber.name)
+    committees = (
+        select(Committee.id, Committee.name, Chamber.name)
+        .join(Chamber, Chamber.id == Committee.chamber_id)
+        .order_by(Chamber.name, Committee.name)
+    )
+    if legislature_id:
+        chambers = chambers.where(Chamber.legislature_id == legislature_id)
+        committees = committees.where(Chamber.legislature_id == legislature_id)
+    return (
+        [(i, f"{n} · {leg}") for i, n, leg in db.session.execute(chambers).all()],
+        [(i, f"{n} · {ch}") for i, n, ch in db.session.execute(committees).all()],
+    )
+
+
+def partner_access_rows(campaign_id: int) -> list[tuple[PartnerOrganisation, str]]:
+    rows = db.session.execute(
+        select(PartnerOrganisation, CampaignPartnerAccess.level)
+        .outerjoin(
+            CampaignPartnerAccess,
+            and_(
+                CampaignPartnerAccess.partner_organisation_id == PartnerOrganisation.id,
+                CampaignPartnerAccess.campaign_id == campaign_id,
+            ),
+        )
+        .order_by(PartnerOrganisation.name)
+    ).all()
+    return [(partner, level or "aggregate") for partner, level in rows]
+
+
+def legislator_names(ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Legislator.id, Legislator.full_name).where(Legislator.id.in_(ids))).all())
