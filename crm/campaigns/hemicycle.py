@@ -73,3 +73,13 @@ def render(seats: list[tuple[str, str]], label: str) -> Markup:
     )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every interpolated value is escaped or generated here
+
+
+def seat_table_rows(seats: list[tuple[str, str, str]]) -> Markup:
+    """The hemicycle as table rows (seat number, name, bancada, stance): the same data, for screen readers."""
+    return Markup(  # noqa: S704 - every interpolated value is escaped here
+        "".join(
+            f"<tr><td>{i}</td><td>{escape(name)}</td><td>{escape(group)}</td><td>{escape(stance)}</td></tr>"
+            for i, (name, group, stance) in enumerate(seats, start=1)
+        )
+    )

@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, func, literal, or_, select, true, union_all
+from sqlalchemy import and_, func, literal, or_, select, true, union_all
 from sqlalchemy.orm import aliased
 
 from crm.accounts.models import User
@@ -67,18 +67,20 @@ class Body:
 
 
 def _members_subquery(stage: VoteStage, day: date):
-    """(legislator_id, district) of the body's sitting members on `day`; one row per legislator."""
+    """(legislator_id, district) of the body's sitting members on `day`.
+
+    No GROUP BY here, so the chamber/committee index drives the scan; a legislator listed twice
+    (overlapping memberships in bad data) is de-duplicated by the caller.
+    """
     if stage.committee_id:
         return (
             select(CommitteeMembership.legislator_id.label("legislator_id"), literal(None).label("district"))
             .where(CommitteeMembership.committee_id == stage.committee_id, _active_on(CommitteeMembership, day))
-            .group_by(CommitteeMembership.legislator_id)
             .subquery("members")
         )
     return (
-        select(SeatMembership.legislator_id.label("legislator_id"), func.max(SeatMembership.district).label("district"))
+        select(SeatMembership.legislator_id.label("legislator_id"), SeatMembership.district.label("district"))
         .where(SeatMembership.chamber_id == (stage.chamber_id or -1), _active_on(SeatMembership, day))
-        .group_by(SeatMembership.legislator_id)
         .subquery("members")
     )
 
@@ -99,6 +101,20 @@ def current_stances_subquery(campaign_id: int, cutoff: datetime | None, legislat
         ranked = ranked.where(SA.legislator_id.in_(legislator_ids))
     ranked = ranked.subquery(f"{name}_ranked")
     return select(ranked).where(ranked.c.rn == 1).subquery(name)
+
+
+def latest_assessment_id(campaign_id: int, legislator_id_column, cutoff: datetime | None, *correlate_with):
+    """Correlated subquery: id of the latest assessment (by time, then id) of one legislator before `cutoff`.
+
+    The "max" variant of the current-stance lookup. Its ORDER BY matches the (campaign, legislator, time)
+    index, so each member costs one index probe and the whole page stays one statement.
+    """
+    query = select(SA.id).where(SA.campaign_id == campaign_id, SA.legislator_id == legislator_id_column)
+    if cutoff is not None:
+        query = query.where(SA.assessed_at < cutoff)
+    return (
+        query.order_by(SA.assessed_at.desc(), SA.id.desc()).limit(1).correlate(*correlate_with).scalar_subquery()
+    )
 
 
 # --- campaigns and stages ------------------------------------------------------------------------------
@@ -333,37 +349,32 @@ def lead_committee_ids(bodies: list[Body], stage: VoteStage) -> list[int]:
 
 
 def _member_rows(campaign_id: int, stage: VoteStage, day: date, cutoff: datetime | None, lead_ids: list[int]):
+    """One statement: each member with its as-of stance, bancada, lead role, last contact and next task.
+
+    Every per-member fact is a correlated subquery that probes an index once per member, so the cost
+    follows the size of the voting body, never the size of the database.
+    """
     members = _members_subquery(stage, day)
-    member_ids = select(members.c.legislator_id)
-    current = current_stances_subquery(campaign_id, cutoff, member_ids)
-    bancada = (
-        select(GroupMembership.legislator_id, func.max(GroupMembership.group_id).label("group_id"))
-        .join(Group, Group.id == GroupMembership.group_id)
-        .where(Group.kind == "bancada", _active_on(GroupMembership, day), GroupMembership.legislator_id.in_(member_ids))
-        .group_by(GroupMembership.legislator_id)
-        .subquery("bancada")
+    lid = members.c.legislator_id
+    # Bancada and lead-committee role are plain outer joins (index lookups, no sort); a legislator with two
+    # overlapping rows (bad data) comes back twice and the caller keeps one.
+    bancadas = select(Group.id).where(Group.kind == "bancada")
+    group_link = aliased(GroupMembership)
+    lead_link = aliased(CommitteeMembership)
+    contact = (
+        select(func.max(Interaction.starts_at))
+        .select_from(interaction_legislators)
+        .join(Interaction, Interaction.id == interaction_legislators.c.interaction_id)
+        .where(interaction_legislators.c.legislator_id == lid, Interaction.deleted_at.is_(None))
     )
-    contact = select(
-        interaction_legislators.c.legislator_id, func.max(Interaction.starts_at).label("last_contact")
-    ).join(Interaction, Interaction.id == interaction_legislators.c.interaction_id)
-    contact = contact.where(Interaction.deleted_at.is_(None), interaction_legislators.c.legislator_id.in_(member_ids))
     if cutoff is not None:
         contact = contact.where(Interaction.starts_at < cutoff)
-    contact = contact.group_by(interaction_legislators.c.legislator_id).subquery("contact")
-    tasks = (
-        select(Task.legislator_id, func.min(Task.due_at).label("next_due"))
-        .where(Task.status == "open", Task.legislator_id.in_(member_ids))
-        .group_by(Task.legislator_id)
-        .subquery("tasks")
-    )
-    rank = case(
-        (CommitteeMembership.role == "chair", 0), (CommitteeMembership.role == "vice_chair", 1), else_=2
-    )
-    lead = (
-        select(CommitteeMembership.legislator_id, func.min(rank).label("role_rank"))
-        .where(CommitteeMembership.committee_id.in_(lead_ids or [-1]), _active_on(CommitteeMembership, day))
-        .group_by(CommitteeMembership.legislator_id)
-        .subquery("lead")
+    contact = contact.correlate(members).scalar_subquery()
+    next_due = (
+        select(func.min(Task.due_at))
+        .where(Task.legislator_id == lid, Task.status == "open")
+        .correlate(members)
+        .scalar_subquery()
     )
     owner_partner = aliased(PartnerOrganisation)
     return db.session.execute(
@@ -375,32 +386,37 @@ def _member_rows(campaign_id: int, stage: VoteStage, day: date, cutoff: datetime
             Group.id,
             Group.name,
             Group.abbreviation,
-            current.c.level,
-            current.c.commitment,
-            current.c.confidence,
-            current.c.assessed_at,
+            SA.level,
+            SA.commitment,
+            SA.confidence,
+            SA.assessed_at,
             Legislator.owner_user_id,
             User.name,
             Legislator.owner_partner_id,
             owner_partner.name,
-            lead.c.role_rank,
-            contact.c.last_contact,
-            tasks.c.next_due,
+            lead_link.role,
+            contact,
+            next_due,
         )
         .select_from(members)
-        .join(Legislator, Legislator.id == members.c.legislator_id)
-        .outerjoin(current, current.c.legislator_id == members.c.legislator_id)
-        .outerjoin(bancada, bancada.c.legislator_id == members.c.legislator_id)
-        .outerjoin(Group, Group.id == bancada.c.group_id)
+        .join(Legislator, Legislator.id == lid)
+        .outerjoin(SA, SA.id == latest_assessment_id(campaign_id, lid, cutoff, members))
+        .outerjoin(
+            group_link,
+            and_(group_link.legislator_id == lid, group_link.group_id.in_(bancadas), _active_on(group_link, day)),
+        )
+        .outerjoin(Group, Group.id == group_link.group_id)
+        .outerjoin(
+            lead_link,
+            and_(
+                lead_link.legislator_id == lid,
+                lead_link.committee_id.in_(lead_ids or [-1]),
+                _active_on(lead_link, day),
+            ),
+        )
         .outerjoin(User, User.id == Legislator.owner_user_id)
         .outerjoin(owner_partner, owner_partner.id == Legislator.owner_partner_id)
-        .outerjoin(lead, lead.c.legislator_id == members.c.legislator_id)
-        .outerjoin(contact, contact.c.legislator_id == members.c.legislator_id)
-        .outerjoin(tasks, tasks.c.legislator_id == members.c.legislator_id)
     ).all()
-
-
-ROLE_BY_RANK = {0: "chair", 1: "vice_chair", 2: "member"}
 
 
 def whip_count(
@@ -415,15 +431,24 @@ def whip_count(
     """The count for one stage on one day. Detail adds the district and committee breakdowns."""
     stage = body.stage
     rows = _member_rows(campaign.id, stage, as_of, cutoff, lead_committee_ids(bodies, stage))
-    members = [
-        Member(
-            id=r[0], name=r[1], sort_name=r[2], district=r[3], group_id=r[4], group_name=r[5], group_abbr=r[6],
-            level=r[7] or "unknown", commitment=r[8], confidence=r[9], assessed_at=r[10],
-            owner_user_id=r[11], owner_user=r[12], owner_partner_id=r[13], owner_partner=r[14],
-            lead_role=ROLE_BY_RANK.get(r[15]), last_contact=r[16], next_task_due=r[17],
+    members = []
+    seen: dict[int, Member] = {}
+    for r in rows:
+        known = seen.get(r[0])
+        if known is not None:
+            # Duplicate row from a second committee seat: keep the most senior role.
+            if ROLE_RANK.get(r[15], 3) < ROLE_RANK.get(known.lead_role, 3):
+                known.lead_role = r[15]
+            continue
+        seen[r[0]] = member = (
+            Member(
+                id=r[0], name=r[1], sort_name=r[2], district=r[3], group_id=r[4], group_name=r[5], group_abbr=r[6],
+                level=r[7] or "unknown", commitment=r[8], confidence=r[9], assessed_at=r[10],
+                owner_user_id=r[11], owner_user=r[12], owner_partner_id=r[13], owner_partner=r[14],
+                lead_role=r[15], last_contact=r[16], next_task_due=r[17],
+            )
         )
-        for r in rows
-    ]
+        members.append(member)
     counts = Counter({lv: 0 for lv in STANCE_LEVELS})
     counts.update(m.level for m in members)
     seats = body.legal_seats or len(members)
@@ -467,10 +492,9 @@ def _committee_breakdown(members: list[Member], body: Body, day: date) -> list[B
         select(CommitteeMembership.legislator_id, Committee.id, Committee.name)
         .join(Committee, Committee.id == CommitteeMembership.committee_id)
         .where(Committee.chamber_id == body.chamber_id, _active_on(CommitteeMembership, day))
-        .distinct()
     ).all()
     result: dict[int, Breakdown] = {}
-    for legislator_id, committee_id, name in rows:
+    for legislator_id, committee_id, name in set(rows):
         level = level_of.get(legislator_id)
         if level is None:
             continue
@@ -547,6 +571,16 @@ def trend(campaign_id: int, stage: VoteStage, day: date, cutoffs: list[datetime]
     for week, level, n in rows:
         series[level or "unknown"][int(week)] += n
     return series
+
+
+def current_level(campaign_id: int, legislator_id: int) -> str:
+    level = db.session.execute(
+        select(SA.level)
+        .where(SA.campaign_id == campaign_id, SA.legislator_id == legislator_id)
+        .order_by(SA.assessed_at.desc(), SA.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return level or "unknown"
 
 
 # --- stance history on a legislator's profile ---------------------------------------------------------

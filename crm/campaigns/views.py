@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from crm.campaigns import bp, exports, hemicycle, operations, queries
 from crm.campaigns.forms import (
@@ -22,7 +23,7 @@ from crm.campaigns.forms import (
 )
 from crm.campaigns.models import STANCE_LEVELS, VoteStage
 from crm.core.permissions import admin_required, deny, manager_required
-from crm.core.time import local_day_bounds, local_today
+from crm.core.time import local_day_bounds, local_today, to_local
 from crm.core.visibility import can_see_whip_list, can_write, whip_list_campaign_ids
 from crm.extensions import db
 from crm.legislature.models import Legislator
@@ -30,15 +31,37 @@ from crm.legislature.models import Legislator
 
 @bp.context_processor
 def labels():
+    # Plain strings, translated once per request rather than once per row.
+    level_labels = {k: str(v) for k, v in LEVEL_CHOICES}
     return {
         "LEVELS": STANCE_LEVELS,
-        "LEVEL_LABELS": dict(LEVEL_CHOICES),
-        "COMMITMENT_LABELS": dict(COMMITMENT_CHOICES),
-        "RULE_LABELS": dict(RULE_CHOICES),
-        "STATUS_LABELS": dict(STATUS_CHOICES),
+        "LEVEL_LABELS": level_labels,
+        "LEVEL_OPTIONS": _level_options(level_labels),
+        "COMMITMENT_LABELS": {k: str(v) for k, v in COMMITMENT_CHOICES},
+        "RULE_LABELS": {k: str(v) for k, v in RULE_CHOICES},
+        "STATUS_LABELS": {k: str(v) for k, v in STATUS_CHOICES},
         "COLOURS": hemicycle.COLOURS,
         "ROLE_LABELS": {"chair": _("Presidencia"), "vice_chair": _("Vicepresidencia"), "member": _("Miembro")},
     }
+
+
+@bp.app_template_filter("shortdate")
+def shortdate(value):
+    """A local calendar date as YYYY-MM-DD: cheap enough for long lists, unambiguous in every language."""
+    if value is None:
+        return ""
+    return to_local(value, current_user.timezone).date().isoformat()
+
+
+def _level_options(level_labels) -> dict[str, Markup]:
+    """The <option> list of the stance select, pre-rendered for each selected level (lists repeat it per row)."""
+    options = {}
+    for selected in STANCE_LEVELS:
+        options[selected] = Markup("").join(
+            Markup('<option value="{0}"{1}>{2}</option>').format(lv, Markup(" selected") if lv == selected else "", label)
+            for lv, label in level_labels.items()
+        )
+    return options
 
 
 # --- helpers ------------------------------------------------------------------------------------------
@@ -287,6 +310,9 @@ def _seating(count):
     )
 
 
+TARGETS_SHOWN = 25
+
+
 @bp.route("/campaigns/<int:campaign_id>/whip")
 @login_required
 def whip(campaign_id):
@@ -299,18 +325,18 @@ def whip(campaign_id):
         return render_template("campaigns/_summary.html", **context)
     if count is not None and detail:
         seated = _seating(count)
-        context["seated"] = seated
+        level_labels = {k: str(v) for k, v in LEVEL_CHOICES}
+        no_group = _("Sin bancada")
+        seats = [(m.name, m.group_name or no_group, level_labels[m.level]) for m in seated]
         context["svg"] = hemicycle.render(
-            [
-                (m.level, f"{m.name} · {m.group_abbr or m.group_name or _('Sin bancada')} · {context_label(m.level)}")
-                for m in seated
-            ],
+            [(m.level, f"{name} · {m.group_abbr or group} · {stance}") for m, (name, group, stance) in zip(seated, seats, strict=True)],
             _("Hemiciclo de %(body)s: un asiento por miembro, coloreado según su postura", body=body.name),
         )
+        context["seat_rows"] = hemicycle.seat_table_rows(seats)
         owner_user, owner_partner = _int_arg("owner_user"), _int_arg("owner_partner")
         ranked = queries.targets(count.members, owner_user_id=owner_user, owner_partner_id=owner_partner)
         context.update(
-            targets=ranked if request.args.get("targets") == "all" else ranked[:50],
+            targets=ranked if request.args.get("targets") == "all" else ranked[:TARGETS_SHOWN],
             targets_total=len(ranked),
             owners=queries.owners(count.members),
             owner_user=owner_user,
@@ -318,10 +344,6 @@ def whip(campaign_id):
             stance_form=StanceForm(formdata=None),
         )
     return render_template("campaigns/whip.html", **context)
-
-
-def context_label(level):
-    return str(dict(LEVEL_CHOICES)[level])
 
 
 @bp.route("/campaigns/<int:campaign_id>/trend.json")
@@ -376,6 +398,19 @@ def _stance_values(form):
         "evidence": (form.evidence.data or "").strip() or None,
         "source_url": (form.source_url.data or "").strip() or None,
     }
+
+
+@bp.route("/campaigns/<int:campaign_id>/legislators/<int:legislator_id>/stance", methods=["GET"])
+@login_required
+def stance_control(campaign_id, legislator_id):
+    """The in-place editor for one stance (the target list loads it on demand with htmx)."""
+    campaign = _campaign_or_404(campaign_id)
+    _require_write(campaign)
+    legislator = db.session.get(Legislator, legislator_id)
+    if legislator is None:
+        abort(404)
+    level = queries.current_level(campaign.id, legislator.id)
+    return render_template("campaigns/_stance_control.html", campaign=campaign, legislator_id=legislator.id, level=level)
 
 
 @bp.route("/campaigns/<int:campaign_id>/legislators/<int:legislator_id>/stance", methods=["POST"])
