@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, func, literal, or_, select, true, union_all
+from sqlalchemy import Date, and_, bindparam, func, literal, or_, select, true, union_all
 from sqlalchemy.orm import aliased
 
 from crm.accounts.models import User
@@ -66,23 +66,48 @@ class Body:
         return self.committee_name or self.chamber_name or ""
 
 
-def _members_subquery(stage: VoteStage, day: date):
-    """(legislator_id, district) of the body's sitting members on `day`.
+def _members_subquery(stage: VoteStage, day):
+    return _members_of(bool(stage.committee_id), stage.committee_id or stage.chamber_id or -1, day)
+
+
+def _members_of(committee: bool, body_id, day):
+    """(legislator_id, district) of a body's sitting members on `day` (values or bind parameters).
 
     No GROUP BY here, so the chamber/committee index drives the scan; a legislator listed twice
     (overlapping memberships in bad data) is de-duplicated by the caller.
     """
-    if stage.committee_id:
+    if committee:
         return (
             select(CommitteeMembership.legislator_id.label("legislator_id"), literal(None).label("district"))
-            .where(CommitteeMembership.committee_id == stage.committee_id, _active_on(CommitteeMembership, day))
+            .where(CommitteeMembership.committee_id == body_id, _active_on(CommitteeMembership, day))
             .subquery("members")
         )
     return (
         select(SeatMembership.legislator_id.label("legislator_id"), SeatMembership.district.label("district"))
-        .where(SeatMembership.chamber_id == (stage.chamber_id or -1), _active_on(SeatMembership, day))
+        .where(SeatMembership.chamber_id == body_id, _active_on(SeatMembership, day))
         .subquery("members")
     )
+
+
+# Statements for the whip page are built once per shape with bind parameters: building a large select()
+# costs several times more CPU than SQLite takes to run it, and the page must stay cheap.
+_STATEMENTS: dict = {}
+
+
+def _prebuilt(key, build):
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        statement = _STATEMENTS[key] = build()
+    return statement
+
+
+def _params(campaign_id, stage, day, cutoff):
+    return {
+        "campaign_id": campaign_id,
+        "body_id": stage.committee_id or stage.chamber_id or -1,
+        "day": day,
+        "cutoff": cutoff,
+    }
 
 
 def current_stances_subquery(campaign_id: int, cutoff: datetime | None, legislator_ids=None, name="current"):
@@ -124,17 +149,34 @@ def get_campaign(campaign_id: int) -> Campaign | None:
     return db.session.get(Campaign, campaign_id)
 
 
-def stages_with_bodies(campaign_id: int) -> list[Body]:
-    """The campaign's stages in order, each with the chamber or committee it targets (one statement)."""
+def _stages_statement():
     committee_chamber = aliased(Chamber)
-    rows = db.session.execute(
-        select(VoteStage, Chamber.name, Chamber.seats, Committee.name, Committee.chamber_id, committee_chamber.name)
+    return (
+        select(
+            Campaign, VoteStage, Chamber.name, Chamber.seats, Committee.name, Committee.chamber_id, committee_chamber.name
+        )
+        .outerjoin(VoteStage, VoteStage.campaign_id == Campaign.id)
         .outerjoin(Chamber, Chamber.id == VoteStage.chamber_id)
         .outerjoin(Committee, Committee.id == VoteStage.committee_id)
         .outerjoin(committee_chamber, committee_chamber.id == Committee.chamber_id)
-        .where(VoteStage.campaign_id == campaign_id)
+        .where(Campaign.id == bindparam("campaign_id"))
         .order_by(VoteStage.position, VoteStage.id)
-    ).all()
+    )
+
+
+def campaign_with_bodies(campaign_id: int) -> tuple[Campaign | None, list[Body]]:
+    """The campaign and its stages in order, each with the chamber or committee it targets (one statement)."""
+    rows = db.session.execute(_prebuilt("stages", _stages_statement), {"campaign_id": campaign_id}).all()
+    if not rows:
+        return None, []
+    return rows[0][0], _bodies([row[1:] for row in rows if row[1] is not None])
+
+
+def stages_with_bodies(campaign_id: int) -> list[Body]:
+    return campaign_with_bodies(campaign_id)[1]
+
+
+def _bodies(rows) -> list[Body]:
     bodies = []
     for stage, chamber_name, seats, committee_name, committee_chamber_id, committee_chamber_name in rows:
         if stage.committee_id:
@@ -341,35 +383,48 @@ class WhipCount:
         return votemath.gap(self.needed, self.likely)
 
 
-def lead_committee_ids(bodies: list[Body], stage: VoteStage) -> list[int]:
-    """Committees whose members lead on this campaign: the stage's own, else every committee stage's."""
-    if stage.committee_id:
-        return [stage.committee_id]
-    return [b.stage.committee_id for b in bodies if b.stage.committee_id]
+def _member_rows(campaign_id: int, stage: VoteStage, day: date, cutoff: datetime):
+    committee = bool(stage.committee_id)
+    statement = _prebuilt(("members", committee), lambda: _member_statement(committee))
+    # A Core execution on the session's connection: same transaction, less per-row work than the ORM path.
+    return db.session.connection().execute(statement, _params(campaign_id, stage, day, cutoff)).all()
 
 
-def _member_rows(campaign_id: int, stage: VoteStage, day: date, cutoff: datetime | None, lead_ids: list[int]):
+def _member_statement(committee: bool):
     """One statement: each member with its as-of stance, bancada, lead role, last contact and next task.
 
-    Every per-member fact is a correlated subquery that probes an index once per member, so the cost
-    follows the size of the voting body, never the size of the database.
+    Every per-member fact is an index probe (correlated subquery or outer join on an indexed column), so the
+    cost follows the size of the voting body, never the size of the database.
     """
-    members = _members_subquery(stage, day)
+    day = bindparam("day", type_=Date())
+    cutoff = bindparam("cutoff", type_=UTCDateTime())
+    members = _members_of(committee, bindparam("body_id"), day)
     lid = members.c.legislator_id
-    # Bancada and lead-committee role are plain outer joins (index lookups, no sort); a legislator with two
-    # overlapping rows (bad data) comes back twice and the caller keeps one.
+    # Bancada and lead-committee role are plain outer joins; a legislator with two overlapping rows
+    # (bad data, or two lead committees) comes back twice and the caller keeps one.
     bancadas = select(Group.id).where(Group.kind == "bancada")
+    # Committee leads: the stage's own committee, or (for a floor vote) every committee stage of the campaign.
+    lead_committees = (
+        select(bindparam("body_id"))
+        if committee
+        else select(VoteStage.committee_id).where(
+            VoteStage.campaign_id == bindparam("campaign_id"), VoteStage.committee_id.is_not(None)
+        )
+    )
     group_link = aliased(GroupMembership)
     lead_link = aliased(CommitteeMembership)
     contact = (
         select(func.max(Interaction.starts_at))
         .select_from(interaction_legislators)
         .join(Interaction, Interaction.id == interaction_legislators.c.interaction_id)
-        .where(interaction_legislators.c.legislator_id == lid, Interaction.deleted_at.is_(None))
+        .where(
+            interaction_legislators.c.legislator_id == lid,
+            Interaction.deleted_at.is_(None),
+            Interaction.starts_at < cutoff,
+        )
+        .correlate(members)
+        .scalar_subquery()
     )
-    if cutoff is not None:
-        contact = contact.where(Interaction.starts_at < cutoff)
-    contact = contact.correlate(members).scalar_subquery()
     next_due = (
         select(func.min(Task.due_at))
         .where(Task.legislator_id == lid, Task.status == "open")
@@ -377,7 +432,7 @@ def _member_rows(campaign_id: int, stage: VoteStage, day: date, cutoff: datetime
         .scalar_subquery()
     )
     owner_partner = aliased(PartnerOrganisation)
-    return db.session.execute(
+    return (
         select(
             Legislator.id,
             Legislator.full_name,
@@ -400,7 +455,7 @@ def _member_rows(campaign_id: int, stage: VoteStage, day: date, cutoff: datetime
         )
         .select_from(members)
         .join(Legislator, Legislator.id == lid)
-        .outerjoin(SA, SA.id == latest_assessment_id(campaign_id, lid, cutoff, members))
+        .outerjoin(SA, SA.id == latest_assessment_id(bindparam("campaign_id"), lid, cutoff, members))
         .outerjoin(
             group_link,
             and_(group_link.legislator_id == lid, group_link.group_id.in_(bancadas), _active_on(group_link, day)),
@@ -410,13 +465,13 @@ def _member_rows(campaign_id: int, stage: VoteStage, day: date, cutoff: datetime
             lead_link,
             and_(
                 lead_link.legislator_id == lid,
-                lead_link.committee_id.in_(lead_ids or [-1]),
+                lead_link.committee_id.in_(lead_committees),
                 _active_on(lead_link, day),
             ),
         )
         .outerjoin(User, User.id == Legislator.owner_user_id)
         .outerjoin(owner_partner, owner_partner.id == Legislator.owner_partner_id)
-    ).all()
+    )
 
 
 def whip_count(
@@ -430,7 +485,7 @@ def whip_count(
 ) -> WhipCount:
     """The count for one stage on one day. Detail adds the district and committee breakdowns."""
     stage = body.stage
-    rows = _member_rows(campaign.id, stage, as_of, cutoff, lead_committee_ids(bodies, stage))
+    rows = _member_rows(campaign.id, stage, as_of, cutoff)
     members = []
     seen: dict[int, Member] = {}
     for r in rows:
@@ -488,11 +543,16 @@ def _committee_breakdown(members: list[Member], body: Body, day: date) -> list[B
     if not members or body.chamber_id is None:
         return []
     level_of = {m.id: m.level for m in members}
-    rows = db.session.execute(
-        select(CommitteeMembership.legislator_id, Committee.id, Committee.name)
+    statement = _prebuilt(
+        "committees",
+        lambda: select(CommitteeMembership.legislator_id, Committee.id, Committee.name)
         .join(Committee, Committee.id == CommitteeMembership.committee_id)
-        .where(Committee.chamber_id == body.chamber_id, _active_on(CommitteeMembership, day))
-    ).all()
+        .where(
+            Committee.chamber_id == bindparam("chamber_id"),
+            _active_on(CommitteeMembership, bindparam("day", type_=Date())),
+        ),
+    )
+    rows = db.session.connection().execute(statement, {"chamber_id": body.chamber_id, "day": day}).all()
     result: dict[int, Breakdown] = {}
     for legislator_id, committee_id, name in set(rows):
         level = level_of.get(legislator_id)

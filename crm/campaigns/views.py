@@ -5,9 +5,8 @@ from datetime import date, timedelta
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from markupsafe import Markup
 
-from crm.campaigns import bp, exports, hemicycle, operations, queries
+from crm.campaigns import bp, exports, fragments, hemicycle, operations, queries
 from crm.campaigns.forms import (
     ACCESS_CHOICES,
     COMMITMENT_CHOICES,
@@ -23,7 +22,7 @@ from crm.campaigns.forms import (
 )
 from crm.campaigns.models import STANCE_LEVELS, VoteStage
 from crm.core.permissions import admin_required, deny, manager_required
-from crm.core.time import local_day_bounds, local_today, to_local
+from crm.core.time import local_day_bounds, local_today, to_local, zone
 from crm.core.visibility import can_see_whip_list, can_write, whip_list_campaign_ids
 from crm.extensions import db
 from crm.legislature.models import Legislator
@@ -36,7 +35,7 @@ def labels():
     return {
         "LEVELS": STANCE_LEVELS,
         "LEVEL_LABELS": level_labels,
-        "LEVEL_OPTIONS": _level_options(level_labels),
+        "LEVEL_OPTIONS": fragments.level_options(tuple(level_labels[lv] for lv in STANCE_LEVELS)),
         "COMMITMENT_LABELS": {k: str(v) for k, v in COMMITMENT_CHOICES},
         "RULE_LABELS": {k: str(v) for k, v in RULE_CHOICES},
         "STATUS_LABELS": {k: str(v) for k, v in STATUS_CHOICES},
@@ -51,17 +50,6 @@ def shortdate(value):
     if value is None:
         return ""
     return to_local(value, current_user.timezone).date().isoformat()
-
-
-def _level_options(level_labels) -> dict[str, Markup]:
-    """The <option> list of the stance select, pre-rendered for each selected level (lists repeat it per row)."""
-    options = {}
-    for selected in STANCE_LEVELS:
-        options[selected] = Markup("").join(
-            Markup('<option value="{0}"{1}>{2}</option>').format(lv, Markup(" selected") if lv == selected else "", label)
-            for lv, label in level_labels.items()
-        )
-    return options
 
 
 # --- helpers ------------------------------------------------------------------------------------------
@@ -123,8 +111,14 @@ def _int_arg(name):
         return None
 
 
-def _count_for_request(campaign, detail=True):
-    bodies = queries.stages_with_bodies(campaign.id)
+def _campaign_and_bodies_or_404(campaign_id: int):
+    campaign, bodies = queries.campaign_with_bodies(campaign_id)
+    if campaign is None:
+        abort(404)
+    return campaign, bodies
+
+
+def _count_for_request(campaign, bodies, detail=True):
     body = _pick_body(bodies, campaign)
     as_of = _as_of()
     if body is None:
@@ -172,8 +166,7 @@ def new_campaign():
 @bp.route("/campaigns/<int:campaign_id>")
 @login_required
 def detail(campaign_id):
-    campaign = _campaign_or_404(campaign_id)
-    bodies = queries.stages_with_bodies(campaign.id)
+    campaign, bodies = _campaign_and_bodies_or_404(campaign_id)
     return render_template(
         "campaigns/detail.html",
         campaign=campaign,
@@ -316,9 +309,9 @@ TARGETS_SHOWN = 25
 @bp.route("/campaigns/<int:campaign_id>/whip")
 @login_required
 def whip(campaign_id):
-    campaign = _campaign_or_404(campaign_id)
+    campaign, bodies = _campaign_and_bodies_or_404(campaign_id)
     detail = can_see_whip_list(current_user, campaign.id)
-    bodies, body, count, as_of = _count_for_request(campaign, detail=detail)
+    bodies, body, count, as_of = _count_for_request(campaign, bodies, detail=detail)
     context = {"campaign": campaign, "bodies": bodies, "body": body, "count": count, "as_of": as_of,
                "detail": detail, "today": _today(), "can_edit": can_write(current_user)}
     if request.args.get("fragment") == "summary" and count is not None:
@@ -333,10 +326,31 @@ def whip(campaign_id):
             _("Hemiciclo de %(body)s: un asiento por miembro, coloreado según su postura", body=body.name),
         )
         context["seat_rows"] = hemicycle.seat_table_rows(seats)
+        no_data = _("(sin dato)")
+        context["breakdowns"] = [
+            (_("Por bancada"), _("Bancada"), fragments.breakdown_rows(count.by_group, no_group), True),
+            (_("Por distrito"), _("Distrito"), fragments.breakdown_rows(count.by_district, no_data), False),
+            (_("Por comisión"), _("Comisión"), fragments.breakdown_rows(count.by_committee, no_data), False),
+        ]
         owner_user, owner_partner = _int_arg("owner_user"), _int_arg("owner_partner")
         ranked = queries.targets(count.members, owner_user_id=owner_user, owner_partner_id=owner_partner)
+        shown = ranked if request.args.get("targets") == "all" else ranked[:TARGETS_SHOWN]
+        context["target_rows"] = fragments.target_rows(
+            shown,
+            as_of=as_of,
+            cold_days=campaign.going_cold_days,
+            tz=zone(current_user.timezone),
+            labels={
+                "no_group": no_group, "committee": _("Comisión"), "change": _("Cambiar"), "cold": _("fría"),
+                "never": _("nunca"), "levels": level_labels,
+                "roles": {"chair": _("Presidencia"), "vice_chair": _("Vicepresidencia"), "member": _("Miembro")},
+            },
+            colours=hemicycle.COLOURS,
+            stance_url=url_for("campaigns.index") + f"/{campaign.id}/legislators/",
+            can_edit=can_write(current_user),
+        )
         context.update(
-            targets=ranked if request.args.get("targets") == "all" else ranked[:TARGETS_SHOWN],
+            targets=shown,
             targets_total=len(ranked),
             owners=queries.owners(count.members),
             owner_user=owner_user,
@@ -350,8 +364,7 @@ def whip(campaign_id):
 @login_required
 def trend(campaign_id):
     """Week-by-week counts for the chart; aggregate data, so partners may see it."""
-    campaign = _campaign_or_404(campaign_id)
-    bodies = queries.stages_with_bodies(campaign.id)
+    campaign, bodies = _campaign_and_bodies_or_404(campaign_id)
     body = _pick_body(bodies, campaign)
     if body is None:
         return jsonify({"labels": [], "datasets": [], "needed": None})
@@ -377,9 +390,9 @@ def trend(campaign_id):
 @bp.route("/campaigns/<int:campaign_id>/list")
 @login_required
 def whip_list(campaign_id):
-    campaign = _campaign_or_404(campaign_id)
+    campaign, bodies = _campaign_and_bodies_or_404(campaign_id)
     _require_whip_list(campaign)
-    bodies, body, count, as_of = _count_for_request(campaign, detail=False)
+    bodies, body, count, as_of = _count_for_request(campaign, bodies, detail=False)
     members = sorted(count.members, key=lambda m: m.sort_name) if count else []
     return render_template(
         "campaigns/whip_list.html", campaign=campaign, bodies=bodies, body=body, count=count, as_of=as_of,
@@ -494,11 +507,11 @@ def legislator_stances(legislator_id):
 @bp.route("/campaigns/<int:campaign_id>/export.<fmt>")
 @login_required
 def export(campaign_id, fmt):
-    campaign = _campaign_or_404(campaign_id)
+    campaign, bodies = _campaign_and_bodies_or_404(campaign_id)
     if fmt not in ("csv", "xlsx"):
         abort(404)
     _require_whip_list(campaign)
-    bodies, body, count, as_of = _count_for_request(campaign, detail=False)
+    bodies, body, count, as_of = _count_for_request(campaign, bodies, detail=False)
     if count is None:
         abort(404)
     rows = exports.whip_rows(count)
