@@ -1,10 +1,14 @@
 """Campaign pages: list, edit, stages, the whip count, the whip list, stances, exports and partner access."""
 
 from datetime import date, timedelta
+from functools import lru_cache
 
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from crm.campaigns import bp, exports, fragments, hemicycle, operations, queries
 from crm.campaigns.forms import (
@@ -28,9 +32,9 @@ from crm.extensions import db
 from crm.legislature.models import Legislator
 
 
-@bp.context_processor
-def labels():
-    # Plain strings, translated once per request rather than once per row.
+@lru_cache(maxsize=8)
+def _labels_for(locale: str) -> dict:
+    """Every label the campaign pages repeat, translated once per language (the catalogue is fixed at start)."""
     level_labels = {k: str(v) for k, v in LEVEL_CHOICES}
     return {
         "LEVELS": STANCE_LEVELS,
@@ -41,7 +45,34 @@ def labels():
         "STATUS_LABELS": {k: str(v) for k, v in STATUS_CHOICES},
         "COLOURS": hemicycle.COLOURS,
         "ROLE_LABELS": {"chair": _("Presidencia"), "vice_chair": _("Vicepresidencia"), "member": _("Miembro")},
+        "ROW_LABELS": {
+            "no_group": _("Sin bancada"), "no_data": _("(sin dato)"), "committee": _("Comisión"),
+            "change": _("Cambiar"), "cold": _("fría"), "never": _("nunca"), "levels": level_labels,
+            "roles": {"chair": _("Presidencia"), "vice_chair": _("Vicepresidencia"), "member": _("Miembro")},
+        },
     }
+
+
+@bp.context_processor
+def labels():
+    return {**_labels_for(str(get_locale())), "_": _template_gettext(get_translations())}
+
+
+def _template_gettext(translations):
+    """Jinja's new-style `_` bound to this request's catalogue.
+
+    Behaves like the one Flask-Babel installs (escape-aware, %-formatting), but looks the catalogue up once
+    per page instead of once per string; the whip page calls it dozens of times.
+    """
+
+    @pass_context
+    def gettext(context, string, **variables):
+        rv = translations.ugettext(string)
+        if context.eval_ctx.autoescape:
+            rv = Markup(rv)  # noqa: S704 - text from our own catalogue, as in Jinja's new-style gettext
+        return rv % variables
+
+    return gettext
 
 
 @bp.app_template_filter("shortdate")
@@ -318,15 +349,15 @@ def whip(campaign_id):
         return render_template("campaigns/_summary.html", **context)
     if count is not None and detail:
         seated = _seating(count)
-        level_labels = {k: str(v) for k, v in LEVEL_CHOICES}
-        no_group = _("Sin bancada")
+        row_labels = _labels_for(str(get_locale()))["ROW_LABELS"]
+        level_labels, no_group = row_labels["levels"], row_labels["no_group"]
         seats = [(m.name, m.group_name or no_group, level_labels[m.level]) for m in seated]
         context["svg"] = hemicycle.render(
             [(m.level, f"{name} · {m.group_abbr or group} · {stance}") for m, (name, group, stance) in zip(seated, seats, strict=True)],
             _("Hemiciclo de %(body)s: un asiento por miembro, coloreado según su postura", body=body.name),
         )
         context["seat_rows"] = hemicycle.seat_table_rows(seats)
-        no_data = _("(sin dato)")
+        no_data = row_labels["no_data"]
         context["breakdowns"] = [
             (_("Por bancada"), _("Bancada"), fragments.breakdown_rows(count.by_group, no_group), True),
             (_("Por distrito"), _("Distrito"), fragments.breakdown_rows(count.by_district, no_data), False),
@@ -340,11 +371,7 @@ def whip(campaign_id):
             as_of=as_of,
             cold_days=campaign.going_cold_days,
             tz=zone(current_user.timezone),
-            labels={
-                "no_group": no_group, "committee": _("Comisión"), "change": _("Cambiar"), "cold": _("fría"),
-                "never": _("nunca"), "levels": level_labels,
-                "roles": {"chair": _("Presidencia"), "vice_chair": _("Vicepresidencia"), "member": _("Miembro")},
-            },
+            labels=row_labels,
             colours=hemicycle.COLOURS,
             stance_url=url_for("campaigns.index") + f"/{campaign.id}/legislators/",
             can_edit=can_write(current_user),
