@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Date, and_, bindparam, func, literal, or_, select, true, union_all
+from sqlalchemy import Date, String, and_, bindparam, cast, func, literal, or_, select, true, union_all
 from sqlalchemy.orm import aliased
 
 from crm.accounts.models import User
@@ -101,10 +101,14 @@ def _prebuilt(key, build):
     return statement
 
 
-def _params(campaign_id, stage, day, cutoff):
+FIELD_SEP, ITEM_SEP = "\x1e", "\x1f"  # ASCII record/unit separators: never part of a committee name
+
+
+def _params(campaign_id, stage, day, cutoff, chamber_id=None):
     return {
         "campaign_id": campaign_id,
         "body_id": stage.committee_id or stage.chamber_id or -1,
+        "chamber_id": chamber_id or -1,
         "day": day,
         "cutoff": cutoff,
     }
@@ -307,7 +311,7 @@ def campaign_index(today: date) -> list[tuple[Campaign, Headline]]:
 # --- the whip count -----------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Member:
     id: int
     name: str
@@ -383,11 +387,11 @@ class WhipCount:
         return votemath.gap(self.needed, self.likely)
 
 
-def _member_rows(campaign_id: int, stage: VoteStage, day: date, cutoff: datetime):
+def _member_rows(campaign_id: int, stage: VoteStage, day: date, cutoff: datetime, chamber_id: int | None):
     committee = bool(stage.committee_id)
     statement = _prebuilt(("members", committee), lambda: _member_statement(committee))
     # A Core execution on the session's connection: same transaction, less per-row work than the ORM path.
-    return db.session.connection().execute(statement, _params(campaign_id, stage, day, cutoff)).all()
+    return db.session.connection().execute(statement, _params(campaign_id, stage, day, cutoff, chamber_id)).all()
 
 
 def _member_statement(committee: bool):
@@ -431,6 +435,19 @@ def _member_statement(committee: bool):
         .correlate(members)
         .scalar_subquery()
     )
+    # "id<RS>name<US>id<RS>name…": each member's committees in the body's chamber, for the committee breakdown.
+    committees = (
+        select(func.aggregate_strings(cast(Committee.id, String) + FIELD_SEP + Committee.name, ITEM_SEP))
+        .select_from(CommitteeMembership)
+        .join(Committee, Committee.id == CommitteeMembership.committee_id)
+        .where(
+            CommitteeMembership.legislator_id == lid,
+            Committee.chamber_id == bindparam("chamber_id"),
+            _active_on(CommitteeMembership, day),
+        )
+        .correlate(members)
+        .scalar_subquery()
+    )
     owner_partner = aliased(PartnerOrganisation)
     return (
         select(
@@ -452,6 +469,7 @@ def _member_statement(committee: bool):
             lead_link.role,
             contact,
             next_due,
+            committees,
         )
         .select_from(members)
         .join(Legislator, Legislator.id == lid)
@@ -485,8 +503,9 @@ def whip_count(
 ) -> WhipCount:
     """The count for one stage on one day. Detail adds the district and committee breakdowns."""
     stage = body.stage
-    rows = _member_rows(campaign.id, stage, as_of, cutoff)
+    rows = _member_rows(campaign.id, stage, as_of, cutoff, body.chamber_id)
     members = []
+    member_committees: dict[int, str] = {}
     seen: dict[int, Member] = {}
     for r in rows:
         known = seen.get(r[0])
@@ -504,6 +523,8 @@ def whip_count(
             )
         )
         members.append(member)
+        if r[18]:
+            member_committees[member.id] = r[18]
     counts = Counter({lv: 0 for lv in STANCE_LEVELS})
     counts.update(m.level for m in members)
     seats = body.legal_seats or len(members)
@@ -524,7 +545,7 @@ def whip_count(
     if detail:
         count.by_group = _breakdown(members, lambda m: (str(m.group_id or ""), m.group_name))
         count.by_district = _breakdown(members, lambda m: (m.district or "", m.district))
-        count.by_committee = _committee_breakdown(members, body, as_of)
+        count.by_committee = _committee_breakdown(members, member_committees)
     return count
 
 
@@ -539,29 +560,18 @@ def _breakdown(members: list[Member], key) -> list[Breakdown]:
     return sorted(rows.values(), key=lambda b: (not b.label, -b.total, b.label))
 
 
-def _committee_breakdown(members: list[Member], body: Body, day: date) -> list[Breakdown]:
-    if not members or body.chamber_id is None:
-        return []
-    level_of = {m.id: m.level for m in members}
-    statement = _prebuilt(
-        "committees",
-        lambda: select(CommitteeMembership.legislator_id, Committee.id, Committee.name)
-        .join(Committee, Committee.id == CommitteeMembership.committee_id)
-        .where(
-            Committee.chamber_id == bindparam("chamber_id"),
-            _active_on(CommitteeMembership, bindparam("day", type_=Date())),
-        ),
-    )
-    rows = db.session.connection().execute(statement, {"chamber_id": body.chamber_id, "day": day}).all()
-    result: dict[int, Breakdown] = {}
-    for legislator_id, committee_id, name in set(rows):
-        level = level_of.get(legislator_id)
-        if level is None:
+def _committee_breakdown(members: list[Member], member_committees: dict[int, str]) -> list[Breakdown]:
+    result: dict[str, Breakdown] = {}
+    for m in members:
+        packed = member_committees.get(m.id)
+        if not packed:
             continue
-        row = result.get(committee_id)
-        if row is None:
-            row = result[committee_id] = Breakdown(str(committee_id), name)
-        row.counts[level] += 1
+        for item in set(packed.split(ITEM_SEP)):
+            key, _sep, name = item.partition(FIELD_SEP)
+            row = result.get(key)
+            if row is None:
+                row = result[key] = Breakdown(key, name)
+            row.counts[m.level] += 1
     return sorted(result.values(), key=lambda b: b.label)
 
 
