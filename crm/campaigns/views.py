@@ -107,10 +107,12 @@ def _today() -> date:
     return local_today(current_user.timezone)
 
 
-def _as_of() -> date:
+def _as_of(body=None) -> date:
+    """?as_of= if given; otherwise today, or the vote day of a stage already past (its chamber may be gone)."""
     raw = request.args.get("as_of", "").strip()
     if not raw:
-        return _today()
+        target = body.stage.target_date if body is not None else None
+        return target if target is not None and target < _today() else _today()
     try:
         day = date.fromisoformat(raw)
     except ValueError:
@@ -151,7 +153,7 @@ def _campaign_and_bodies_or_404(campaign_id: int):
 
 def _count_for_request(campaign, bodies, detail=True):
     body = _pick_body(bodies, campaign)
-    as_of = _as_of()
+    as_of = _as_of(body)
     if body is None:
         return bodies, None, None, as_of
     cutoff = local_day_bounds(as_of, current_user.timezone)[1]
@@ -395,7 +397,7 @@ def trend(campaign_id):
     body = _pick_body(bodies, campaign)
     if body is None:
         return jsonify({"labels": [], "datasets": [], "needed": None})
-    as_of = _as_of()
+    as_of = _as_of(body)
     cutoffs = queries.week_cutoffs(local_day_bounds(as_of, current_user.timezone)[1])
     series = queries.trend(campaign.id, body.stage, as_of, cutoffs)
     members = sum(series[lv][-1] for lv in STANCE_LEVELS)

@@ -88,3 +88,29 @@ def partner():
 
 def at(y, m, d, h=12):
     return datetime(y, m, d, h, tzinfo=UTC)
+
+
+def stance(world, index, level, when=None, actor=None, **fields):
+    return operations.record_stance(
+        campaign_id=world.campaign.id, legislator_id=world.legislators[index].id, level=level, actor=actor,
+        assessed_at=when, **fields,
+    )
+
+
+def add_contact(legislator, when):
+    from crm.outreach.models import Interaction
+
+    interaction = Interaction(kind="meeting", starts_at=when, created_at=when)
+    interaction.legislators.append(legislator)
+    db.session.add(interaction)
+    db.session.flush()
+    return interaction
+
+
+def add_task(legislator, due, status="open"):
+    from crm.outreach.models import Task
+
+    task = Task(title="Llamar", due_at=due, status=status, legislator_id=legislator.id, created_at=due)
+    db.session.add(task)
+    db.session.flush()
+    return task
