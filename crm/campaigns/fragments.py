@@ -65,10 +65,17 @@ def target_rows(targets, *, as_of, cold_days: int, tz, labels: dict, colours: di
         else:
             contact = f'<span class="badge text-bg-info">{escape(labels["never"])}</span>'
         task = m.next_task_due.astimezone(tz).date().isoformat() if m.next_task_due else "—"
+        owner = escape(m.owner or "—")
+        # Phones get contact, task and owner under the name; wider screens get them as columns.
+        phone = (
+            f'<div class="small d-md-none">{escape(labels["last_contact"])}: {contact} · {escape(labels["task"])}: {task}'
+            f' · {escape(labels["owner"])}: {owner}</div>'
+        )
         parts.append(
-            f'<tr><td><span class="fw-semibold">{escape(m.name)}</span><div class="small text-body-secondary">{meta}</div></td>'
+            f'<tr><td><span class="fw-semibold">{escape(m.name)}</span><div class="small text-body-secondary">{meta}</div>{phone}</td>'
             f'<td><span class="text-nowrap"><svg width="12" height="12" aria-hidden="true"><circle cx="6" cy="6" r="6" '
             f'fill="{colours[m.level]}"/></svg> {escape(labels["levels"][m.level])}</span>{change}</td>'
-            f'<td class="text-nowrap">{contact}</td><td class="text-nowrap">{task}</td><td>{escape(m.owner or "—")}</td></tr>'
+            f'<td class="text-nowrap d-none d-md-table-cell">{contact}</td><td class="text-nowrap d-none d-md-table-cell">{task}</td>'
+            f'<td class="d-none d-md-table-cell">{owner}</td></tr>'
         )
     return Markup("".join(parts))  # noqa: S704 - every user value is escaped above

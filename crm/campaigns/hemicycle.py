@@ -21,7 +21,8 @@ COLOURS = {
     "unknown": "#bdbdbd",
 }
 WIDTH = 200.0
-HEIGHT = 104.0
+PAD = 7.0  # room for the outer seats' radius
+HEIGHT = WIDTH / 2 + PAD
 INNER = 0.4  # inner radius as a share of the outer one
 
 
@@ -51,12 +52,12 @@ def layout(n: int) -> tuple[tuple[tuple[str, str], ...], str]:
             seats.append((angle, r))
     # Left to right; inner rows first so a group fills a wedge.
     seats.sort(key=lambda s: (-round(s[0], 6), s[1]))
-    scale = WIDTH / 2 - 4
-    dot = min(spacing, pi * INNER / max(1, per_row[0] or 1)) * scale * 0.42
+    scale = WIDTH / 2 - PAD
+    dot = max(0.6, min(min(spacing, pi * INNER / max(1, per_row[0] or 1)) * scale * 0.42, PAD - 1))
     points = tuple(
-        (f"{WIDTH / 2 + r * scale * cos(a):.2f}", f"{HEIGHT - 2 - r * scale * sin(a):.2f}") for a, r in seats
+        (f"{WIDTH / 2 + r * scale * cos(a):.2f}", f"{HEIGHT - PAD - r * scale * sin(a):.2f}") for a, r in seats
     )
-    return points, f"{max(0.6, min(dot, 6)):.2f}"
+    return points, f"{dot:.2f}"
 
 
 def render(seats: list[tuple[str, str]], label: str) -> Markup:

@@ -48,6 +48,7 @@ def _labels_for(locale: str) -> dict:
         "ROW_LABELS": {
             "no_group": _("Sin bancada"), "no_data": _("(sin dato)"), "committee": _("Comisión"),
             "change": _("Cambiar"), "cold": _("fría"), "never": _("nunca"), "levels": level_labels,
+            "last_contact": _("Último contacto"), "task": _("Próxima tarea"), "owner": _("Responsable"),
             "roles": {"chair": _("Presidencia"), "vice_chair": _("Vicepresidencia"), "member": _("Miembro")},
         },
     }
