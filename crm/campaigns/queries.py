@@ -494,7 +494,6 @@ def _member_statement(committee: bool):
 
 def whip_count(
     campaign: Campaign,
-    bodies: list[Body],
     body: Body,
     as_of: date,
     cutoff: datetime | None,

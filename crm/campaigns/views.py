@@ -158,7 +158,7 @@ def _count_for_request(campaign, bodies, detail=True):
     if body is None:
         return bodies, None, None, as_of
     cutoff = local_day_bounds(as_of, current_user.timezone)[1]
-    count = queries.whip_count(campaign, bodies, body, as_of, cutoff, detail=detail)
+    count = queries.whip_count(campaign, body, as_of, cutoff, detail=detail)
     return bodies, body, count, as_of
 
 

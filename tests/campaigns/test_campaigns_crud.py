@@ -89,3 +89,16 @@ def test_edit_and_reorder_stages(world, make_user, login_as):
     html = client.get(f"/campaigns/{world.campaign.id}").get_data(as_text=True)
     assert "12 votos de 20" in html  # 3/5 of 20
     assert client.get(f"/campaigns/{world.campaign.id}/stages/999999/edit").status_code == 404
+
+
+def test_cli_prints_the_count_of_every_stage(world, app):
+    from tests.campaigns.conftest import stance
+
+    for i in range(3):
+        stance(world, i, "supporter")
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["crm", "whip-count", str(world.campaign.id)])
+    assert result.exit_code == 0, result.output
+    assert "Comisión de Justicia: secured 3, likely 3, needed 3 of 5" in result.output
+    assert "Pleno: secured 3, likely 3, needed 11 of 20 (gap 8)" in result.output
+    assert app.test_cli_runner().invoke(args=["crm", "whip-count", "999999"]).exit_code != 0
