@@ -1,7 +1,8 @@
 """Read side of the campaigns domain: every page costs a constant number of statements.
 
-The current (or "as of") stance of each legislator is the latest assessment, picked with one
-row_number() window over the campaign's assessments, restricted to the members of the body that votes.
+The current (or "as of") stance of a legislator is its latest assessment before a cutoff. The whip page finds it
+per member with a correlated "latest id" subquery on the (campaign, legislator, time) index, inside its single
+member statement; the campaign list uses one row_number() window over every campaign's assessments.
 """
 
 from __future__ import annotations
@@ -112,24 +113,6 @@ def _params(campaign_id, stage, day, cutoff, chamber_id=None):
         "day": day,
         "cutoff": cutoff,
     }
-
-
-def current_stances_subquery(campaign_id: int, cutoff: datetime | None, legislator_ids=None, name="current"):
-    """Latest assessment per legislator made before `cutoff` (all of them when None): one window query."""
-    ranked = select(
-        SA.legislator_id,
-        SA.level,
-        SA.commitment,
-        SA.confidence,
-        SA.assessed_at,
-        func.row_number().over(partition_by=SA.legislator_id, order_by=(SA.assessed_at.desc(), SA.id.desc())).label("rn"),
-    ).where(SA.campaign_id == campaign_id)
-    if cutoff is not None:
-        ranked = ranked.where(SA.assessed_at < cutoff)
-    if legislator_ids is not None:
-        ranked = ranked.where(SA.legislator_id.in_(legislator_ids))
-    ranked = ranked.subquery(f"{name}_ranked")
-    return select(ranked).where(ranked.c.rn == 1).subquery(name)
 
 
 def latest_assessment_id(campaign_id: int, legislator_id_column, cutoff: datetime | None, *correlate_with):

@@ -1,7 +1,7 @@
 """Vote rules: worked numbers and properties that must hold for any chamber."""
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crm.campaigns import votemath
@@ -54,6 +54,7 @@ def test_projection_under_simple_majority_lowers_the_bar():
     assert projection.gap == 11
 
 
+@settings(deadline=None)
 @given(seats=seats_st, pct=pct_st)
 def test_simple_majority_never_exceeds_seats(seats, pct):
     needed = votemath.votes_needed("simple_majority", seats, attendance_pct=pct)
@@ -63,6 +64,7 @@ def test_simple_majority_never_exceeds_seats(seats, pct):
     assert (needed > 0) == (present > 0)
 
 
+@settings(deadline=None)
 @given(seats=seats_st, low=pct_st, high=pct_st)
 def test_votes_needed_never_decrease_as_attendance_grows(seats, low, high):
     low, high = sorted((low, high))
@@ -71,6 +73,7 @@ def test_votes_needed_never_decrease_as_attendance_grows(seats, low, high):
     )
 
 
+@settings(deadline=None)
 @given(seats=seats_st)
 def test_absolute_majority_is_more_than_half_of_the_seats(seats):
     needed = votemath.votes_needed("absolute_majority", seats)
@@ -79,6 +82,7 @@ def test_absolute_majority_is_more_than_half_of_the_seats(seats):
     assert 2 * (needed - 1) <= seats
 
 
+@settings(deadline=None)
 @given(seats=seats_st, fraction=fraction_st)
 def test_fraction_is_the_smallest_count_reaching_it(seats, fraction):
     num, den = fraction
@@ -88,6 +92,7 @@ def test_fraction_is_the_smallest_count_reaching_it(seats, fraction):
     assert (needed - 1) * den < seats * num
 
 
+@settings(deadline=None)
 @given(seats=seats_st, fixed=st.integers(0, 20_000), pct=pct_st)
 def test_no_rule_needs_more_votes_than_seats(seats, fixed, pct):
     for kind in votemath.RULE_KINDS:
@@ -95,6 +100,7 @@ def test_no_rule_needs_more_votes_than_seats(seats, fixed, pct):
         assert 0 <= needed <= seats
 
 
+@settings(deadline=None)
 @given(seats=seats_st, pct=pct_st, data=st.data())
 def test_projection_is_consistent(seats, pct, data):
     likely = data.draw(st.integers(0, seats))
@@ -104,6 +110,7 @@ def test_projection_is_consistent(seats, pct, data):
         assert p.gap == max(0, p.needed - p.projected_yes)
 
 
+@settings(deadline=None)
 @given(seats=seats_st, pct=pct_st, more=st.integers(0, 100))
 def test_more_likely_votes_never_widen_the_gap(seats, pct, more):
     base = votemath.project("absolute_majority", seats, seats // 3, attendance_pct=pct)

@@ -272,3 +272,17 @@ def test_unknown_ids_are_404(world, make_user, login_as):
     assert client.get(f"/campaigns/{world.campaign.id}/whip?stage=abc").status_code == 404
     assert client.get("/legislators/999999/stances").status_code == 404
     assert json.loads(client.get(f"/campaigns/{world.campaign.id}/trend.json").data)["labels"]
+
+
+def test_same_instant_assessments_resolve_to_the_last_recorded(world, make_user, login_as):
+    when = utcnow() - timedelta(hours=1)
+    stance(world, 0, "supporter", when=when)
+    stance(world, 0, "opposed", when=when)
+    stance(world, 1, "opposed", when=when)
+    stance(world, 1, "supporter", when=when)
+    db.session.commit()
+    client = login_as(make_user("director"))
+    html = whip(client, world, stage=world.committee_stage.id).get_data(as_text=True)
+    assert number(html, "secured") == 1
+    index = client.get("/campaigns").get_data(as_text=True)
+    assert "<strong>1</strong> / 3" in index  # the window-function count agrees
