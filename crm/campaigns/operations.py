@@ -220,6 +220,33 @@ def move_stage(stage: VoteStage, direction: str, *, actor) -> None:
     audit.record("stage.reorder", stage, old={"order": old}, new={"order": [s.id for s in stages]}, actor=actor)
 
 
+def delete_stage(stage: VoteStage, *, actor) -> None:
+    """Stances belong to the campaign, not the stage, so removing a stage loses no history."""
+    old = {"campaign_id": stage.campaign_id, **audit.snapshot(stage, STAGE_FIELDS)}
+    campaign_id = stage.campaign_id
+    audit.record("stage.delete", stage, old=old, actor=actor)
+    db.session.delete(stage)
+    db.session.flush()
+    rest = db.session.execute(
+        select(VoteStage).where(VoteStage.campaign_id == campaign_id).order_by(VoteStage.position, VoteStage.id)
+    ).scalars()
+    for position, other in enumerate(rest, start=1):
+        other.position = position
+    db.session.flush()
+
+
+def delete_campaign(campaign: Campaign, *, actor) -> None:
+    """Only a campaign without any stance history can go; the others are archived, never erased."""
+    has_history = db.session.execute(
+        select(StanceAssessment.id).where(StanceAssessment.campaign_id == campaign.id).limit(1)
+    ).first()
+    if has_history:
+        raise CampaignError(_("Esta campaña tiene posturas registradas: archívela en lugar de eliminarla."))
+    audit.record("campaign.delete", campaign, old=audit.snapshot(campaign, CAMPAIGN_FIELDS), actor=actor)
+    db.session.delete(campaign)
+    db.session.flush()
+
+
 def set_partner_access(campaign: Campaign, partner_id: int, level: str, *, actor) -> None:
     if level not in ACCESS_LEVELS:
         raise CampaignError(_("Nivel de acceso desconocido."))

@@ -281,6 +281,29 @@ def edit_stage(campaign_id, stage_id):
     return render_template("campaigns/stage_form.html", form=form, campaign=campaign, stage=stage), 422 if form.errors else 200
 
 
+@bp.route("/campaigns/<int:campaign_id>/stages/<int:stage_id>/delete", methods=["POST"])
+@manager_required
+def delete_stage(campaign_id, stage_id):
+    campaign = _campaign_or_404(campaign_id)
+    stage = _stage_or_404(campaign, stage_id)
+    operations.delete_stage(stage, actor=current_user)
+    flash(_("Etapa eliminada."), "success")
+    return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
+
+
+@bp.route("/campaigns/<int:campaign_id>/delete", methods=["POST"])
+@admin_required
+def delete_campaign(campaign_id):
+    campaign = _campaign_or_404(campaign_id)
+    try:
+        operations.delete_campaign(campaign, actor=current_user)
+    except operations.CampaignError as error:
+        flash(str(error), "danger")
+        return redirect(url_for("campaigns.edit_campaign", campaign_id=campaign.id))
+    flash(_("Campaña eliminada."), "success")
+    return redirect(url_for("campaigns.index"))
+
+
 @bp.route("/campaigns/<int:campaign_id>/stages/<int:stage_id>/move", methods=["POST"])
 @manager_required
 def move_stage(campaign_id, stage_id):

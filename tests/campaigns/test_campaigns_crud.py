@@ -102,3 +102,34 @@ def test_cli_prints_the_count_of_every_stage(world, app):
     assert "Comisión de Justicia: secured 3, likely 3, needed 3 of 5" in result.output
     assert "Pleno: secured 3, likely 3, needed 11 of 20 (gap 8)" in result.output
     assert app.test_cli_runner().invoke(args=["crm", "whip-count", "999999"]).exit_code != 0
+
+
+def test_delete_stage_renumbers_and_keeps_stances(world, make_user, login_as):
+    from tests.campaigns.conftest import stance
+
+    stance(world, 0, "supporter")
+    db.session.commit()
+    client = login_as(make_user("director"))
+    assert client.post(f"/campaigns/{world.campaign.id}/stages/{world.committee_stage.id}/delete").status_code == 302
+    positions = db.session.execute(select(VoteStage.position).where(VoteStage.campaign_id == world.campaign.id)).scalars().all()
+    assert positions == [1]
+    assert "stage.delete" in actions()
+    assert "A favor" in client.get(f"/legislators/{world.legislators[0].id}/stances").get_data(as_text=True)
+
+
+def test_only_admins_delete_and_only_campaigns_without_history(world, make_user, login_as):
+    from tests.campaigns.conftest import stance
+
+    assert login_as(make_user("director")).post(f"/campaigns/{world.campaign.id}/delete").status_code == 403
+    stance(world, 0, "supporter")
+    db.session.commit()
+    client = login_as(make_user("admin"))
+    response = client.post(f"/campaigns/{world.campaign.id}/delete", follow_redirects=True)
+    assert "archívela" in response.get_data(as_text=True)
+    assert db.session.get(Campaign, world.campaign.id) is not None
+    empty = Campaign(name="Vacía", status="active")
+    db.session.add(empty)
+    db.session.commit()
+    assert client.post(f"/campaigns/{empty.id}/delete").status_code == 302
+    assert db.session.get(Campaign, empty.id) is None
+    assert "campaign.delete" in actions()

@@ -54,6 +54,8 @@ def write_routes(w):
         ("post", f"/campaigns/{c}/stages/{s}/move", {"direction": "up"}),
         ("get", f"/campaigns/{c}/access", None),
         ("post", f"/campaigns/{c}/access", {}),
+        ("post", f"/campaigns/{c}/stages/{s}/delete", {}),
+        ("post", f"/campaigns/{c}/delete", {}),
     ]
 
 
