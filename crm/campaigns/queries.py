@@ -663,8 +663,11 @@ def legislature_choices() -> list[tuple[int, str]]:
     return [(i, f"{n} ({p})" if p else n) for i, n, p in rows]
 
 
-def body_choices(legislature_id: int | None) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """Chambers and committees a stage can target (those of the campaign's legislature when it has one)."""
+def body_choices(
+    legislature_id: int | None, keep_chamber: int | None = None, keep_committee: int | None = None
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """Chambers and committees a stage can target: those of the campaign's legislature when it has one,
+    plus the stage's current body, so editing a stage never silently drops it."""
     chambers = select(Chamber.id, Chamber.name, Legislature.name).join(Legislature).order_by(Legislature.name, Chamber.name)
     committees = (
         select(Committee.id, Committee.name, Chamber.name)
@@ -672,8 +675,10 @@ def body_choices(legislature_id: int | None) -> tuple[list[tuple[int, str]], lis
         .order_by(Chamber.name, Committee.name)
     )
     if legislature_id:
-        chambers = chambers.where(Chamber.legislature_id == legislature_id)
-        committees = committees.where(Chamber.legislature_id == legislature_id)
+        chambers = chambers.where(or_(Chamber.legislature_id == legislature_id, Chamber.id == (keep_chamber or -1)))
+        committees = committees.where(
+            or_(Chamber.legislature_id == legislature_id, Committee.id == (keep_committee or -1))
+        )
     return (
         [(i, f"{n} · {leg}") for i, n, leg in db.session.execute(chambers).all()],
         [(i, f"{n} · {ch}") for i, n, ch in db.session.execute(committees).all()],

@@ -231,7 +231,9 @@ def edit_campaign(campaign_id):
 
 def _stage_form(campaign, stage=None):
     form = StageForm(obj=stage)
-    chambers, committees = queries.body_choices(campaign.legislature_id)
+    chambers, committees = queries.body_choices(
+        campaign.legislature_id, getattr(stage, "chamber_id", None), getattr(stage, "committee_id", None)
+    )
     form.chamber_id.choices = select_choices([(None, _("— Ninguna —"))] + chambers)
     form.committee_id.choices = select_choices([(None, _("— Ninguna —"))] + committees)
     return form
