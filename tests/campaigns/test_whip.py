@@ -286,3 +286,12 @@ def test_same_instant_assessments_resolve_to_the_last_recorded(world, make_user,
     assert number(html, "secured") == 1
     index = client.get("/campaigns").get_data(as_text=True)
     assert "<strong>1</strong> / 3" in index  # the window-function count agrees
+
+
+def test_whip_page_renders_in_english_too(world, make_user, login_as):
+    stance(world, 0, "supporter")
+    db.session.commit()
+    client = login_as(make_user("director", language="en"))
+    response = whip(client, world)
+    assert response.status_code == 200
+    assert number(response.get_data(as_text=True), "secured") == 1
