@@ -295,3 +295,10 @@ def test_whip_page_renders_in_english_too(world, make_user, login_as):
     response = whip(client, world)
     assert response.status_code == 200
     assert number(response.get_data(as_text=True), "secured") == 1
+
+
+def test_a_day_before_anyone_sat_shows_an_empty_chamber(world, make_user, login_as):
+    response = whip(login_as(make_user("director")), world, as_of="2001-01-01")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "0 miembros" in html and html.count("</title></circle>") == 0
