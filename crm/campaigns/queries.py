@@ -372,21 +372,28 @@ class WhipCount:
 
 def _member_rows(campaign_id: int, stage: VoteStage, day: date, cutoff: datetime, chamber_id: int | None):
     committee = bool(stage.committee_id)
-    statement = _prebuilt(("members", committee), lambda: _member_statement(committee))
+    # PostgreSQL plans set-based joins best; SQLite runs per-member index probes best (see _member_statement).
+    set_based = db.session.get_bind().dialect.name == "postgresql"
+    statement = _prebuilt(("members", committee, set_based), lambda: _member_statement(committee, set_based))
     # A Core execution on the session's connection: same transaction, less per-row work than the ORM path.
     return db.session.connection().execute(statement, _params(campaign_id, stage, day, cutoff, chamber_id)).all()
 
 
-def _member_statement(committee: bool):
-    """One statement: each member with its as-of stance, bancada, lead role, last contact and next task.
+def _member_statement(committee: bool, set_based: bool = False):
+    """One statement: each member with its as-of stance, bancada, lead role, last contact, next task and committees.
 
-    Every per-member fact is an index probe (correlated subquery or outer join on an indexed column), so the
-    cost follows the size of the voting body, never the size of the database.
+    The cost follows the size of the voting body, never the size of the database, in one of two shapes:
+    - per member (SQLite): correlated subqueries, each one index probe per member;
+    - set-based (PostgreSQL): the latest stance from one row_number() window and grouped aggregates, each
+      restricted to the members through indexes and hash-joined once (PostgreSQL otherwise re-plans a probe
+      per member as a scan of a small table).
     """
     day = bindparam("day", type_=Date())
     cutoff = bindparam("cutoff", type_=UTCDateTime())
+    campaign_id = bindparam("campaign_id")
     members = _members_of(committee, bindparam("body_id"), day)
     lid = members.c.legislator_id
+    member_ids = select(members.c.legislator_id)
     # Bancada and lead-committee role are plain outer joins; a legislator with two overlapping rows
     # (bad data, or two lead committees) comes back twice and the caller keeps one.
     bancadas = select(Group.id).where(Group.kind == "bancada")
@@ -394,45 +401,64 @@ def _member_statement(committee: bool):
     lead_committees = (
         select(bindparam("body_id"))
         if committee
-        else select(VoteStage.committee_id).where(
-            VoteStage.campaign_id == bindparam("campaign_id"), VoteStage.committee_id.is_not(None)
-        )
+        else select(VoteStage.committee_id).where(VoteStage.campaign_id == campaign_id, VoteStage.committee_id.is_not(None))
     )
     group_link = aliased(GroupMembership)
     lead_link = aliased(CommitteeMembership)
-    contact = (
-        select(func.max(Interaction.starts_at))
-        .select_from(interaction_legislators)
-        .join(Interaction, Interaction.id == interaction_legislators.c.interaction_id)
-        .where(
-            interaction_legislators.c.legislator_id == lid,
-            Interaction.deleted_at.is_(None),
-            Interaction.starts_at < cutoff,
-        )
-        .correlate(members)
-        .scalar_subquery()
-    )
-    next_due = (
-        select(func.min(Task.due_at))
-        .where(Task.legislator_id == lid, Task.status == "open")
-        .correlate(members)
-        .scalar_subquery()
-    )
     # "id<RS>name<US>id<RS>name…": each member's committees in the body's chamber, for the committee breakdown.
-    committees = (
-        select(func.aggregate_strings(cast(Committee.id, String) + FIELD_SEP + Committee.name, ITEM_SEP))
-        .select_from(CommitteeMembership)
-        .join(Committee, Committee.id == CommitteeMembership.committee_id)
-        .where(
-            CommitteeMembership.legislator_id == lid,
-            Committee.chamber_id == bindparam("chamber_id"),
-            _active_on(CommitteeMembership, day),
-        )
-        .correlate(members)
-        .scalar_subquery()
+    packed_committees = func.aggregate_strings(cast(Committee.id, String) + FIELD_SEP + Committee.name, ITEM_SEP)
+    contact = (
+        select(interaction_legislators.c.legislator_id, func.max(Interaction.starts_at).label("value"))
+        .join(Interaction, Interaction.id == interaction_legislators.c.interaction_id)
+        .where(Interaction.deleted_at.is_(None), Interaction.starts_at < cutoff)
     )
+    next_due = select(Task.legislator_id, func.min(Task.due_at).label("value")).where(Task.status == "open")
+    committees = (
+        select(CommitteeMembership.legislator_id, packed_committees.label("value"))
+        .join(Committee, Committee.id == CommitteeMembership.committee_id)
+        .where(Committee.chamber_id == bindparam("chamber_id"), _active_on(CommitteeMembership, day))
+    )
+    joins = []
+    if set_based:
+        ranked = (
+            select(
+                SA.legislator_id,
+                SA.level,
+                SA.commitment,
+                SA.confidence,
+                SA.assessed_at,
+                func.row_number()
+                .over(partition_by=SA.legislator_id, order_by=(SA.assessed_at.desc(), SA.id.desc()))
+                .label("rn"),
+            )
+            .where(SA.campaign_id == campaign_id, SA.assessed_at < cutoff, SA.legislator_id.in_(member_ids))
+            .subquery("ranked")
+        )
+        stance = select(ranked).where(ranked.c.rn == 1).subquery("stance")
+        stance_cols = [stance.c.level, stance.c.commitment, stance.c.confidence, stance.c.assessed_at]
+        joins.append((stance, stance.c.legislator_id == lid))
+        extra_cols = []
+        for name, query, key in (
+            ("contact", contact, interaction_legislators.c.legislator_id),
+            ("next_due", next_due, Task.legislator_id),
+            ("committees", committees, CommitteeMembership.legislator_id),
+        ):
+            grouped = query.where(key.in_(member_ids)).group_by(key).subquery(name)
+            extra_cols.append(grouped.c.value)
+            joins.append((grouped, grouped.c[key.name] == lid))
+    else:
+        stance_cols = [SA.level, SA.commitment, SA.confidence, SA.assessed_at]
+        joins.append((SA, SA.id == latest_assessment_id(campaign_id, lid, cutoff, members)))
+        extra_cols = [
+            query.with_only_columns(query.selected_columns.value).where(key == lid).correlate(members).scalar_subquery()
+            for query, key in (
+                (contact, interaction_legislators.c.legislator_id),
+                (next_due, Task.legislator_id),
+                (committees, CommitteeMembership.legislator_id),
+            )
+        ]
     owner_partner = aliased(PartnerOrganisation)
-    return (
+    statement = (
         select(
             Legislator.id,
             Legislator.full_name,
@@ -441,34 +467,28 @@ def _member_statement(committee: bool):
             Group.id,
             Group.name,
             Group.abbreviation,
-            SA.level,
-            SA.commitment,
-            SA.confidence,
-            SA.assessed_at,
+            *stance_cols,
             Legislator.owner_user_id,
             User.name,
             Legislator.owner_partner_id,
             owner_partner.name,
             lead_link.role,
-            contact,
-            next_due,
-            committees,
+            *extra_cols,
         )
         .select_from(members)
         .join(Legislator, Legislator.id == lid)
-        .outerjoin(SA, SA.id == latest_assessment_id(bindparam("campaign_id"), lid, cutoff, members))
-        .outerjoin(
+    )
+    for target, condition in joins:
+        statement = statement.outerjoin(target, condition)
+    return (
+        statement.outerjoin(
             group_link,
             and_(group_link.legislator_id == lid, group_link.group_id.in_(bancadas), _active_on(group_link, day)),
         )
         .outerjoin(Group, Group.id == group_link.group_id)
         .outerjoin(
             lead_link,
-            and_(
-                lead_link.legislator_id == lid,
-                lead_link.committee_id.in_(lead_committees),
-                _active_on(lead_link, day),
-            ),
+            and_(lead_link.legislator_id == lid, lead_link.committee_id.in_(lead_committees), _active_on(lead_link, day)),
         )
         .outerjoin(User, User.id == Legislator.owner_user_id)
         .outerjoin(owner_partner, owner_partner.id == Legislator.owner_partner_id)
