@@ -384,9 +384,9 @@ def _member_statement(committee: bool, set_based: bool = False):
 
     The cost follows the size of the voting body, never the size of the database, in one of two shapes:
     - per member (SQLite): correlated subqueries, each one index probe per member;
-    - set-based (PostgreSQL): the latest stance from one row_number() window and grouped aggregates, each
-      restricted to the members through indexes and hash-joined once (PostgreSQL otherwise re-plans a probe
-      per member as a scan of a small table).
+    - PostgreSQL: LATERAL joins for the latest stance (index scan, LIMIT 1) and the committees, and grouped
+      aggregates hash-joined once for contact and tasks (its planner otherwise hashes the whole assessments
+      table, or re-scans small tables once per member).
     """
     day = bindparam("day", type_=Date())
     cutoff = bindparam("cutoff", type_=UTCDateTime())
@@ -420,32 +420,32 @@ def _member_statement(committee: bool, set_based: bool = False):
     )
     joins = []
     if set_based:
-        ranked = (
-            select(
-                SA.legislator_id,
-                SA.level,
-                SA.commitment,
-                SA.confidence,
-                SA.assessed_at,
-                func.row_number()
-                .over(partition_by=SA.legislator_id, order_by=(SA.assessed_at.desc(), SA.id.desc()))
-                .label("rn"),
-            )
-            .where(SA.campaign_id == campaign_id, SA.assessed_at < cutoff, SA.legislator_id.in_(member_ids))
-            .subquery("ranked")
+        # The latest stance and the committees, per member through LATERAL + index (LIMIT 1 for the stance);
+        # contact and next task as grouped aggregates over the members, hash-joined once.
+        stance = (
+            select(SA.level, SA.commitment, SA.confidence, SA.assessed_at)
+            .where(SA.campaign_id == campaign_id, SA.legislator_id == lid, SA.assessed_at < cutoff)
+            .order_by(SA.assessed_at.desc(), SA.id.desc())
+            .limit(1)
+            .lateral("stance")
         )
-        stance = select(ranked).where(ranked.c.rn == 1).subquery("stance")
         stance_cols = [stance.c.level, stance.c.commitment, stance.c.confidence, stance.c.assessed_at]
-        joins.append((stance, stance.c.legislator_id == lid))
+        joins.append((stance, true()))
         extra_cols = []
         for name, query, key in (
             ("contact", contact, interaction_legislators.c.legislator_id),
             ("next_due", next_due, Task.legislator_id),
-            ("committees", committees, CommitteeMembership.legislator_id),
         ):
             grouped = query.where(key.in_(member_ids)).group_by(key).subquery(name)
             extra_cols.append(grouped.c.value)
             joins.append((grouped, grouped.c[key.name] == lid))
+        member_committees = (
+            committees.with_only_columns(committees.selected_columns.value)
+            .where(CommitteeMembership.legislator_id == lid)
+            .lateral("member_committees")
+        )
+        extra_cols.append(member_committees.c.value)
+        joins.append((member_committees, true()))
     else:
         stance_cols = [SA.level, SA.commitment, SA.confidence, SA.assessed_at]
         joins.append((SA, SA.id == latest_assessment_id(campaign_id, lid, cutoff, members)))
