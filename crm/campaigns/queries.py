@@ -620,8 +620,10 @@ def trend(campaign_id: int, stage: VoteStage, day: date, cutoffs: list[datetime]
     weeks = union_all(
         *[select(literal(i).label("week"), literal(c, UTCDateTime).label("cutoff")) for i, c in enumerate(cutoffs)]
     ).cte("weeks")
-    latest = (
-        select(SA.id)
+    # The level itself is the correlated value (not an id to join on), so no database can turn the lookup
+    # into a scan of every assessment.
+    latest_level = (
+        select(SA.level)
         .where(
             SA.campaign_id == campaign_id,
             SA.legislator_id == members.c.legislator_id,
@@ -632,12 +634,11 @@ def trend(campaign_id: int, stage: VoteStage, day: date, cutoffs: list[datetime]
         .correlate(members, weeks)
         .scalar_subquery()
     )
+    levels = (
+        select(weeks.c.week, latest_level.label("level")).select_from(weeks).join(members, true()).subquery("levels")
+    )
     rows = db.session.execute(
-        select(weeks.c.week, SA.level, func.count())
-        .select_from(weeks)
-        .join(members, true())
-        .outerjoin(SA, SA.id == latest)
-        .group_by(weeks.c.week, SA.level)
+        select(levels.c.week, levels.c.level, func.count()).group_by(levels.c.week, levels.c.level)
     ).all()
     series = {lv: [0] * len(cutoffs) for lv in STANCE_LEVELS}
     for week, level, n in rows:
