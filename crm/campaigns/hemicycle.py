@@ -60,8 +60,8 @@ def layout(n: int) -> tuple[tuple[tuple[str, str], ...], str]:
     return points, f"{dot:.2f}"
 
 
-def render(seats: list[tuple[str, str]], label: str) -> Markup:
-    """`seats` is [(level, title)] in seating order; returns an accessible inline SVG."""
+def render(seats: list[tuple[str, Markup]], label: str) -> Markup:
+    """`seats` is [(level, escaped title)] in seating order; returns an accessible inline SVG."""
     points, radius = layout(len(seats))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH:.0f} {HEIGHT:.0f}" role="img" '
@@ -69,18 +69,28 @@ def render(seats: list[tuple[str, str]], label: str) -> Markup:
     ]
     parts.extend(
         f'<circle cx="{x}" cy="{y}" r="{radius}" fill="{COLOURS.get(level, COLOURS["unknown"])}" '
-        f'data-level="{level}"><title>{escape(title)}</title></circle>'
+        f'data-level="{level}"><title>{title}</title></circle>'
         for (level, title), (x, y) in zip(seats, points, strict=True)
     )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every interpolated value is escaped or generated here
 
 
-def seat_table_rows(seats: list[tuple[str, str, str]]) -> Markup:
-    """The hemicycle as table rows (seat number, name, bancada, stance): the same data, for screen readers."""
-    return Markup(  # noqa: S704 - every interpolated value is escaped here
-        "".join(
-            f"<tr><td>{i}</td><td>{escape(name)}</td><td>{escape(group)}</td><td>{escape(stance)}</td></tr>"
-            for i, (name, group, stance) in enumerate(seats, start=1)
-        )
-    )
+def seats_for(members, no_group: str, level_labels: dict) -> tuple[list[tuple[str, Markup]], Markup]:
+    """The hemicycle's seats and the same data as table rows (seat, name, bancada, stance).
+
+    Each name is escaped once and each bancada or stance label once per page, then reused in both.
+    """
+    groups: dict = {}
+    stances = {level: escape(label) for level, label in level_labels.items()}
+    seats, rows = [], []
+    for i, m in enumerate(members, start=1):
+        name = escape(m.name)
+        key = m.group_id
+        labels = groups.get(key)
+        if labels is None:
+            labels = groups[key] = (escape(m.group_name or no_group), escape(m.group_abbr or m.group_name or no_group))
+        stance = stances[m.level]
+        seats.append((m.level, Markup(f"{name} · {labels[1]} · {stance}")))  # noqa: S704 - parts escaped above
+        rows.append(f"<tr><td>{i}</td><td>{name}</td><td>{labels[0]}</td><td>{stance}</td></tr>")
+    return seats, Markup("".join(rows))  # noqa: S704 - parts escaped above

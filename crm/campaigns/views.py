@@ -379,12 +379,10 @@ def whip(campaign_id):
         seated = _seating(count)
         row_labels = _labels_for(str(get_locale()))["ROW_LABELS"]
         level_labels, no_group = row_labels["levels"], row_labels["no_group"]
-        seats = [(m.name, m.group_name or no_group, level_labels[m.level]) for m in seated]
+        seats, context["seat_rows"] = hemicycle.seats_for(seated, no_group, level_labels)
         context["svg"] = hemicycle.render(
-            [(m.level, f"{name} · {m.group_abbr or group} · {stance}") for m, (name, group, stance) in zip(seated, seats, strict=True)],
-            _("Hemiciclo de %(body)s: un asiento por miembro, coloreado según su postura", body=body.name),
+            seats, _("Hemiciclo de %(body)s: un asiento por miembro, coloreado según su postura", body=body.name)
         )
-        context["seat_rows"] = hemicycle.seat_table_rows(seats)
         no_data = row_labels["no_data"]
         context["breakdowns"] = [
             (_("Por bancada"), _("Bancada"), fragments.breakdown_rows(count.by_group, no_group), True),

@@ -302,3 +302,12 @@ def test_a_day_before_anyone_sat_shows_an_empty_chamber(world, make_user, login_
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "0 miembros" in html and html.count("</title></circle>") == 0
+
+
+def test_names_are_escaped_in_the_hemicycle_table_and_targets(world, make_user, login_as):
+    world.legislators[3].full_name = "<b>Inyectada</b> & Cía"
+    world.groups[0].name = "<i>Bancada</i>"
+    db.session.commit()
+    html = whip(login_as(make_user("director")), world).get_data(as_text=True)
+    assert "<b>Inyectada" not in html and "<i>Bancada" not in html
+    assert html.count("&lt;b&gt;Inyectada&lt;/b&gt; &amp; Cía") >= 3  # seat title, seat table, target list
