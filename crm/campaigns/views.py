@@ -372,7 +372,9 @@ def whip(campaign_id):
     detail = can_see_whip_list(current_user, campaign.id)
     bodies, body, count, as_of = _count_for_request(campaign, bodies, detail=detail)
     context = {"campaign": campaign, "bodies": bodies, "body": body, "count": count, "as_of": as_of,
-               "detail": detail, "today": _today(), "can_edit": can_write(current_user)}
+               "detail": detail, "today": _today(),
+               # A stance recorded now would not show in a past count: offer edits on today's view only.
+               "can_edit": can_write(current_user) and as_of == _today()}
     if request.args.get("fragment") == "summary" and count is not None:
         return render_template("campaigns/_summary.html", **context)
     if count is not None and detail:
@@ -400,7 +402,7 @@ def whip(campaign_id):
             labels=row_labels,
             colours=hemicycle.COLOURS,
             stance_url=url_for("campaigns.index") + f"/{campaign.id}/legislators/",
-            can_edit=can_write(current_user),
+            can_edit=context["can_edit"],
         )
         context.update(
             targets=shown,
@@ -449,7 +451,7 @@ def whip_list(campaign_id):
     members = sorted(count.members, key=lambda m: m.sort_name) if count else []
     return render_template(
         "campaigns/whip_list.html", campaign=campaign, bodies=bodies, body=body, count=count, as_of=as_of,
-        members=members, can_edit=can_write(current_user), bulk_form=BulkStanceForm(formdata=None),
+        members=members, can_edit=can_write(current_user) and as_of == _today(), bulk_form=BulkStanceForm(formdata=None),
         today=_today(),
     )
 

@@ -311,3 +311,15 @@ def test_names_are_escaped_in_the_hemicycle_table_and_targets(world, make_user, 
     html = whip(login_as(make_user("director")), world).get_data(as_text=True)
     assert "<b>Inyectada" not in html and "<i>Bancada" not in html
     assert html.count("&lt;b&gt;Inyectada&lt;/b&gt; &amp; Cía") >= 3  # seat title, seat table, target list
+
+
+def test_past_counts_are_read_only(world, make_user, login_as):
+    stance(world, 0, "undecided", when=utcnow() - timedelta(days=30))
+    db.session.commit()
+    client = login_as(make_user("officer"))
+    past = (utcnow() - timedelta(days=10)).date().isoformat()
+    assert "Cambiar" not in whip(client, world, as_of=past).get_data(as_text=True)
+    assert 'name="legislator_ids"' not in client.get(
+        f"/campaigns/{world.campaign.id}/list?stage={world.plenary.id}&as_of={past}"
+    ).get_data(as_text=True)
+    assert "Cambiar" in whip(client, world).get_data(as_text=True)
