@@ -12,7 +12,7 @@ from crm.core.text import neutralise_cell
 
 def whip_rows(count) -> list[list]:
     levels, commitments = dict(LEVEL_CHOICES), dict(COMMITMENT_CHOICES)
-    roles = {"chair": _("Presidencia"), "vice_chair": _("Vicepresidencia"), "member": _("Miembro")}
+    roles = {"chair": _("Presidencia"), "vice_chair": _("Vicepresidencia"), "secretary": _("Secretaría"), "member": _("Miembro")}
     header = [
         _("Nombre"), _("Bancada"), _("Distrito"), _("Postura"), _("Compromiso"), _("Confianza"),
         _("Evaluada el"), _("Comisión de la campaña"), _("Último contacto"), _("Próxima tarea"), _("Responsable"),
@@ -28,7 +28,7 @@ def whip_rows(count) -> list[list]:
                 str(commitments.get(m.commitment, "")) if m.commitment else "",
                 m.confidence if m.confidence is not None else "",
                 m.assessed_at.date().isoformat() if m.assessed_at else "",
-                roles.get(m.lead_role, ""),
+                roles.get(m.lead_role, m.lead_role or ""),
                 m.last_contact.date().isoformat() if m.last_contact else "",
                 m.next_task_due.date().isoformat() if m.next_task_due else "",
                 m.owner or "",

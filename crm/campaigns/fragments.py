@@ -50,7 +50,7 @@ def target_rows(targets, *, as_of, cold_days: int, tz, labels: dict, colours: di
         if m.district:
             meta += " · " + escape(m.district)
         if m.lead_role:
-            meta += f' · <span class="badge text-bg-warning">{escape(labels["committee"])}: {escape(labels["roles"][m.lead_role])}</span>'
+            meta += f' · <span class="badge text-bg-warning">{escape(labels["committee"])}: {escape(labels["roles"].get(m.lead_role, m.lead_role))}</span>'
         change = (
             f' <button type="button" class="btn btn-sm btn-link p-0 ms-1" hx-get="{stance_url}{m.id}/stance" '
             f'hx-target="closest td" hx-swap="innerHTML">{escape(labels["change"])}</button>'

@@ -36,7 +36,7 @@ SECURED = ("champion", "supporter")
 LIKELY = ("champion", "supporter", "leaning_yes")
 PERSUADABLE = ("leaning_yes", "undecided", "leaning_no", "unknown")
 LEVEL_RANK = {level: i for i, level in enumerate(STANCE_LEVELS)}
-ROLE_RANK = {"chair": 0, "vice_chair": 1, "member": 2}
+ROLE_RANK = {"chair": 0, "vice_chair": 1, "secretary": 2, "member": 3}  # unknown roles rank with members
 TREND_WEEKS = 12
 
 SA = StanceAssessment
@@ -513,7 +513,7 @@ def whip_count(
         known = seen.get(r[0])
         if known is not None:
             # Duplicate row from a second committee seat: keep the most senior role.
-            if ROLE_RANK.get(r[15], 3) < ROLE_RANK.get(known.lead_role, 3):
+            if ROLE_RANK.get(r[15], 3) < ROLE_RANK.get(known.lead_role, 4):
                 known.lead_role = r[15]
             continue
         seen[r[0]] = member = (
@@ -590,7 +590,7 @@ def targets(members: list[Member], *, owner_user_id=None, owner_partner_id=None)
     return sorted(
         picked,
         key=lambda m: (
-            ROLE_RANK.get(m.lead_role, 3),
+            ROLE_RANK.get(m.lead_role, 3) if m.lead_role else 4,
             PERSUADABLE.index(m.level),
             m.last_contact.replace(tzinfo=None) if m.last_contact else never,
             m.sort_name,
