@@ -49,6 +49,10 @@ def _labels_for(locale: str) -> dict:
             "no_group": _("Sin bancada"), "no_data": _("(sin dato)"), "committee": _("Comisión"),
             "change": _("Cambiar"), "cold": _("fría"), "never": _("nunca"), "levels": level_labels,
             "last_contact": _("Último contacto"), "task": _("Próxima tarea"), "owner": _("Responsable"),
+            "hemicycle": _("Hemiciclo de %(body)s: un asiento por miembro, coloreado según su postura"),
+            "breakdowns": (
+                (_("Por bancada"), _("Bancada")), (_("Por distrito"), _("Distrito")), (_("Por comisión"), _("Comisión")),
+            ),
             "roles": {"chair": _("Presidencia"), "vice_chair": _("Vicepresidencia"), "secretary": _("Secretaría"), "member": _("Miembro")},
         },
     }
@@ -382,14 +386,13 @@ def whip(campaign_id):
         row_labels = _labels_for(str(get_locale()))["ROW_LABELS"]
         level_labels, no_group = row_labels["levels"], row_labels["no_group"]
         seats, context["seat_rows"] = hemicycle.seats_for(seated, no_group, level_labels)
-        context["svg"] = hemicycle.render(
-            seats, _("Hemiciclo de %(body)s: un asiento por miembro, coloreado según su postura", body=body.name)
-        )
+        context["svg"] = hemicycle.render(seats, row_labels["hemicycle"] % {"body": body.name})
         no_data = row_labels["no_data"]
+        titles = row_labels["breakdowns"]
         context["breakdowns"] = [
-            (_("Por bancada"), _("Bancada"), fragments.breakdown_rows(count.by_group, no_group), True),
-            (_("Por distrito"), _("Distrito"), fragments.breakdown_rows(count.by_district, no_data), False),
-            (_("Por comisión"), _("Comisión"), fragments.breakdown_rows(count.by_committee, no_data), False),
+            (*titles[0], fragments.breakdown_rows(count.by_group, no_group), True),
+            (*titles[1], fragments.breakdown_rows(count.by_district, no_data), False),
+            (*titles[2], fragments.breakdown_rows(count.by_committee, no_data), False),
         ]
         owner_user, owner_partner = _int_arg("owner_user"), _int_arg("owner_partner")
         ranked = queries.targets(count.members, owner_user_id=owner_user, owner_partner_id=owner_partner)
@@ -410,7 +413,6 @@ def whip(campaign_id):
             owners=queries.owners(count.members),
             owner_user=owner_user,
             owner_partner=owner_partner,
-            stance_form=StanceForm(formdata=None),
         )
     return render_template("campaigns/whip.html", **context)
 
