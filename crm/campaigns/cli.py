@@ -26,7 +26,7 @@ def register(group: click.Group) -> None:
         cutoff = local_day_bounds(day, DEFAULT_TIMEZONE)[1]
         click.echo(f"{campaign.name} — {day.isoformat()}")
         for body in bodies:
-            count = queries.whip_count(campaign, body, day, cutoff, detail=False)
+            count = queries.whip_count(campaign, body, day, cutoff)
             click.echo(
                 f"  {body.stage.position}. {body.stage.name}: secured {count.secured}, likely {count.likely}, "
                 f"needed {count.needed} of {count.seats} (gap {count.gap_secured}); members {len(count.members)}"

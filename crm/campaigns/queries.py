@@ -370,16 +370,21 @@ class WhipCount:
         return votemath.gap(self.needed, self.likely)
 
 
-def _member_rows(campaign_id: int, stage: VoteStage, day: date, cutoff: datetime, chamber_id: int | None):
+def _member_rows(
+    campaign_id: int, stage: VoteStage, day: date, cutoff: datetime, chamber_id: int | None, with_committees: bool
+):
     committee = bool(stage.committee_id)
     # PostgreSQL plans set-based joins best; SQLite runs per-member index probes best (see _member_statement).
     set_based = db.session.get_bind().dialect.name == "postgresql"
-    statement = _prebuilt(("members", committee, set_based), lambda: _member_statement(committee, set_based))
+    statement = _prebuilt(
+        ("members", committee, set_based, with_committees),
+        lambda: _member_statement(committee, set_based, with_committees),
+    )
     # A Core execution on the session's connection: same transaction, less per-row work than the ORM path.
     return db.session.connection().execute(statement, _params(campaign_id, stage, day, cutoff, chamber_id)).all()
 
 
-def _member_statement(committee: bool, set_based: bool = False):
+def _member_statement(committee: bool, set_based: bool = False, with_committees: bool = True):
     """One statement: each member with its as-of stance, bancada, lead role, last contact, next task and committees.
 
     The cost follows the size of the voting body, never the size of the database, in one of two shapes:
@@ -439,13 +444,14 @@ def _member_statement(committee: bool, set_based: bool = False):
             grouped = query.where(key.in_(member_ids)).group_by(key).subquery(name)
             extra_cols.append(grouped.c.value)
             joins.append((grouped, grouped.c[key.name] == lid))
-        member_committees = (
-            committees.with_only_columns(committees.selected_columns.value)
-            .where(CommitteeMembership.legislator_id == lid)
-            .lateral("member_committees")
-        )
-        extra_cols.append(member_committees.c.value)
-        joins.append((member_committees, true()))
+        if with_committees:
+            member_committees = (
+                committees.with_only_columns(committees.selected_columns.value)
+                .where(CommitteeMembership.legislator_id == lid)
+                .lateral("member_committees")
+            )
+            extra_cols.append(member_committees.c.value)
+            joins.append((member_committees, true()))
     else:
         stance_cols = [SA.level, SA.commitment, SA.confidence, SA.assessed_at]
         joins.append((SA, SA.id == latest_assessment_id(campaign_id, lid, cutoff, members)))
@@ -454,7 +460,7 @@ def _member_statement(committee: bool, set_based: bool = False):
             for query, key in (
                 (contact, interaction_legislators.c.legislator_id),
                 (next_due, Task.legislator_id),
-                (committees, CommitteeMembership.legislator_id),
+                *([(committees, CommitteeMembership.legislator_id)] if with_committees else []),
             )
         ]
     owner_partner = aliased(PartnerOrganisation)
@@ -501,11 +507,12 @@ def whip_count(
     as_of: date,
     cutoff: datetime | None,
     *,
-    detail: bool = True,
+    breakdowns: tuple[str, ...] = (),
 ) -> WhipCount:
-    """The count for one stage on one day. Detail adds the district and committee breakdowns."""
+    """The count for one stage on one day, with the breakdowns asked for ("group", "district", "committee")."""
     stage = body.stage
-    rows = _member_rows(campaign.id, stage, as_of, cutoff, body.chamber_id)
+    with_committees = "committee" in breakdowns
+    rows = _member_rows(campaign.id, stage, as_of, cutoff, body.chamber_id, with_committees)
     members = []
     member_committees: dict[int, str] = {}
     seen: dict[int, Member] = {}
@@ -525,7 +532,7 @@ def whip_count(
             )
         )
         members.append(member)
-        if r[18]:
+        if with_committees and r[18]:
             member_committees[member.id] = r[18]
     counts = Counter({lv: 0 for lv in STANCE_LEVELS})
     counts.update(m.level for m in members)
@@ -544,9 +551,11 @@ def whip_count(
         campaign=campaign, body=body, as_of=as_of, members=members, counts=counts, seats=seats,
         needed=needed_for(stage, seats), projection=projection,
     )
-    if detail:
+    if "group" in breakdowns:
         count.by_group = _breakdown(members, lambda m: (str(m.group_id or ""), m.group_name))
+    if "district" in breakdowns:
         count.by_district = _breakdown(members, lambda m: (m.district or "", m.district))
+    if with_committees:
         count.by_committee = _committee_breakdown(members, member_committees)
     return count
 

@@ -50,9 +50,11 @@ def _labels_for(locale: str) -> dict:
             "change": _("Cambiar"), "cold": _("fría"), "never": _("nunca"), "levels": level_labels,
             "last_contact": _("Último contacto"), "task": _("Próxima tarea"), "owner": _("Responsable"),
             "hemicycle": _("Hemiciclo de %(body)s: un asiento por miembro, coloreado según su postura"),
-            "breakdowns": (
-                (_("Por bancada"), _("Bancada")), (_("Por distrito"), _("Distrito")), (_("Por comisión"), _("Comisión")),
-            ),
+            "breakdowns": {
+                "group": (_("Por bancada"), _("Bancada")),
+                "district": (_("Por distrito"), _("Distrito")),
+                "committee": (_("Por comisión"), _("Comisión")),
+            },
             "roles": {"chair": _("Presidencia"), "vice_chair": _("Vicepresidencia"), "secretary": _("Secretaría"), "member": _("Miembro")},
         },
     }
@@ -156,13 +158,13 @@ def _campaign_and_bodies_or_404(campaign_id: int):
     return campaign, bodies
 
 
-def _count_for_request(campaign, bodies, detail=True):
+def _count_for_request(campaign, bodies, breakdowns=()):
     body = _pick_body(bodies, campaign)
     as_of = _as_of(body)
     if body is None:
         return bodies, None, None, as_of
     cutoff = local_day_bounds(as_of, current_user.timezone)[1]
-    count = queries.whip_count(campaign, body, as_of, cutoff, detail=detail)
+    count = queries.whip_count(campaign, body, as_of, cutoff, breakdowns=breakdowns)
     return bodies, body, count, as_of
 
 
@@ -369,17 +371,39 @@ def _seating(count):
 TARGETS_SHOWN = 25
 
 
+def _breakdown_fragment(campaign, bodies, detail):
+    """One breakdown table (by district or by committee), loaded in place when its section is opened."""
+    by = request.args.get("by")
+    if by not in ("district", "committee"):
+        abort(404)
+    if not detail:
+        deny("whip list not granted", campaign)
+    bodies, body, count, as_of = _count_for_request(campaign, bodies, (by,))
+    if count is None:
+        abort(404)
+    row_labels = _labels_for(str(get_locale()))["ROW_LABELS"]
+    rows = count.by_district if by == "district" else count.by_committee
+    return render_template(
+        "campaigns/_breakdown.html",
+        title=row_labels["breakdowns"][by][1],
+        rows=fragments.breakdown_rows(rows, row_labels["no_data"]),
+    )
+
+
 @bp.route("/campaigns/<int:campaign_id>/whip")
 @login_required
 def whip(campaign_id):
     campaign, bodies = _campaign_and_bodies_or_404(campaign_id)
     detail = can_see_whip_list(current_user, campaign.id)
-    bodies, body, count, as_of = _count_for_request(campaign, bodies, detail=detail)
+    fragment = request.args.get("fragment")
+    if fragment == "breakdown":
+        return _breakdown_fragment(campaign, bodies, detail)
+    bodies, body, count, as_of = _count_for_request(campaign, bodies, ("group",) if detail else ())
     context = {"campaign": campaign, "bodies": bodies, "body": body, "count": count, "as_of": as_of,
                "detail": detail, "today": _today(),
                # A stance recorded now would not show in a past count: offer edits on today's view only.
                "can_edit": can_write(current_user) and as_of == _today()}
-    if request.args.get("fragment") == "summary" and count is not None:
+    if fragment == "summary" and count is not None:
         return render_template("campaigns/_summary.html", **context)
     if count is not None and detail:
         seated = _seating(count)
@@ -387,12 +411,12 @@ def whip(campaign_id):
         level_labels, no_group = row_labels["levels"], row_labels["no_group"]
         seats, context["seat_rows"] = hemicycle.seats_for(seated, no_group, level_labels)
         context["svg"] = hemicycle.render(seats, row_labels["hemicycle"] % {"body": body.name})
-        no_data = row_labels["no_data"]
         titles = row_labels["breakdowns"]
+        # The bancada breakdown comes with the page; district and committee load when opened.
         context["breakdowns"] = [
-            (*titles[0], fragments.breakdown_rows(count.by_group, no_group), True),
-            (*titles[1], fragments.breakdown_rows(count.by_district, no_data), False),
-            (*titles[2], fragments.breakdown_rows(count.by_committee, no_data), False),
+            (*titles["group"], fragments.breakdown_rows(count.by_group, no_group), None),
+            (*titles["district"], None, "district"),
+            (*titles["committee"], None, "committee"),
         ]
         owner_user, owner_partner = _int_arg("owner_user"), _int_arg("owner_partner")
         ranked = queries.targets(count.members, owner_user_id=owner_user, owner_partner_id=owner_partner)
@@ -449,7 +473,7 @@ def trend(campaign_id):
 def whip_list(campaign_id):
     campaign, bodies = _campaign_and_bodies_or_404(campaign_id)
     _require_whip_list(campaign)
-    bodies, body, count, as_of = _count_for_request(campaign, bodies, detail=False)
+    bodies, body, count, as_of = _count_for_request(campaign, bodies)
     members = sorted(count.members, key=lambda m: m.sort_name) if count else []
     return render_template(
         "campaigns/whip_list.html", campaign=campaign, bodies=bodies, body=body, count=count, as_of=as_of,
@@ -568,7 +592,7 @@ def export(campaign_id, fmt):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     _require_whip_list(campaign)
-    bodies, body, count, as_of = _count_for_request(campaign, bodies, detail=False)
+    bodies, body, count, as_of = _count_for_request(campaign, bodies)
     if count is None:
         abort(404)
     rows = exports.whip_rows(count)

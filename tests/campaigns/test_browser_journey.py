@@ -37,6 +37,9 @@ def test_director_updates_a_stance_from_the_target_list(isolated_app, live_serve
     row.get_by_text("Guardada").wait_for()
     expect(page.locator('[data-testid="secured"]')).to_have_text("5")
 
+    page.get_by_text("Por distrito").click()
+    expect(page.locator("details", has_text="Por distrito").get_by_role("cell", name="Distrito 1")).to_be_visible()
+
     page.reload()
     assert page.locator('[data-testid="secured"]').inner_text() == "5"
     assert page.locator('svg.hemicycle circle[data-level="supporter"]').count() == 5

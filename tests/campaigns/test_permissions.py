@@ -71,6 +71,7 @@ def test_viewer_without_grant_sees_only_aggregate_counts(seeded, partner, make_u
     assert "export.csv" not in html
     for name in ("list", "csv", "xlsx"):
         assert client.get(routes[name]).status_code == 403, name
+    assert client.get(routes["whip"] + "&fragment=breakdown&by=district").status_code == 403
     fragment = client.get(routes["stances"]).get_data(as_text=True)
     assert "Nota interna" not in fragment and "Déjala Decidir" not in fragment
     assert client.get(routes["trend"]).status_code == 200
@@ -99,6 +100,7 @@ def test_viewer_with_whip_list_grant_reads_everything_but_edits_nothing(seeded, 
     assert SECRET_NAME in listing and 'name="legislator_ids"' not in listing and "hx-post" not in listing
     assert client.get(routes["csv"]).status_code == 200
     assert client.get(routes["xlsx"]).status_code == 200
+    assert "Comisión de Justicia" in client.get(routes["whip"] + "&fragment=breakdown&by=committee").get_data(as_text=True)
     assert "Nota interna" in client.get(routes["stances"]).get_data(as_text=True)
 
 

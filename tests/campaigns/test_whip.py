@@ -105,10 +105,23 @@ def test_hemicycle_has_one_titled_coloured_seat_per_member_and_a_table(world, ma
 
 def test_breakdowns_by_group_district_and_committee(world, make_user, login_as):
     stance(world, 0, "supporter")
+    stance(world, 4, "opposed")
     db.session.commit()
-    html = whip(login_as(make_user("director")), world).get_data(as_text=True)
-    for label in ("Frente Amplio", "Fuerza Popular", "Gana Perú", "Distrito 0", "Distrito 3", "Comisión de Justicia"):
+    client = login_as(make_user("director"))
+    html = whip(client, world).get_data(as_text=True)
+    for label in ("Frente Amplio", "Fuerza Popular", "Gana Perú"):
         assert label in html
+    # District and committee tables load in place when their section is opened.
+    assert 'hx-trigger="toggle once"' in html and "fragment=breakdown&amp;by=district" in html
+    district = whip(client, world, fragment="breakdown", by="district").get_data(as_text=True)
+    assert "Distrito 0" in district and "Distrito 3" in district and "<html" not in district
+    # Distrito 0 holds members 0, 4, 8, 12, 16: one secured, one against.
+    row = district[district.index("Distrito 0") :].split("</tr>")[0]
+    assert re.findall(r'text-end">(\d+)<', row) == ["5", "1", "1", "3", "1"]
+    committee = whip(client, world, fragment="breakdown", by="committee").get_data(as_text=True)
+    row = committee[committee.index("Comisión de Justicia") :].split("</tr>")[0]
+    assert re.findall(r'text-end">(\d+)<', row) == ["5", "1", "1", "3", "1"]
+    assert whip(client, world, fragment="breakdown", by="shoe").status_code == 404
 
 
 def test_trend_moves_week_by_week_from_history(world, make_user, login_as):
