@@ -14,7 +14,8 @@ For each size it times the whip page (Flask test client, logged in as a director
 minimal page that lists the same chamber's legislators with one plain query, and prints:
 - the median time per size; the ratio 7,386 / 190 (target <= 3x);
 - the whip page's throughput as a share of the minimal page's (target >= 0.5 at 190).
-The trend chart's JSON (fetched by the browser after the page) is timed and printed separately.
+The trend chart's JSON (fetched by the browser after the page) and the committee breakdown (loaded when its
+section is opened; the district one costs the same or less) are timed and printed separately.
 """
 
 import argparse
@@ -223,12 +224,17 @@ def run(url: str, repeat: int) -> dict:
             whip = timed(client, f"/campaigns/{campaign_id}/whip?stage={stage_id}", repeat)
             minimal = timed(client, f"/bench/minimal/{chamber_id}", repeat)
             trend = timed(client, f"/campaigns/{campaign_id}/trend.json?stage={stage_id}", max(5, repeat // 3))
+            by_committee = timed(
+                client, f"/campaigns/{campaign_id}/whip?stage={stage_id}&fragment=breakdown&by=committee", max(5, repeat // 3)
+            )
             seats = SIZES[size]["chambers"][0] if SIZES[size]["chambers"] else 400
-            results[size] = {"whip": whip, "minimal": minimal, "trend": trend, "built": built, "seats": seats}
+            results[size] = {"whip": whip, "minimal": minimal, "trend": trend, "built": built, "seats": seats,
+                             "by_committee": by_committee}
             print(
                 f"  {size:>5} legislators (stage chamber {seats} seats), wall/CPU ms: "
                 f"whip {whip[0] * 1000:6.1f}/{whip[1] * 1000:5.1f} | minimal {minimal[0] * 1000:5.1f}/{minimal[1] * 1000:5.1f} | "
-                f"trend JSON {trend[0] * 1000:5.1f}/{trend[1] * 1000:5.1f} | data built in {built:4.1f} s",
+                f"trend JSON {trend[0] * 1000:5.1f}/{trend[1] * 1000:5.1f} | "
+                f"committee breakdown {by_committee[0] * 1000:5.1f}/{by_committee[1] * 1000:5.1f} | data built in {built:4.1f} s",
                 flush=True,
             )
             db.session.remove()
