@@ -1,0 +1,58 @@
+"""Whip list exports (CSV and XLSX); every cell is neutralised against formula injection."""
+
+import csv
+import io
+
+from flask_babel import gettext as _
+from openpyxl import Workbook
+
+from crm.campaigns.forms import COMMITMENT_CHOICES, LEVEL_CHOICES
+from crm.core.text import neutralise_cell
+
+
+def whip_rows(count) -> list[list]:
+    levels, commitments = dict(LEVEL_CHOICES), dict(COMMITMENT_CHOICES)
+    roles = {"chair": _("Presidencia"), "vice_chair": _("Vicepresidencia"), "secretary": _("Secretaría"), "member": _("Miembro")}
+    header = [
+        _("Nombre"), _("Bancada"), _("Distrito"), _("Postura"), _("Compromiso"), _("Confianza"),
+        _("Evaluada el"), _("Comisión de la campaña"), _("Último contacto"), _("Próxima tarea"), _("Responsable"),
+    ]
+    rows = [header]
+    for m in sorted(count.members, key=lambda m: m.sort_name):
+        rows.append(
+            [
+                m.name,
+                m.group_name or "",
+                m.district or "",
+                str(levels[m.level]),
+                str(commitments.get(m.commitment, "")) if m.commitment else "",
+                m.confidence if m.confidence is not None else "",
+                m.assessed_at.date().isoformat() if m.assessed_at else "",
+                roles.get(m.lead_role, m.lead_role or ""),
+                m.last_contact.date().isoformat() if m.last_contact else "",
+                m.next_task_due.date().isoformat() if m.next_task_due else "",
+                m.owner or "",
+            ]
+        )
+    return [[neutralise_cell(v) for v in row] for row in rows]
+
+
+def to_csv(rows) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerows(rows)
+    # A BOM so spreadsheet programs read the accents right.
+    return "\ufeff" + buffer.getvalue()
+
+
+def to_xlsx(rows, title: str) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Recuento")
+    for row in rows:
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+    workbook.properties.title = neutralise_cell(title)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

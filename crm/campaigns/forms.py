@@ -1,0 +1,86 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, URLField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
+
+STATUS_CHOICES = [
+    ("active", _l("Activa")),
+    ("paused", _l("En pausa")),
+    ("won", _l("Ganada")),
+    ("lost", _l("Perdida")),
+    ("archived", _l("Archivada")),
+]
+RULE_CHOICES = [
+    ("absolute_majority", _l("Mayoría absoluta del número legal")),
+    ("simple_majority", _l("Mayoría simple de presentes")),
+    ("fraction", _l("Fracción calificada (2/3, 3/5…)")),
+    ("fixed", _l("Número fijo de votos")),
+]
+LEVEL_CHOICES = [
+    ("champion", _l("Impulsora")),
+    ("supporter", _l("A favor")),
+    ("leaning_yes", _l("Inclinada a favor")),
+    ("undecided", _l("Indecisa")),
+    ("leaning_no", _l("Inclinada en contra")),
+    ("opposed", _l("En contra")),
+    ("hard_opposed", _l("Firmemente en contra")),
+    ("unknown", _l("Desconocida")),
+]
+COMMITMENT_CHOICES = [
+    ("public", _l("Declaración pública")),
+    ("written", _l("Por escrito")),
+    ("private", _l("En privado")),
+    ("inferred", _l("Inferida")),
+]
+ACCESS_CHOICES = [("aggregate", _l("Solo totales")), ("whip_list", _l("Lista de votos completa"))]
+
+
+def select_choices(pairs):
+    """WTForms 3.3 wants SelectChoice objects rather than tuples."""
+    return [SelectChoice("" if value is None else value, label) for value, label in pairs]
+
+
+def _int_or_none(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class CampaignForm(FlaskForm):
+    name = StringField(_l("Nombre"), validators=[DataRequired(), Length(max=200)])
+    bill_number = StringField(_l("Número de proyecto de ley"), validators=[Optional(), Length(max=60)])
+    summary = TextAreaField(_l("Resumen"), validators=[Optional(), Length(max=5000)])
+    status = SelectField(_l("Estado"), choices=select_choices(STATUS_CHOICES), default="active")
+    legislature_id = SelectField(_l("Legislatura"), coerce=_int_or_none, validate_choice=False)
+    going_cold_days = IntegerField(
+        _l("Días sin contacto para considerarse «fría»"), default=21, validators=[Optional(), NumberRange(1, 365)]
+    )
+
+
+class StageForm(FlaskForm):
+    name = StringField(_l("Nombre de la etapa"), validators=[DataRequired(), Length(max=200)])
+    chamber_id = SelectField(_l("Cámara"), coerce=_int_or_none, validate_choice=False)
+    committee_id = SelectField(_l("Comisión"), coerce=_int_or_none, validate_choice=False)
+    target_date = DateField(_l("Fecha prevista"), validators=[Optional()])
+    rule_kind = SelectField(_l("Regla de votación"), choices=select_choices(RULE_CHOICES), default="absolute_majority")
+    expected_attendance_pct = IntegerField(
+        _l("Asistencia esperada (%)"), validators=[Optional(), NumberRange(1, 100)]
+    )
+    fraction_numerator = IntegerField(_l("Fracción: numerador"), validators=[Optional(), NumberRange(1, 1000)])
+    fraction_denominator = IntegerField(_l("Fracción: denominador"), validators=[Optional(), NumberRange(1, 1000)])
+    fixed_votes = IntegerField(_l("Votos necesarios (número fijo)"), validators=[Optional(), NumberRange(1, 100000)])
+
+
+class StanceForm(FlaskForm):
+    level = SelectField(_l("Postura"), choices=select_choices(LEVEL_CHOICES))
+    commitment = SelectField(_l("Compromiso"), choices=select_choices(COMMITMENT_CHOICES), default="inferred")
+    confidence = IntegerField(_l("Confianza (%)"), default=50, validators=[Optional(), NumberRange(0, 100)])
+    evidence = TextAreaField(_l("Evidencia o fuente"), validators=[Optional(), Length(max=5000)])
+    source_url = URLField(_l("Enlace a la fuente"), validators=[Optional(), URL(), Length(max=500)])
+
+
+class BulkStanceForm(StanceForm):
+    pass
+
+
+class AccessForm(FlaskForm):
+    """One select per partner organisation is added by the view (names access-<id>)."""
