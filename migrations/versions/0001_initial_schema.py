@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 04:54:02.943142
+Create Date: 2026-11-27 05:08:11.758533
 """
 from alembic import op
 import sqlalchemy as sa
