@@ -5,8 +5,9 @@
     .venv/bin/python bench/load_test.py --database-url postgresql+psycopg://postgres@127.0.0.1:5433/cabildeo_bench
 
 What it does, all on 127.0.0.1:
-1. Creates (or reuses) the database `cabildeo_bench`: one legislature with two chambers holding 7,386
-   legislators, parliamentary groups, seat and group memberships, a campaign with two vote stages and
+1. Creates (or reuses) the database `cabildeo_bench`: one legislature with 99 chambers holding 7,386
+   legislators (shaped like all US state legislatures; the campaign's stages vote in a 400-seat and a
+   40-seat chamber), parliamentary groups, seat and group memberships, a campaign with two vote stages and
    stances for every legislator, officers with a known password, and open tasks for each of them.
 2. Starts gunicorn (`gunicorn -c gunicorn.conf.py wsgi:app`, CRM_ENV=production) with 1 worker, then
    with 2 workers; for each it logs N sessions in and drives them from this process (a client thread
@@ -74,7 +75,16 @@ def write_fields(ids: dict, user_id: int, rng: random.Random) -> list[tuple[str,
 
 # --- Data set ------------------------------------------------------------------------------------------
 LEGISLATORS = 7386
-CHAMBERS = (("Cámara de Representantes (sintética)", 5411), ("Senado (sintético)", 1975))
+# Shaped like all US state legislatures: 99 chambers, the largest with 400 seats (New Hampshire's House).
+LARGEST_CHAMBER, CAMPAIGN_SENATE, OTHER_CHAMBERS = 400, 40, 97
+
+
+def chamber_sizes() -> list[tuple[str, int]]:
+    rest = LEGISLATORS - LARGEST_CHAMBER - CAMPAIGN_SENATE
+    base, extra = divmod(rest, OTHER_CHAMBERS)
+    sizes = [("Cámara de Representantes (sintética)", LARGEST_CHAMBER), ("Senado (sintético)", CAMPAIGN_SENATE)]
+    sizes += [(f"Cámara estatal {n + 1} (sintética)", base + (1 if n < extra else 0)) for n in range(OTHER_CHAMBERS)]
+    return sizes
 GROUPS = ("Alianza Verde", "Bloque Popular", "Frente Andino", "Partido Liberal", "Unión Regional", "Independientes")
 LEVELS = ("champion", "supporter", "leaning_yes", "undecided", "leaning_no", "opposed", "hard_opposed", "unknown")
 OFFICERS = 24
@@ -147,7 +157,7 @@ def ensure_database(url: str, rebuild: bool) -> None:
 
 def build_data_set(url: str) -> dict:
     """Create the data set once; later runs find it and reuse it."""
-    from sqlalchemy import func, select
+    from sqlalchemy import func, select, text
 
     from crm.accounts.models import User
     from crm.campaigns.models import Campaign, StanceAssessment
@@ -164,6 +174,9 @@ def build_data_set(url: str) -> dict:
                 raise SystemExit("The bench database holds other data; run again with --rebuild.")
             started = time.perf_counter()
             _generate()
+            # Fresh tables have no planner statistics until autovacuum gets to them; measure with them.
+            db.session.execute(text("ANALYZE"))
+            db.session.commit()
             log(f"  data set built in {time.perf_counter() - started:.1f} s")
             campaign = db.session.execute(select(Campaign).where(Campaign.name == "Bench: Ley de prueba")).scalar_one()
         users = db.session.execute(
@@ -195,7 +208,7 @@ def _generate() -> None:
     db.session.add(legislature)
     db.session.flush()
     chambers = []
-    for name, seats in CHAMBERS:
+    for name, seats in chamber_sizes():
         chamber = Chamber(legislature_id=legislature.id, name=name, seats=seats)
         db.session.add(chamber)
         chambers.append(chamber)
@@ -224,7 +237,7 @@ def _generate() -> None:
     db.session.execute(insert(Legislator), rows)
     legislator_ids = db.session.execute(select(Legislator.id).order_by(Legislator.id)).scalars().all()
     seats, members, stances = [], [], []
-    split = CHAMBERS[0][1]
+    chamber_of = [chamber for chamber, (_name, size) in zip(chambers, chamber_sizes(), strict=True) for _ in range(size)]
     campaign = Campaign(name="Bench: Ley de prueba", bill_number="PL 7386/2026", legislature_id=legislature.id,
                         status="active", created_at=now, is_demo=True)
     db.session.add(campaign)
@@ -236,7 +249,7 @@ def _generate() -> None:
                   rule_kind="simple_majority", expected_attendance_pct=90),
     ])
     for index, legislator_id in enumerate(legislator_ids):
-        chamber = chambers[0] if index < split else chambers[1]
+        chamber = chamber_of[index]
         seats.append({"legislator_id": legislator_id, "chamber_id": chamber.id, "district": f"Distrito {index % 400 + 1}",
                       "start_date": date(2025, 1, 1)})
         members.append({"legislator_id": legislator_id, "group_id": rng.choice(groups).id, "start_date": date(2025, 1, 1)})

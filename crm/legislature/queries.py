@@ -58,7 +58,7 @@ class DirectoryFilters:
     owner: str = ""  # "u<id>", "p<id>" or "none"
     sort: str = "name"
     page: int = 1
-    per_page: int = 50
+    per_page: int = 25
 
     @classmethod
     def from_args(cls, args) -> "DirectoryFilters":
@@ -76,7 +76,7 @@ class DirectoryFilters:
             owner=owner,
             sort=args.get("sort") if args.get("sort") in SORTS else "name",
             page=parse_page(args.get("page")),
-            per_page=per_page if per_page in PER_PAGE_CHOICES else 50,
+            per_page=per_page if per_page in PER_PAGE_CHOICES else 25,
         )
 
     @property
