@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, asc, desc, exists, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from crm.core.pagination import paginate, parse_page
@@ -164,6 +164,10 @@ def directory_select(filters: DirectoryFilters, today: date | None = None):
     key = filters.sort.lstrip("-")
     column = {"name": Legislator.sort_name, "district": Legislator.district, "bancada": bancada_name,
               "chamber": chamber_name}[key]
+    if key == "name":
+        # sort_name is never NULL: ordering on it alone lets the database walk its index and stop at the page.
+        direction = desc if filters.sort.startswith("-") else asc
+        return statement.order_by(direction(Legislator.sort_name), direction(Legislator.id))
     ordered = column.desc() if filters.sort.startswith("-") else column.asc()
     # NULLs last on both databases, then a stable tie-break so pages never overlap.
     return statement.order_by(column.is_(None), ordered, Legislator.sort_name, Legislator.id)
