@@ -122,16 +122,20 @@ def create_campaign(*, actor, is_demo: bool = False, **values) -> Campaign:
     return campaign
 
 
-def update_campaign(campaign: Campaign, *, actor, **values) -> Campaign:
-    clean = _clean_campaign(values)
-    before = audit.snapshot(campaign, CAMPAIGN_FIELDS)
+def _apply_audited(obj, clean: dict, fields, action: str, actor):
+    """Set the cleaned values on obj and audit what really changed (nothing is recorded if nothing did)."""
+    before = audit.snapshot(obj, fields)
     for key, value in clean.items():
-        setattr(campaign, key, value)
+        setattr(obj, key, value)
     db.session.flush()
-    old, new = audit.changes(before, audit.snapshot(campaign, CAMPAIGN_FIELDS))
+    old, new = audit.changes(before, audit.snapshot(obj, fields))
     if new:
-        audit.record("campaign.update", campaign, old=old, new=new, actor=actor)
-    return campaign
+        audit.record(action, obj, old=old, new=new, actor=actor)
+    return obj
+
+
+def update_campaign(campaign: Campaign, *, actor, **values) -> Campaign:
+    return _apply_audited(campaign, _clean_campaign(values), CAMPAIGN_FIELDS, "campaign.update", actor)
 
 
 def _clean_stage(values: dict) -> dict:
@@ -188,15 +192,7 @@ def add_stage(campaign: Campaign, *, actor, **values) -> VoteStage:
 
 
 def update_stage(stage: VoteStage, *, actor, **values) -> VoteStage:
-    clean = _clean_stage(values)
-    before = audit.snapshot(stage, STAGE_FIELDS)
-    for key, value in clean.items():
-        setattr(stage, key, value)
-    db.session.flush()
-    old, new = audit.changes(before, audit.snapshot(stage, STAGE_FIELDS))
-    if new:
-        audit.record("stage.update", stage, old=old, new=new, actor=actor)
-    return stage
+    return _apply_audited(stage, _clean_stage(values), STAGE_FIELDS, "stage.update", actor)
 
 
 def move_stage(stage: VoteStage, direction: str, *, actor) -> None:
