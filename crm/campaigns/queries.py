@@ -39,6 +39,28 @@ LEVEL_RANK = {level: i for i, level in enumerate(STANCE_LEVELS)}
 ROLE_RANK = {"chair": 0, "vice_chair": 1, "secretary": 2, "member": 3}  # unknown roles rank with members
 TREND_WEEKS = 12
 
+
+def secured_of(counts) -> int:
+    """Votes secured (champion + supporter) in a per-level count."""
+    return sum(counts[lv] for lv in SECURED)
+
+
+def likely_of(counts) -> int:
+    """Votes likely (secured + leaning yes) in a per-level count."""
+    return sum(counts[lv] for lv in LIKELY)
+
+
+class _Tallied:
+    """secured/likely for a dataclass that holds a per-level `counts`."""
+
+    @property
+    def secured(self) -> int:
+        return secured_of(self.counts)
+
+    @property
+    def likely(self) -> int:
+        return likely_of(self.counts)
+
 SA = StanceAssessment
 
 
@@ -284,8 +306,8 @@ def campaign_index(today: date) -> list[tuple[Campaign, Headline]]:
             c = counts[stage.id]
             headline.members = sum(c.values())
             headline.seats = seats_of.get(stage.id) or headline.members
-            headline.secured = sum(c[lv] for lv in SECURED)
-            headline.likely = sum(c[lv] for lv in LIKELY)
+            headline.secured = secured_of(c)
+            headline.likely = likely_of(c)
             headline.needed = needed_for(stage, headline.seats)
         result.append((campaign, headline))
     return result
@@ -321,7 +343,7 @@ class Member:
 
 
 @dataclass
-class Breakdown:
+class Breakdown(_Tallied):
     key: str
     label: str
     counts: Counter = field(default_factory=Counter)
@@ -330,17 +352,9 @@ class Breakdown:
     def total(self) -> int:
         return sum(self.counts.values())
 
-    @property
-    def secured(self) -> int:
-        return sum(self.counts[lv] for lv in SECURED)
-
-    @property
-    def likely(self) -> int:
-        return sum(self.counts[lv] for lv in LIKELY)
-
 
 @dataclass
-class WhipCount:
+class WhipCount(_Tallied):
     campaign: Campaign
     body: Body
     as_of: date
@@ -352,14 +366,6 @@ class WhipCount:
     by_group: list[Breakdown] = field(default_factory=list)
     by_district: list[Breakdown] = field(default_factory=list)
     by_committee: list[Breakdown] = field(default_factory=list)
-
-    @property
-    def secured(self) -> int:
-        return sum(self.counts[lv] for lv in SECURED)
-
-    @property
-    def likely(self) -> int:
-        return sum(self.counts[lv] for lv in LIKELY)
 
     @property
     def gap_secured(self) -> int:
@@ -537,7 +543,7 @@ def whip_count(
     counts = Counter({lv: 0 for lv in STANCE_LEVELS})
     counts.update(m.level for m in members)
     seats = body.legal_seats or len(members)
-    likely = sum(counts[lv] for lv in LIKELY)
+    likely = likely_of(counts)
     projection = votemath.project(
         stage.rule_kind,
         seats,
