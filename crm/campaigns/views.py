@@ -44,7 +44,6 @@ def _labels_for(locale: str) -> dict:
         "RULE_LABELS": {k: str(v) for k, v in RULE_CHOICES},
         "STATUS_LABELS": {k: str(v) for k, v in STATUS_CHOICES},
         "COLOURS": hemicycle.COLOURS,
-        "ROLE_LABELS": {"chair": _("Presidencia"), "vice_chair": _("Vicepresidencia"), "secretary": _("Secretaría"), "member": _("Miembro")},
         "ROW_LABELS": {
             "no_group": _("Sin bancada"), "no_data": _("(sin dato)"), "committee": _("Comisión"),
             "change": _("Cambiar"), "cold": _("fría"), "never": _("nunca"), "levels": level_labels,
