@@ -25,7 +25,7 @@ from crm.campaigns.forms import (
     select_choices,
 )
 from crm.campaigns.models import STANCE_LEVELS, VoteStage
-from crm.core.permissions import admin_required, deny, manager_required
+from crm.core.permissions import admin_required, deny, manager_required, require
 from crm.core.time import local_day_bounds, local_today, to_local, zone
 from crm.core.visibility import can_see_whip_list, can_write, whip_list_campaign_ids
 from crm.extensions import db
@@ -100,13 +100,11 @@ def _campaign_or_404(campaign_id: int):
 
 
 def _require_write(obj=None):
-    if not can_write(current_user):
-        deny("read-only account", obj)
+    require(can_write(current_user), "read-only account", obj)
 
 
 def _require_whip_list(campaign):
-    if not can_see_whip_list(current_user, campaign.id):
-        deny("whip list not granted", campaign)
+    require(can_see_whip_list(current_user, campaign.id), "whip list not granted", campaign)
 
 
 def _today() -> date:
