@@ -148,6 +148,19 @@ def _int_arg(name):
         return None
 
 
+def _saved(form, save, error_field, message):
+    """Validate the form and save it through operations: the saved object, or None (a CampaignError marks error_field)."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        obj = save()
+    except operations.CampaignError as error:
+        error_field.errors.append(str(error))
+        return None
+    flash(message, "success")
+    return obj
+
+
 def _campaign_and_bodies_or_404(campaign_id: int):
     campaign, bodies = queries.campaign_with_bodies(campaign_id)
     if campaign is None:
@@ -189,14 +202,14 @@ def _campaign_values(form):
 @manager_required
 def new_campaign():
     form = _campaign_form()
-    if form.validate_on_submit():
-        try:
-            campaign = operations.create_campaign(actor=current_user, **_campaign_values(form))
-        except operations.CampaignError as error:
-            form.name.errors.append(str(error))
-        else:
-            flash(_("Campaña creada. Añada ahora sus etapas de votación."), "success")
-            return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
+    campaign = _saved(
+        form,
+        lambda: operations.create_campaign(actor=current_user, **_campaign_values(form)),
+        form.name,
+        _("Campaña creada. Añada ahora sus etapas de votación."),
+    )
+    if campaign is not None:
+        return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
     return render_template("campaigns/campaign_form.html", form=form, campaign=None), 422 if form.errors else 200
 
 
@@ -218,14 +231,13 @@ def detail(campaign_id):
 def edit_campaign(campaign_id):
     campaign = _campaign_or_404(campaign_id)
     form = _campaign_form(campaign)
-    if form.validate_on_submit():
-        try:
-            operations.update_campaign(campaign, actor=current_user, **_campaign_values(form))
-        except operations.CampaignError as error:
-            form.name.errors.append(str(error))
-        else:
-            flash(_("Campaña actualizada."), "success")
-            return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
+    if _saved(
+        form,
+        lambda: operations.update_campaign(campaign, actor=current_user, **_campaign_values(form)),
+        form.name,
+        _("Campaña actualizada."),
+    ):
+        return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
     return render_template("campaigns/campaign_form.html", form=form, campaign=campaign), 422 if form.errors else 200
 
 
@@ -258,14 +270,13 @@ def _stage_or_404(campaign, stage_id) -> VoteStage:
 def new_stage(campaign_id):
     campaign = _campaign_or_404(campaign_id)
     form = _stage_form(campaign)
-    if form.validate_on_submit():
-        try:
-            operations.add_stage(campaign, actor=current_user, **_stage_values(form))
-        except operations.CampaignError as error:
-            form.rule_kind.errors.append(str(error))
-        else:
-            flash(_("Etapa añadida."), "success")
-            return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
+    if _saved(
+        form,
+        lambda: operations.add_stage(campaign, actor=current_user, **_stage_values(form)),
+        form.rule_kind,
+        _("Etapa añadida."),
+    ):
+        return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
     return render_template("campaigns/stage_form.html", form=form, campaign=campaign, stage=None), 422 if form.errors else 200
 
 
@@ -275,14 +286,13 @@ def edit_stage(campaign_id, stage_id):
     campaign = _campaign_or_404(campaign_id)
     stage = _stage_or_404(campaign, stage_id)
     form = _stage_form(campaign, stage)
-    if form.validate_on_submit():
-        try:
-            operations.update_stage(stage, actor=current_user, **_stage_values(form))
-        except operations.CampaignError as error:
-            form.rule_kind.errors.append(str(error))
-        else:
-            flash(_("Etapa actualizada."), "success")
-            return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
+    if _saved(
+        form,
+        lambda: operations.update_stage(stage, actor=current_user, **_stage_values(form)),
+        form.rule_kind,
+        _("Etapa actualizada."),
+    ):
+        return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
     return render_template("campaigns/stage_form.html", form=form, campaign=campaign, stage=stage), 422 if form.errors else 200
 
 
