@@ -507,9 +507,7 @@ def stance_control(campaign_id, legislator_id):
     """The in-place editor for one stance (the target list loads it on demand with htmx)."""
     campaign = _campaign_or_404(campaign_id)
     _require_write(campaign)
-    legislator = db.session.get(Legislator, legislator_id)
-    if legislator is None:
-        abort(404)
+    legislator = db.get_or_404(Legislator, legislator_id)
     level = queries.current_level(campaign.id, legislator.id)
     return render_template("campaigns/_stance_control.html", campaign=campaign, legislator_id=legislator.id, level=level)
 
@@ -519,9 +517,7 @@ def stance_control(campaign_id, legislator_id):
 def update_stance(campaign_id, legislator_id):
     campaign = _campaign_or_404(campaign_id)
     _require_write(campaign)
-    legislator = db.session.get(Legislator, legislator_id)
-    if legislator is None:
-        abort(404)
+    legislator = db.get_or_404(Legislator, legislator_id)
     form = StanceForm()
     htmx = request.headers.get("HX-Request") == "true"
     if not form.validate_on_submit():
@@ -582,9 +578,7 @@ def bulk_stances(campaign_id):
 @login_required
 def legislator_stances(legislator_id):
     """History fragment for the legislator's profile (htmx); partners see only campaigns they were granted."""
-    legislator = db.session.get(Legislator, legislator_id)
-    if legislator is None:
-        abort(404)
+    legislator = db.get_or_404(Legislator, legislator_id)
     history = queries.stance_history(legislator.id, whip_list_campaign_ids(current_user))
     return render_template("campaigns/_legislator_stances.html", legislator=legislator, history=history)
 
