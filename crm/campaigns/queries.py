@@ -61,6 +61,7 @@ class _Tallied:
     def likely(self) -> int:
         return likely_of(self.counts)
 
+
 SA = StanceAssessment
 
 
@@ -566,30 +567,33 @@ def whip_count(
     return count
 
 
-def _breakdown(members: list[Member], key) -> list[Breakdown]:
+def _tally(entries) -> list[Breakdown]:
+    """One Breakdown per key from (key, label, level) entries, in first-seen order."""
     rows: dict[str, Breakdown] = {}
-    for m in members:
-        k, label = key(m)
-        row = rows.get(k)
+    for key, label, level in entries:
+        row = rows.get(key)
         if row is None:
-            row = rows[k] = Breakdown(k, label or "")
-        row.counts[m.level] += 1
-    return sorted(rows.values(), key=lambda b: (not b.label, -b.total, b.label))
+            row = rows[key] = Breakdown(key, label or "")
+        row.counts[level] += 1
+    return list(rows.values())
+
+
+def _breakdown(members: list[Member], key) -> list[Breakdown]:
+    rows = _tally((*key(m), m.level) for m in members)
+    return sorted(rows, key=lambda b: (not b.label, -b.total, b.label))
+
+
+def _committee_entries(members: list[Member], member_committees: dict[int, str]):
+    for m in members:
+        packed = member_committees.get(m.id)
+        if packed:
+            for item in set(packed.split(ITEM_SEP)):
+                key, _sep, name = item.partition(FIELD_SEP)
+                yield key, name, m.level
 
 
 def _committee_breakdown(members: list[Member], member_committees: dict[int, str]) -> list[Breakdown]:
-    result: dict[str, Breakdown] = {}
-    for m in members:
-        packed = member_committees.get(m.id)
-        if not packed:
-            continue
-        for item in set(packed.split(ITEM_SEP)):
-            key, _sep, name = item.partition(FIELD_SEP)
-            row = result.get(key)
-            if row is None:
-                row = result[key] = Breakdown(key, name)
-            row.counts[m.level] += 1
-    return sorted(result.values(), key=lambda b: b.label)
+    return sorted(_tally(_committee_entries(members, member_committees)), key=lambda b: b.label)
 
 
 def targets(members: list[Member], *, owner_user_id=None, owner_partner_id=None) -> list[Member]:
