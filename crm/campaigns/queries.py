@@ -182,10 +182,6 @@ def campaign_with_bodies(campaign_id: int) -> tuple[Campaign | None, list[Body]]
     return rows[0][0], _bodies([row[1:] for row in rows if row[1] is not None])
 
 
-def stages_with_bodies(campaign_id: int) -> list[Body]:
-    return campaign_with_bodies(campaign_id)[1]
-
-
 def _bodies(rows) -> list[Body]:
     bodies = []
     for stage, chamber_name, seats, committee_name, committee_chamber_id, committee_chamber_name in rows:
