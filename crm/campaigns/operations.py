@@ -195,6 +195,13 @@ def update_stage(stage: VoteStage, *, actor, **values) -> VoteStage:
     return _apply_audited(stage, _clean_stage(values), STAGE_FIELDS, "stage.update", actor)
 
 
+def _renumber(stages) -> None:
+    """Dense positions 1..n in the given order."""
+    for position, stage in enumerate(stages, start=1):
+        stage.position = position
+    db.session.flush()
+
+
 def move_stage(stage: VoteStage, direction: str, *, actor) -> None:
     """Swap a stage with its neighbour; positions are renumbered 1..n so they stay dense."""
     if direction not in ("up", "down"):
@@ -210,9 +217,7 @@ def move_stage(stage: VoteStage, direction: str, *, actor) -> None:
         return
     old = [s.id for s in stages]
     stages[i], stages[j] = stages[j], stages[i]
-    for position, s in enumerate(stages, start=1):
-        s.position = position
-    db.session.flush()
+    _renumber(stages)
     audit.record("stage.reorder", stage, old={"order": old}, new={"order": [s.id for s in stages]}, actor=actor)
 
 
@@ -226,9 +231,7 @@ def delete_stage(stage: VoteStage, *, actor) -> None:
     rest = db.session.execute(
         select(VoteStage).where(VoteStage.campaign_id == campaign_id).order_by(VoteStage.position, VoteStage.id)
     ).scalars()
-    for position, other in enumerate(rest, start=1):
-        other.position = position
-    db.session.flush()
+    _renumber(rest)
 
 
 def delete_campaign(campaign: Campaign, *, actor) -> None:
