@@ -1,8 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, URLField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
+
+from crm.core.forms import choices
 
 STATUS_CHOICES = [
     ("active", _l("Activa")),
@@ -37,8 +38,8 @@ ACCESS_CHOICES = [("aggregate", _l("Solo totales")), ("whip_list", _l("Lista de 
 
 
 def select_choices(pairs):
-    """WTForms 3.3 wants SelectChoice objects rather than tuples."""
-    return [SelectChoice("" if value is None else value, label) for value, label in pairs]
+    """Select choices as crm.core.forms.choices builds them, with None (no choice) posted as ""."""
+    return choices(("" if value is None else value, label) for value, label in pairs)
 
 
 def _int_or_none(value):

@@ -122,16 +122,20 @@ def create_campaign(*, actor, is_demo: bool = False, **values) -> Campaign:
     return campaign
 
 
-def update_campaign(campaign: Campaign, *, actor, **values) -> Campaign:
-    clean = _clean_campaign(values)
-    before = audit.snapshot(campaign, CAMPAIGN_FIELDS)
+def _apply_audited(obj, clean: dict, fields, action: str, actor):
+    """Set the cleaned values on obj and audit what really changed (nothing is recorded if nothing did)."""
+    before = audit.snapshot(obj, fields)
     for key, value in clean.items():
-        setattr(campaign, key, value)
+        setattr(obj, key, value)
     db.session.flush()
-    old, new = audit.changes(before, audit.snapshot(campaign, CAMPAIGN_FIELDS))
+    old, new = audit.changes(before, audit.snapshot(obj, fields))
     if new:
-        audit.record("campaign.update", campaign, old=old, new=new, actor=actor)
-    return campaign
+        audit.record(action, obj, old=old, new=new, actor=actor)
+    return obj
+
+
+def update_campaign(campaign: Campaign, *, actor, **values) -> Campaign:
+    return _apply_audited(campaign, _clean_campaign(values), CAMPAIGN_FIELDS, "campaign.update", actor)
 
 
 def _clean_stage(values: dict) -> dict:
@@ -188,15 +192,14 @@ def add_stage(campaign: Campaign, *, actor, **values) -> VoteStage:
 
 
 def update_stage(stage: VoteStage, *, actor, **values) -> VoteStage:
-    clean = _clean_stage(values)
-    before = audit.snapshot(stage, STAGE_FIELDS)
-    for key, value in clean.items():
-        setattr(stage, key, value)
+    return _apply_audited(stage, _clean_stage(values), STAGE_FIELDS, "stage.update", actor)
+
+
+def _renumber(stages) -> None:
+    """Dense positions 1..n in the given order."""
+    for position, stage in enumerate(stages, start=1):
+        stage.position = position
     db.session.flush()
-    old, new = audit.changes(before, audit.snapshot(stage, STAGE_FIELDS))
-    if new:
-        audit.record("stage.update", stage, old=old, new=new, actor=actor)
-    return stage
 
 
 def move_stage(stage: VoteStage, direction: str, *, actor) -> None:
@@ -214,9 +217,7 @@ def move_stage(stage: VoteStage, direction: str, *, actor) -> None:
         return
     old = [s.id for s in stages]
     stages[i], stages[j] = stages[j], stages[i]
-    for position, s in enumerate(stages, start=1):
-        s.position = position
-    db.session.flush()
+    _renumber(stages)
     audit.record("stage.reorder", stage, old={"order": old}, new={"order": [s.id for s in stages]}, actor=actor)
 
 
@@ -230,9 +231,7 @@ def delete_stage(stage: VoteStage, *, actor) -> None:
     rest = db.session.execute(
         select(VoteStage).where(VoteStage.campaign_id == campaign_id).order_by(VoteStage.position, VoteStage.id)
     ).scalars()
-    for position, other in enumerate(rest, start=1):
-        other.position = position
-    db.session.flush()
+    _renumber(rest)
 
 
 def delete_campaign(campaign: Campaign, *, actor) -> None:

@@ -39,6 +39,29 @@ LEVEL_RANK = {level: i for i, level in enumerate(STANCE_LEVELS)}
 ROLE_RANK = {"chair": 0, "vice_chair": 1, "secretary": 2, "member": 3}  # unknown roles rank with members
 TREND_WEEKS = 12
 
+
+def secured_of(counts) -> int:
+    """Votes secured (champion + supporter) in a per-level count."""
+    return sum(counts[lv] for lv in SECURED)
+
+
+def likely_of(counts) -> int:
+    """Votes likely (secured + leaning yes) in a per-level count."""
+    return sum(counts[lv] for lv in LIKELY)
+
+
+class _Tallied:
+    """secured/likely for a dataclass that holds a per-level `counts`."""
+
+    @property
+    def secured(self) -> int:
+        return secured_of(self.counts)
+
+    @property
+    def likely(self) -> int:
+        return likely_of(self.counts)
+
+
 SA = StanceAssessment
 
 
@@ -157,10 +180,6 @@ def campaign_with_bodies(campaign_id: int) -> tuple[Campaign | None, list[Body]]
     if not rows:
         return None, []
     return rows[0][0], _bodies([row[1:] for row in rows if row[1] is not None])
-
-
-def stages_with_bodies(campaign_id: int) -> list[Body]:
-    return campaign_with_bodies(campaign_id)[1]
 
 
 def _bodies(rows) -> list[Body]:
@@ -284,8 +303,8 @@ def campaign_index(today: date) -> list[tuple[Campaign, Headline]]:
             c = counts[stage.id]
             headline.members = sum(c.values())
             headline.seats = seats_of.get(stage.id) or headline.members
-            headline.secured = sum(c[lv] for lv in SECURED)
-            headline.likely = sum(c[lv] for lv in LIKELY)
+            headline.secured = secured_of(c)
+            headline.likely = likely_of(c)
             headline.needed = needed_for(stage, headline.seats)
         result.append((campaign, headline))
     return result
@@ -321,7 +340,7 @@ class Member:
 
 
 @dataclass
-class Breakdown:
+class Breakdown(_Tallied):
     key: str
     label: str
     counts: Counter = field(default_factory=Counter)
@@ -330,17 +349,9 @@ class Breakdown:
     def total(self) -> int:
         return sum(self.counts.values())
 
-    @property
-    def secured(self) -> int:
-        return sum(self.counts[lv] for lv in SECURED)
-
-    @property
-    def likely(self) -> int:
-        return sum(self.counts[lv] for lv in LIKELY)
-
 
 @dataclass
-class WhipCount:
+class WhipCount(_Tallied):
     campaign: Campaign
     body: Body
     as_of: date
@@ -352,14 +363,6 @@ class WhipCount:
     by_group: list[Breakdown] = field(default_factory=list)
     by_district: list[Breakdown] = field(default_factory=list)
     by_committee: list[Breakdown] = field(default_factory=list)
-
-    @property
-    def secured(self) -> int:
-        return sum(self.counts[lv] for lv in SECURED)
-
-    @property
-    def likely(self) -> int:
-        return sum(self.counts[lv] for lv in LIKELY)
 
     @property
     def gap_secured(self) -> int:
@@ -537,7 +540,7 @@ def whip_count(
     counts = Counter({lv: 0 for lv in STANCE_LEVELS})
     counts.update(m.level for m in members)
     seats = body.legal_seats or len(members)
-    likely = sum(counts[lv] for lv in LIKELY)
+    likely = likely_of(counts)
     projection = votemath.project(
         stage.rule_kind,
         seats,
@@ -560,30 +563,33 @@ def whip_count(
     return count
 
 
-def _breakdown(members: list[Member], key) -> list[Breakdown]:
+def _tally(entries) -> list[Breakdown]:
+    """One Breakdown per key from (key, label, level) entries, in first-seen order."""
     rows: dict[str, Breakdown] = {}
-    for m in members:
-        k, label = key(m)
-        row = rows.get(k)
+    for key, label, level in entries:
+        row = rows.get(key)
         if row is None:
-            row = rows[k] = Breakdown(k, label or "")
-        row.counts[m.level] += 1
-    return sorted(rows.values(), key=lambda b: (not b.label, -b.total, b.label))
+            row = rows[key] = Breakdown(key, label or "")
+        row.counts[level] += 1
+    return list(rows.values())
+
+
+def _breakdown(members: list[Member], key) -> list[Breakdown]:
+    rows = _tally((*key(m), m.level) for m in members)
+    return sorted(rows, key=lambda b: (not b.label, -b.total, b.label))
+
+
+def _committee_entries(members: list[Member], member_committees: dict[int, str]):
+    for m in members:
+        packed = member_committees.get(m.id)
+        if packed:
+            for item in set(packed.split(ITEM_SEP)):
+                key, _sep, name = item.partition(FIELD_SEP)
+                yield key, name, m.level
 
 
 def _committee_breakdown(members: list[Member], member_committees: dict[int, str]) -> list[Breakdown]:
-    result: dict[str, Breakdown] = {}
-    for m in members:
-        packed = member_committees.get(m.id)
-        if not packed:
-            continue
-        for item in set(packed.split(ITEM_SEP)):
-            key, _sep, name = item.partition(FIELD_SEP)
-            row = result.get(key)
-            if row is None:
-                row = result[key] = Breakdown(key, name)
-            row.counts[m.level] += 1
-    return sorted(result.values(), key=lambda b: b.label)
+    return sorted(_tally(_committee_entries(members, member_committees)), key=lambda b: b.label)
 
 
 def targets(members: list[Member], *, owner_user_id=None, owner_partner_id=None) -> list[Member]:

@@ -25,7 +25,7 @@ from crm.campaigns.forms import (
     select_choices,
 )
 from crm.campaigns.models import STANCE_LEVELS, VoteStage
-from crm.core.permissions import admin_required, deny, manager_required
+from crm.core.permissions import admin_required, deny, manager_required, require
 from crm.core.time import local_day_bounds, local_today, to_local, zone
 from crm.core.visibility import can_see_whip_list, can_write, whip_list_campaign_ids
 from crm.extensions import db
@@ -44,7 +44,6 @@ def _labels_for(locale: str) -> dict:
         "RULE_LABELS": {k: str(v) for k, v in RULE_CHOICES},
         "STATUS_LABELS": {k: str(v) for k, v in STATUS_CHOICES},
         "COLOURS": hemicycle.COLOURS,
-        "ROLE_LABELS": {"chair": _("Presidencia"), "vice_chair": _("Vicepresidencia"), "secretary": _("Secretaría"), "member": _("Miembro")},
         "ROW_LABELS": {
             "no_group": _("Sin bancada"), "no_data": _("(sin dato)"), "committee": _("Comisión"),
             "change": _("Cambiar"), "cold": _("fría"), "never": _("nunca"), "levels": level_labels,
@@ -101,13 +100,11 @@ def _campaign_or_404(campaign_id: int):
 
 
 def _require_write(obj=None):
-    if not can_write(current_user):
-        deny("read-only account", obj)
+    require(can_write(current_user), "read-only account", obj)
 
 
 def _require_whip_list(campaign):
-    if not can_see_whip_list(current_user, campaign.id):
-        deny("whip list not granted", campaign)
+    require(can_see_whip_list(current_user, campaign.id), "whip list not granted", campaign)
 
 
 def _today() -> date:
@@ -151,6 +148,19 @@ def _int_arg(name):
         return None
 
 
+def _saved(form, save, error_field, message):
+    """Validate the form and save it through operations: the saved object, or None (a CampaignError marks error_field)."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        obj = save()
+    except operations.CampaignError as error:
+        error_field.errors.append(str(error))
+        return None
+    flash(message, "success")
+    return obj
+
+
 def _campaign_and_bodies_or_404(campaign_id: int):
     campaign, bodies = queries.campaign_with_bodies(campaign_id)
     if campaign is None:
@@ -192,14 +202,14 @@ def _campaign_values(form):
 @manager_required
 def new_campaign():
     form = _campaign_form()
-    if form.validate_on_submit():
-        try:
-            campaign = operations.create_campaign(actor=current_user, **_campaign_values(form))
-        except operations.CampaignError as error:
-            form.name.errors.append(str(error))
-        else:
-            flash(_("Campaña creada. Añada ahora sus etapas de votación."), "success")
-            return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
+    campaign = _saved(
+        form,
+        lambda: operations.create_campaign(actor=current_user, **_campaign_values(form)),
+        form.name,
+        _("Campaña creada. Añada ahora sus etapas de votación."),
+    )
+    if campaign is not None:
+        return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
     return render_template("campaigns/campaign_form.html", form=form, campaign=None), 422 if form.errors else 200
 
 
@@ -221,14 +231,13 @@ def detail(campaign_id):
 def edit_campaign(campaign_id):
     campaign = _campaign_or_404(campaign_id)
     form = _campaign_form(campaign)
-    if form.validate_on_submit():
-        try:
-            operations.update_campaign(campaign, actor=current_user, **_campaign_values(form))
-        except operations.CampaignError as error:
-            form.name.errors.append(str(error))
-        else:
-            flash(_("Campaña actualizada."), "success")
-            return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
+    if _saved(
+        form,
+        lambda: operations.update_campaign(campaign, actor=current_user, **_campaign_values(form)),
+        form.name,
+        _("Campaña actualizada."),
+    ):
+        return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
     return render_template("campaigns/campaign_form.html", form=form, campaign=campaign), 422 if form.errors else 200
 
 
@@ -261,14 +270,13 @@ def _stage_or_404(campaign, stage_id) -> VoteStage:
 def new_stage(campaign_id):
     campaign = _campaign_or_404(campaign_id)
     form = _stage_form(campaign)
-    if form.validate_on_submit():
-        try:
-            operations.add_stage(campaign, actor=current_user, **_stage_values(form))
-        except operations.CampaignError as error:
-            form.rule_kind.errors.append(str(error))
-        else:
-            flash(_("Etapa añadida."), "success")
-            return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
+    if _saved(
+        form,
+        lambda: operations.add_stage(campaign, actor=current_user, **_stage_values(form)),
+        form.rule_kind,
+        _("Etapa añadida."),
+    ):
+        return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
     return render_template("campaigns/stage_form.html", form=form, campaign=campaign, stage=None), 422 if form.errors else 200
 
 
@@ -278,14 +286,13 @@ def edit_stage(campaign_id, stage_id):
     campaign = _campaign_or_404(campaign_id)
     stage = _stage_or_404(campaign, stage_id)
     form = _stage_form(campaign, stage)
-    if form.validate_on_submit():
-        try:
-            operations.update_stage(stage, actor=current_user, **_stage_values(form))
-        except operations.CampaignError as error:
-            form.rule_kind.errors.append(str(error))
-        else:
-            flash(_("Etapa actualizada."), "success")
-            return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
+    if _saved(
+        form,
+        lambda: operations.update_stage(stage, actor=current_user, **_stage_values(form)),
+        form.rule_kind,
+        _("Etapa actualizada."),
+    ):
+        return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
     return render_template("campaigns/stage_form.html", form=form, campaign=campaign, stage=stage), 422 if form.errors else 200
 
 
@@ -500,9 +507,7 @@ def stance_control(campaign_id, legislator_id):
     """The in-place editor for one stance (the target list loads it on demand with htmx)."""
     campaign = _campaign_or_404(campaign_id)
     _require_write(campaign)
-    legislator = db.session.get(Legislator, legislator_id)
-    if legislator is None:
-        abort(404)
+    legislator = db.get_or_404(Legislator, legislator_id)
     level = queries.current_level(campaign.id, legislator.id)
     return render_template("campaigns/_stance_control.html", campaign=campaign, legislator_id=legislator.id, level=level)
 
@@ -512,9 +517,7 @@ def stance_control(campaign_id, legislator_id):
 def update_stance(campaign_id, legislator_id):
     campaign = _campaign_or_404(campaign_id)
     _require_write(campaign)
-    legislator = db.session.get(Legislator, legislator_id)
-    if legislator is None:
-        abort(404)
+    legislator = db.get_or_404(Legislator, legislator_id)
     form = StanceForm()
     htmx = request.headers.get("HX-Request") == "true"
     if not form.validate_on_submit():
@@ -575,9 +578,7 @@ def bulk_stances(campaign_id):
 @login_required
 def legislator_stances(legislator_id):
     """History fragment for the legislator's profile (htmx); partners see only campaigns they were granted."""
-    legislator = db.session.get(Legislator, legislator_id)
-    if legislator is None:
-        abort(404)
+    legislator = db.get_or_404(Legislator, legislator_id)
     history = queries.stance_history(legislator.id, whip_list_campaign_ids(current_user))
     return render_template("campaigns/_legislator_stances.html", legislator=legislator, history=history)
 

@@ -62,7 +62,7 @@ def test_demo_campaign_stages_and_public_supporters(make_user):
     assert [s.name for s in stages] == [
         "Comisión de Justicia y Derechos Humanos (2011–2016)", "Pleno del Congreso (2011–2016)", "Cámara de Diputados", "Senado",
     ]
-    bodies = queries.stages_with_bodies(campaign.id)
+    _campaign, bodies = queries.campaign_with_bodies(campaign.id)
     assert [queries.needed_for(b.stage, b.legal_seats) for b in bodies[1:]] == [66, 66, 31]
     for legislator in (mendoza, mavila):
         rows = db.session.execute(select(StanceAssessment).where(StanceAssessment.legislator_id == legislator.id)).scalars().all()
