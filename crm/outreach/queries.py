@@ -413,6 +413,17 @@ class ColdRow:
     owner_name: str | None
 
 
+def last_contact_subquery(now: datetime):
+    """(legislator_id, last_contact): each legislator's latest interaction that has happened, ignoring deleted ones."""
+    return (
+        select(interaction_legislators.c.legislator_id, func.max(Interaction.starts_at).label("last_contact"))
+        .join(Interaction, Interaction.id == interaction_legislators.c.interaction_id)
+        .where(Interaction.deleted_at.is_(None), Interaction.starts_at <= now)
+        .group_by(interaction_legislators.c.legislator_id)
+        .subquery()
+    )
+
+
 def going_cold(campaign_id: int, now: datetime | None = None) -> list[ColdRow]:
     """Persuadable sitting members of the campaign's chambers with no contact in the campaign's N days.
 
@@ -436,19 +447,13 @@ def going_cold(campaign_id: int, now: datetime | None = None) -> list[ColdRow]:
     )
     latest = _latest_stance_subquery(campaign_id)
     current = select(latest.c.legislator_id, latest.c.level).where(latest.c.rank == 1).subquery()
-    last_contact = (
-        select(interaction_legislators.c.legislator_id, func.max(Interaction.starts_at).label("last_at"))
-        .join(Interaction, Interaction.id == interaction_legislators.c.interaction_id)
-        .where(Interaction.deleted_at.is_(None), Interaction.starts_at <= now)
-        .group_by(interaction_legislators.c.legislator_id)
-        .subquery()
-    )
+    last_contact = last_contact_subquery(now)
     statement = (
         select(
             Legislator.id,
             Legislator.full_name,
             current.c.level,
-            last_contact.c.last_at,
+            last_contact.c.last_contact,
             Legislator.owner_user_id,
             User.name.label("owner_user_name"),
             Legislator.owner_partner_id,
@@ -460,8 +465,8 @@ def going_cold(campaign_id: int, now: datetime | None = None) -> list[ColdRow]:
         .outerjoin(User, User.id == Legislator.owner_user_id)
         .outerjoin(PartnerOrganisation, PartnerOrganisation.id == Legislator.owner_partner_id)
         .where(or_(current.c.level.is_(None), current.c.level.in_(PERSUADABLE_LEVELS)))
-        .where(or_(last_contact.c.last_at.is_(None), last_contact.c.last_at < cutoff))
-        .order_by(last_contact.c.last_at.is_not(None), last_contact.c.last_at, Legislator.sort_name)
+        .where(or_(last_contact.c.last_contact.is_(None), last_contact.c.last_contact < cutoff))
+        .order_by(last_contact.c.last_contact.is_not(None), last_contact.c.last_contact, Legislator.sort_name)
     )
     rows = []
     for r in db.session.execute(statement).all():
@@ -471,7 +476,7 @@ def going_cold(campaign_id: int, now: datetime | None = None) -> list[ColdRow]:
             owner = ("partner", r.owner_partner_id, r.owner_partner_name)
         else:
             owner = (None, None, None)
-        rows.append(ColdRow(r.id, r.full_name, r.level, r.last_at, *owner))
+        rows.append(ColdRow(r.id, r.full_name, r.level, r.last_contact, *owner))
     return rows
 
 

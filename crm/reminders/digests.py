@@ -16,9 +16,9 @@ from crm.core.time import local_day_bounds, local_today
 from crm.extensions import db
 from crm.legislature.models import Chamber, Legislator, SeatMembership
 from crm.outreach.models import Interaction, Task, interaction_legislators, interaction_staff
+from crm.outreach.queries import PERSUADABLE_LEVELS, last_contact_subquery
 
 # A legislator is worth chasing while their current stance is one of these, or while there is none yet.
-TARGET_LEVELS = ("leaning_yes", "undecided", "leaning_no", "unknown")
 # Used to rank how far a stance moved: positive is towards yes.
 LEVEL_SCORE = {
     "champion": 3,
@@ -117,13 +117,7 @@ def going_cold_rows(now: datetime) -> list[ColdLine | tuple]:
     """
     stance = current_stances()
     sitting = sitting_members()
-    last_contact = (
-        select(interaction_legislators.c.legislator_id, func.max(Interaction.starts_at).label("last_contact"))
-        .join(Interaction, Interaction.id == interaction_legislators.c.interaction_id)
-        .where(Interaction.deleted_at.is_(None), Interaction.starts_at <= now)
-        .group_by(interaction_legislators.c.legislator_id)
-        .subquery()
-    )
+    last_contact = last_contact_subquery(now)
     statement = (
         select(
             Campaign.name,
@@ -139,7 +133,7 @@ def going_cold_rows(now: datetime) -> list[ColdLine | tuple]:
         .join(Legislator, Legislator.id == sitting.c.legislator_id)
         .outerjoin(stance, and_(stance.c.campaign_id == Campaign.id, stance.c.legislator_id == Legislator.id))
         .outerjoin(last_contact, last_contact.c.legislator_id == Legislator.id)
-        .where(Campaign.status == "active", or_(stance.c.level.is_(None), stance.c.level.in_(TARGET_LEVELS)))
+        .where(Campaign.status == "active", or_(stance.c.level.is_(None), stance.c.level.in_(PERSUADABLE_LEVELS)))
     )
     rows = []
     for name, days, legislator_id, full_name, owner_id, level, last in db.session.execute(statement):

@@ -316,6 +316,9 @@ def deliver_batch(*, owner: str | None = None, now: datetime | None = None, limi
         .order_by(OutboundEmail.id)
     ).all()
     jobs = [(Outgoing(row.id, row.kind, row.recipient, row.created_at, row.attempts), build_message(row)) for row in rows]
+    # End the read transaction before talking to SMTP: on SQLite every transaction begins IMMEDIATE, so keeping it
+    # open would hold the database write lock through the first send and stall every other sender.
+    db.session.commit()
     own_transport = transport is None
     transport = transport or make_transport()
     try:

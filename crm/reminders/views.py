@@ -41,30 +41,30 @@ def _back():
     return redirect(url_for("reminders.outbox", status=request.form.get("status") or None))
 
 
-@bp.route("/admin/mail/<int:email_id>/retry", methods=["POST"])
-@admin_required
-def retry(email_id):
+def _act_on(email_id, action, done):
+    """Run one admin action on a message; flash the refusal, or `done(email)` when it worked."""
     email = _email_or_404(email_id)
     try:
-        operations.retry_email(email, actor=current_user)
+        action(email, actor=current_user)
     except operations.OutboxError as error:
         flash(str(error), "warning")
     else:
-        flash(_("El correo a %(to)s se enviará de nuevo.", to=email.recipient), "success")
+        flash(done(email), "success")
     return _back()
+
+
+@bp.route("/admin/mail/<int:email_id>/retry", methods=["POST"])
+@admin_required
+def retry(email_id):
+    return _act_on(
+        email_id, operations.retry_email, lambda email: _("El correo a %(to)s se enviará de nuevo.", to=email.recipient)
+    )
 
 
 @bp.route("/admin/mail/<int:email_id>/discard", methods=["POST"])
 @admin_required
 def discard(email_id):
-    email = _email_or_404(email_id)
-    try:
-        operations.discard_email(email, actor=current_user)
-    except operations.OutboxError as error:
-        flash(str(error), "warning")
-    else:
-        flash(_("Correo a %(to)s descartado.", to=email.recipient), "success")
-    return _back()
+    return _act_on(email_id, operations.discard_email, lambda email: _("Correo a %(to)s descartado.", to=email.recipient))
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])

@@ -55,7 +55,8 @@ def test_500_reminders_two_senders_at_once_arrive_exactly_once(isolated_app, smt
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=120)
+        thread.join(timeout=300)
+    assert not [thread.name for thread in threads if thread.is_alive()], "a sender was still running after 300 s"
     assert not errors
     ids = smtp_server.message_ids()
     assert len(ids) == 500 and len(set(ids)) == 500
