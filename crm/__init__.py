@@ -1,10 +1,9 @@
 """Application factory. No database queries run at start-up."""
 
 import logging
-import secrets
 from datetime import timedelta
 
-from flask import Flask, g, request
+from flask import Flask, g
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -86,15 +85,14 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
+    from crm.core.logging import incoming_request_id
     from crm.core.security import apply_security_headers
     from crm.core.transaction import finish_transaction
 
     @app.before_request
     def assign_request_id():
-        if "request_id" in g:  # already set by the access log's first hook (crm.core.logging)
-            return
-        incoming = request.headers.get("X-Request-ID", "")
-        g.request_id = incoming if 8 <= len(incoming) <= 40 and incoming.isalnum() else secrets.token_hex(8)
+        if "request_id" not in g:  # else already set by the access log's first hook
+            g.request_id = incoming_request_id()
 
     @app.after_request
     def finalise(response):

@@ -4,15 +4,9 @@ from wtforms import BooleanField, EmailField, HiddenField, IntegerField, Passwor
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp
 
 from crm.core.forms import choices
+from crm.core.permissions import ROLE_LABELS
 
-ROLE_CHOICES = choices(
-    [
-        ("officer", _l("Oficial de incidencia")),
-        ("director", _l("Dirección")),
-        ("viewer", _l("Aliada (solo lectura)")),
-        ("admin", _l("Administración")),
-    ]
-)
+ROLE_CHOICES = choices(ROLE_LABELS.items())
 # A light shape check; the invitation email proves the address really works.
 EMAIL_SHAPE = Regexp(r"^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$", message=_l("Escriba un correo válido."))
 LANGUAGE_CHOICES = choices([("es_PE", "Español (Perú)"), ("en", "English")])

@@ -19,6 +19,7 @@ from crm.core.forms import choices
 from crm.core.pagination import parse_page
 from crm.core.permissions import admin_required
 from crm.core.time import timezone_names, utcnow
+from crm.core.transaction import keep_writes_on_error
 from crm.extensions import db
 
 
@@ -42,8 +43,8 @@ def login():
         else:
             flash(_("Correo o contraseña incorrectos."), "danger")
             status = 401
-        # The failed attempt is the state we keep: commit it even though the response is an error.
-        db.session.commit()
+        # The failed attempt is the state we keep, even though the response is an error.
+        keep_writes_on_error()
     return render_template("accounts/login.html", form=form), status
 
 

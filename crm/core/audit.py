@@ -61,6 +61,17 @@ def record(action: str, obj=None, *, old=None, new=None, actor=None, object_type
     return entry
 
 
+_KEPT = "audit_after_rollback"
+
+
 def record_after_rollback(action: str, **fields):
-    """Keep an audit row even when the request rolls back (denials, failed logins)."""
-    g.setdefault("audit_after_rollback", []).append((action, fields))
+    """Keep an audit row even when the request rolls back (denials)."""
+    g.setdefault(_KEPT, []).append((action, fields))
+
+
+def record_kept_rows() -> bool:
+    """Add the rows kept by record_after_rollback to the session; True when there were any."""
+    kept = g.pop(_KEPT, [])
+    for action, fields in kept:
+        record(action, **fields)
+    return bool(kept)

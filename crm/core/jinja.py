@@ -4,9 +4,9 @@ import json
 
 from flask import request, url_for
 from flask_babel import format_date, format_datetime, get_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from crm.core.permissions import ROLE_LABELS
 from crm.core.text import linkify_plain
 
 
@@ -20,14 +20,6 @@ def _localdate(value, fmt="medium"):
     if value is None:
         return ""
     return format_date(value, fmt)
-
-
-ROLE_LABELS = {
-    "admin": _l("Administración"),
-    "director": _l("Dirección"),
-    "officer": _l("Oficial de incidencia"),
-    "viewer": _l("Aliada (solo lectura)"),
-}
 
 
 def role_label(role) -> str:

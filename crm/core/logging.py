@@ -100,7 +100,8 @@ class TextFormatter(logging.Formatter):
         return super().format(record)
 
 
-def _incoming_request_id() -> str:
+def incoming_request_id() -> str:
+    """The proxy's X-Request-ID when it looks like one, else a fresh id."""
     incoming = request.headers.get("X-Request-ID", "")
     return incoming if 8 <= len(incoming) <= 40 and incoming.isalnum() else secrets.token_hex(8)
 
@@ -126,7 +127,7 @@ def _register_access_log(app) -> None:
     def start_clock():
         g.request_started = time.perf_counter()
         if "request_id" not in g:
-            g.request_id = _incoming_request_id()
+            g.request_id = incoming_request_id()
 
     @app.after_request
     def log_access(response):

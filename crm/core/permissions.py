@@ -4,6 +4,7 @@ from enum import StrEnum
 from functools import wraps
 
 from flask import abort
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from crm.core.audit import record_after_rollback
@@ -18,6 +19,14 @@ class Role(StrEnum):
 
 STAFF_ROLES = {Role.ADMIN, Role.DIRECTOR, Role.OFFICER}
 MANAGER_ROLES = {Role.ADMIN, Role.DIRECTOR}
+
+# In the order the invite form offers them.
+ROLE_LABELS = {
+    Role.OFFICER.value: _l("Oficial de incidencia"),
+    Role.DIRECTOR.value: _l("Dirección"),
+    Role.VIEWER.value: _l("Aliada (solo lectura)"),
+    Role.ADMIN.value: _l("Administración"),
+}
 
 
 def deny(reason: str = "forbidden", obj=None):

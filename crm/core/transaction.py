@@ -5,17 +5,21 @@ from flask import g
 from crm.extensions import db
 
 
+def keep_writes_on_error() -> None:
+    """Commit this request's writes even though its response is an error (a failed login's count)."""
+    g.keep_writes = True
+
+
 def finish_transaction(response):
     """Commit when the request succeeded; otherwise roll back, keeping rows that must survive."""
     if response.status_code < 400:
         db.session.commit()
         return response
-    db.session.rollback()
-    survivors = g.pop("audit_after_rollback", [])
-    if survivors:
-        from crm.core.audit import record
+    keep = g.pop("keep_writes", False)
+    if not keep:
+        db.session.rollback()
+    from crm.core.audit import record_kept_rows
 
-        for action, fields in survivors:
-            record(action, **fields)
+    if record_kept_rows() or keep:
         db.session.commit()
     return response

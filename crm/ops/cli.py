@@ -31,14 +31,24 @@ def register(group: click.Group) -> None:
         click.echo(f"Cabildeo is running on http://{host}:{port}/ (Ctrl-C stops everything)")
         web = subprocess.Popen([*flask, "run", "--host", host, "--port", str(port)], env=env)  # noqa: S603
         children.append(web)
+        stop = signal.SIGINT
+
+        def on_sigterm(signum, frame):
+            nonlocal stop
+            stop = signal.SIGTERM
+            raise KeyboardInterrupt
+
+        # A service manager stops us with SIGTERM: pass it on, so no child outlives the parent.
+        signal.signal(signal.SIGTERM, on_sigterm)
         try:
             web.wait()
         except KeyboardInterrupt:
             pass
         finally:
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
             for child in children:
                 if child.poll() is None:
-                    child.send_signal(signal.SIGINT)
+                    child.send_signal(stop)
             for child in children:
                 try:
                     child.wait(timeout=10)
