@@ -41,6 +41,27 @@ def _clean(value):
     return value
 
 
+def _audited_update(obj, action, *, actor, snapshot, apply) -> None:
+    """Apply a change, flush, and audit only the fields that moved (if any)."""
+    before = snapshot(obj)
+    apply()
+    db.session.flush()
+    old, new = audit.changes(before, snapshot(obj))
+    if new:
+        audit.record(action, obj, old=old, new=new, actor=actor)
+
+
+def _fields(fields):
+    return lambda obj: audit.snapshot(obj, fields)
+
+
+def _set_all(obj, values):
+    def apply():
+        for key, value in values.items():
+            setattr(obj, key, value)
+    return apply
+
+
 # --- Partner organisations ---------------------------------------------------------------------------
 
 
@@ -73,13 +94,8 @@ def update_partner(partner: PartnerOrganisation, *, actor, **values) -> PartnerO
     values = {k: _clean(v) for k, v in values.items() if k in PARTNER_FIELDS}
     if "name" in values:
         _check_partner_name(values["name"], partner.id)
-    before = audit.snapshot(partner, PARTNER_FIELDS)
-    for key, value in values.items():
-        setattr(partner, key, value)
-    db.session.flush()
-    old, new = audit.changes(before, audit.snapshot(partner, PARTNER_FIELDS))
-    if new:
-        audit.record("partner.update", partner, old=old, new=new, actor=actor)
+    _audited_update(partner, "partner.update", actor=actor, snapshot=_fields(PARTNER_FIELDS),
+                    apply=_set_all(partner, values))
     return partner
 
 
@@ -117,13 +133,8 @@ def update_drive(drive: PetitionDrive, *, actor, **values) -> PetitionDrive:
     merged = audit.snapshot(drive, DRIVE_FIELDS)
     merged.update({k: _clean(v) for k, v in values.items() if k in DRIVE_FIELDS})
     _check_drive(merged, drive.id)
-    before = audit.snapshot(drive, DRIVE_FIELDS)
-    for key in DRIVE_FIELDS:
-        setattr(drive, key, merged[key])
-    db.session.flush()
-    old, new = audit.changes(before, audit.snapshot(drive, DRIVE_FIELDS))
-    if new:
-        audit.record("drive.update", drive, old=old, new=new, actor=actor)
+    _audited_update(drive, "drive.update", actor=actor, snapshot=_fields(DRIVE_FIELDS),
+                    apply=_set_all(drive, {key: merged[key] for key in DRIVE_FIELDS}))
     return drive
 
 
@@ -197,19 +208,12 @@ def update_batch(batch: SignatureBatch, *, actor, collected_on, region, collecte
         )
     if problems:
         raise CoalitionError(" ".join(problems.values()))
-    before = audit.snapshot(batch, BATCH_FIELDS)
-    batch.collected_on = collected_on
-    batch.region = canonical_region(region)
-    batch.collected = collected
-    batch.place = _clean(place)
-    batch.place_kind = place_kind or None
-    batch.collector_user_id = collector_user_id or None
-    batch.collector_partner_id = collector_partner_id or None
-    batch.notes = _clean(notes)
-    db.session.flush()
-    old, new = audit.changes(before, audit.snapshot(batch, BATCH_FIELDS))
-    if new:
-        audit.record("batch.update", batch, old=old, new=new, actor=actor)
+    values = dict(
+        collected_on=collected_on, region=canonical_region(region), collected=collected, place=_clean(place),
+        place_kind=place_kind or None, collector_user_id=collector_user_id or None,
+        collector_partner_id=collector_partner_id or None, notes=_clean(notes),
+    )
+    _audited_update(batch, "batch.update", actor=actor, snapshot=_fields(BATCH_FIELDS), apply=_set_all(batch, values))
     return batch
 
 
@@ -238,13 +242,7 @@ def verify_batch(batch: SignatureBatch, *, actor, verified, rejected_duplicate=0
     problem = verification_problem(batch.collected, counts)
     if problem:
         raise CoalitionError(problem)
-    before = audit.snapshot(batch, VERIFY_FIELDS)
-    for key, value in counts.items():
-        setattr(batch, key, value)
-    db.session.flush()
-    old, new = audit.changes(before, audit.snapshot(batch, VERIFY_FIELDS))
-    if new:
-        audit.record("batch.verify", batch, old=old, new=new, actor=actor)
+    _audited_update(batch, "batch.verify", actor=actor, snapshot=_fields(VERIFY_FIELDS), apply=_set_all(batch, counts))
     return batch
 
 
@@ -312,13 +310,12 @@ def update_media_mention(mention: MediaMention, *, actor, legislator_ids=None, *
     merged["campaign_id"] = merged.get("campaign_id") or None
     _check_mention(merged)
     legislators = _legislators(legislator_ids) if legislator_ids is not None else None
-    before = _mention_snapshot(mention)
-    for key in MENTION_FIELDS:
-        setattr(mention, key, merged[key])
-    if legislators is not None:
-        mention.legislators = legislators
-    db.session.flush()
-    old, new = audit.changes(before, _mention_snapshot(mention))
-    if new:
-        audit.record("media_mention.update", mention, old=old, new=new, actor=actor)
+
+    def apply():
+        for key in MENTION_FIELDS:
+            setattr(mention, key, merged[key])
+        if legislators is not None:
+            mention.legislators = legislators
+
+    _audited_update(mention, "media_mention.update", actor=actor, snapshot=_mention_snapshot, apply=apply)
     return mention
