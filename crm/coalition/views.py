@@ -25,7 +25,7 @@ from crm.core.pagination import parse_page
 from crm.core.permissions import deny, manager_required, staff_required
 from crm.core.text import neutralise_cell
 from crm.core.time import local_today
-from crm.core.visibility import can_see_partner, is_partner
+from crm.core.visibility import can_see_batch_notes, can_see_partner, can_see_partner_notes, is_partner
 from crm.extensions import db
 from crm.legislature.models import Legislator
 
@@ -97,6 +97,7 @@ def partner(partner_id):
         legislators=queries.partner_legislators(organisation.id),
         batches=queries.partner_batches(organisation.id),
         grants=queries.partner_grants(organisation.id),
+        show_notes=can_see_partner_notes(current_user),
     )
 
 
@@ -187,6 +188,7 @@ def drive(drive_id):
         time_chart=_time_chart(series),
         page=queries.batches_page(petition.id, parse_page(request.args.get("page"))),
         verify_form=VerifyForm(),
+        show_notes=can_see_batch_notes(current_user),
     )
 
 
