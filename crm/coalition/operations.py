@@ -41,6 +41,14 @@ def _clean(value):
     return value
 
 
+def _audited_create(obj, action, *, actor, new):
+    """Add and flush a new row, then audit it; `new` is the dict or a function of the flushed row."""
+    db.session.add(obj)
+    db.session.flush()
+    audit.record(action, obj, new=new(obj) if callable(new) else new, actor=actor)
+    return obj
+
+
 def _audited_update(obj, action, *, actor, snapshot, apply) -> None:
     """Apply a change, flush, and audit only the fields that moved (if any)."""
     before = snapshot(obj)
@@ -84,10 +92,7 @@ def create_partner(*, actor, name, contact_name=None, contact_email=None, contac
     ).items()}
     _check_partner_name(values["name"])
     partner = PartnerOrganisation(**values, is_demo=is_demo)
-    db.session.add(partner)
-    db.session.flush()
-    audit.record("partner.create", partner, new=values, actor=actor)
-    return partner
+    return _audited_create(partner, "partner.create", actor=actor, new=values)
 
 
 def update_partner(partner: PartnerOrganisation, *, actor, **values) -> PartnerOrganisation:
@@ -123,10 +128,7 @@ def create_drive(*, actor, campaign_id, name, threshold, deadline=None, is_demo=
     values = dict(campaign_id=campaign_id, name=_clean(name), threshold=threshold, deadline=deadline)
     _check_drive(values)
     drive = PetitionDrive(**values, is_demo=is_demo)
-    db.session.add(drive)
-    db.session.flush()
-    audit.record("drive.create", drive, new=values, actor=actor)
-    return drive
+    return _audited_create(drive, "drive.create", actor=actor, new=values)
 
 
 def update_drive(drive: PetitionDrive, *, actor, **values) -> PetitionDrive:
@@ -298,10 +300,7 @@ def create_media_mention(*, actor, published_on, outlet, kind, title=None, url=N
     _check_mention(values)
     mention = MediaMention(**values, created_by_id=getattr(actor, "id", None), is_demo=is_demo)
     mention.legislators = _legislators(legislator_ids)
-    db.session.add(mention)
-    db.session.flush()
-    audit.record("media_mention.create", mention, new=_mention_snapshot(mention), actor=actor)
-    return mention
+    return _audited_create(mention, "media_mention.create", actor=actor, new=_mention_snapshot)
 
 
 def update_media_mention(mention: MediaMention, *, actor, legislator_ids=None, **values) -> MediaMention:
