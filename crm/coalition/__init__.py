@@ -1,11 +1,7 @@
-from flask import Blueprint, url_for
+from flask import Blueprint
 from flask_babel import format_decimal, format_percent
-from werkzeug.routing import BuildError
 
 bp = Blueprint("coalition", __name__)
-
-# The legislator profile belongs to the legislature domain; link to it only when it exists.
-_PROFILE_ENDPOINTS = (("legislature.profile", "legislator_id"), ("legislature.legislator", "legislator_id"))
 
 
 @bp.app_template_filter("grouped")
@@ -17,16 +13,6 @@ def grouped(value) -> str:
 @bp.app_template_filter("share")
 def share(value) -> str:
     return format_percent(value or 0, format="#,##0.#%")
-
-
-@bp.app_template_global("legislator_url")
-def legislator_url(legislator_id: int) -> str | None:
-    for endpoint, arg in _PROFILE_ENDPOINTS:
-        try:
-            return url_for(endpoint, **{arg: legislator_id})
-        except BuildError:
-            continue
-    return None
 
 
 @bp.app_template_global("pct_of")

@@ -41,6 +41,35 @@ def _clean(value):
     return value
 
 
+def _audited_create(obj, action, *, actor, new):
+    """Add and flush a new row, then audit it; `new` is the dict or a function of the flushed row."""
+    db.session.add(obj)
+    db.session.flush()
+    audit.record(action, obj, new=new(obj) if callable(new) else new, actor=actor)
+    return obj
+
+
+def _audited_update(obj, action, *, actor, snapshot, apply) -> None:
+    """Apply a change, flush, and audit only the fields that moved (if any)."""
+    before = snapshot(obj)
+    apply()
+    db.session.flush()
+    old, new = audit.changes(before, snapshot(obj))
+    if new:
+        audit.record(action, obj, old=old, new=new, actor=actor)
+
+
+def _fields(fields):
+    return lambda obj: audit.snapshot(obj, fields)
+
+
+def _set_all(obj, values):
+    def apply():
+        for key, value in values.items():
+            setattr(obj, key, value)
+    return apply
+
+
 # --- Partner organisations ---------------------------------------------------------------------------
 
 
@@ -63,23 +92,15 @@ def create_partner(*, actor, name, contact_name=None, contact_email=None, contac
     ).items()}
     _check_partner_name(values["name"])
     partner = PartnerOrganisation(**values, is_demo=is_demo)
-    db.session.add(partner)
-    db.session.flush()
-    audit.record("partner.create", partner, new=values, actor=actor)
-    return partner
+    return _audited_create(partner, "partner.create", actor=actor, new=values)
 
 
 def update_partner(partner: PartnerOrganisation, *, actor, **values) -> PartnerOrganisation:
     values = {k: _clean(v) for k, v in values.items() if k in PARTNER_FIELDS}
     if "name" in values:
         _check_partner_name(values["name"], partner.id)
-    before = audit.snapshot(partner, PARTNER_FIELDS)
-    for key, value in values.items():
-        setattr(partner, key, value)
-    db.session.flush()
-    old, new = audit.changes(before, audit.snapshot(partner, PARTNER_FIELDS))
-    if new:
-        audit.record("partner.update", partner, old=old, new=new, actor=actor)
+    _audited_update(partner, "partner.update", actor=actor, snapshot=_fields(PARTNER_FIELDS),
+                    apply=_set_all(partner, values))
     return partner
 
 
@@ -107,23 +128,15 @@ def create_drive(*, actor, campaign_id, name, threshold, deadline=None, is_demo=
     values = dict(campaign_id=campaign_id, name=_clean(name), threshold=threshold, deadline=deadline)
     _check_drive(values)
     drive = PetitionDrive(**values, is_demo=is_demo)
-    db.session.add(drive)
-    db.session.flush()
-    audit.record("drive.create", drive, new=values, actor=actor)
-    return drive
+    return _audited_create(drive, "drive.create", actor=actor, new=values)
 
 
 def update_drive(drive: PetitionDrive, *, actor, **values) -> PetitionDrive:
     merged = audit.snapshot(drive, DRIVE_FIELDS)
     merged.update({k: _clean(v) for k, v in values.items() if k in DRIVE_FIELDS})
     _check_drive(merged, drive.id)
-    before = audit.snapshot(drive, DRIVE_FIELDS)
-    for key in DRIVE_FIELDS:
-        setattr(drive, key, merged[key])
-    db.session.flush()
-    old, new = audit.changes(before, audit.snapshot(drive, DRIVE_FIELDS))
-    if new:
-        audit.record("drive.update", drive, old=old, new=new, actor=actor)
+    _audited_update(drive, "drive.update", actor=actor, snapshot=_fields(DRIVE_FIELDS),
+                    apply=_set_all(drive, {key: merged[key] for key in DRIVE_FIELDS}))
     return drive
 
 
@@ -197,19 +210,12 @@ def update_batch(batch: SignatureBatch, *, actor, collected_on, region, collecte
         )
     if problems:
         raise CoalitionError(" ".join(problems.values()))
-    before = audit.snapshot(batch, BATCH_FIELDS)
-    batch.collected_on = collected_on
-    batch.region = canonical_region(region)
-    batch.collected = collected
-    batch.place = _clean(place)
-    batch.place_kind = place_kind or None
-    batch.collector_user_id = collector_user_id or None
-    batch.collector_partner_id = collector_partner_id or None
-    batch.notes = _clean(notes)
-    db.session.flush()
-    old, new = audit.changes(before, audit.snapshot(batch, BATCH_FIELDS))
-    if new:
-        audit.record("batch.update", batch, old=old, new=new, actor=actor)
+    values = dict(
+        collected_on=collected_on, region=canonical_region(region), collected=collected, place=_clean(place),
+        place_kind=place_kind or None, collector_user_id=collector_user_id or None,
+        collector_partner_id=collector_partner_id or None, notes=_clean(notes),
+    )
+    _audited_update(batch, "batch.update", actor=actor, snapshot=_fields(BATCH_FIELDS), apply=_set_all(batch, values))
     return batch
 
 
@@ -238,13 +244,7 @@ def verify_batch(batch: SignatureBatch, *, actor, verified, rejected_duplicate=0
     problem = verification_problem(batch.collected, counts)
     if problem:
         raise CoalitionError(problem)
-    before = audit.snapshot(batch, VERIFY_FIELDS)
-    for key, value in counts.items():
-        setattr(batch, key, value)
-    db.session.flush()
-    old, new = audit.changes(before, audit.snapshot(batch, VERIFY_FIELDS))
-    if new:
-        audit.record("batch.verify", batch, old=old, new=new, actor=actor)
+    _audited_update(batch, "batch.verify", actor=actor, snapshot=_fields(VERIFY_FIELDS), apply=_set_all(batch, counts))
     return batch
 
 
@@ -300,10 +300,7 @@ def create_media_mention(*, actor, published_on, outlet, kind, title=None, url=N
     _check_mention(values)
     mention = MediaMention(**values, created_by_id=getattr(actor, "id", None), is_demo=is_demo)
     mention.legislators = _legislators(legislator_ids)
-    db.session.add(mention)
-    db.session.flush()
-    audit.record("media_mention.create", mention, new=_mention_snapshot(mention), actor=actor)
-    return mention
+    return _audited_create(mention, "media_mention.create", actor=actor, new=_mention_snapshot)
 
 
 def update_media_mention(mention: MediaMention, *, actor, legislator_ids=None, **values) -> MediaMention:
@@ -312,13 +309,12 @@ def update_media_mention(mention: MediaMention, *, actor, legislator_ids=None, *
     merged["campaign_id"] = merged.get("campaign_id") or None
     _check_mention(merged)
     legislators = _legislators(legislator_ids) if legislator_ids is not None else None
-    before = _mention_snapshot(mention)
-    for key in MENTION_FIELDS:
-        setattr(mention, key, merged[key])
-    if legislators is not None:
-        mention.legislators = legislators
-    db.session.flush()
-    old, new = audit.changes(before, _mention_snapshot(mention))
-    if new:
-        audit.record("media_mention.update", mention, old=old, new=new, actor=actor)
+
+    def apply():
+        for key in MENTION_FIELDS:
+            setattr(mention, key, merged[key])
+        if legislators is not None:
+            mention.legislators = legislators
+
+    _audited_update(mention, "media_mention.update", actor=actor, snapshot=_mention_snapshot, apply=apply)
     return mention

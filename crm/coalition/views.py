@@ -25,7 +25,7 @@ from crm.core.pagination import parse_page
 from crm.core.permissions import deny, manager_required, staff_required
 from crm.core.text import neutralise_cell
 from crm.core.time import local_today
-from crm.core.visibility import can_see_partner, is_partner
+from crm.core.visibility import can_see_batch_notes, can_see_partner, can_see_partner_notes, is_partner
 from crm.extensions import db
 from crm.legislature.models import Legislator
 
@@ -38,6 +38,26 @@ def _me():
 
 def _today():
     return local_today(current_user.timezone)
+
+
+def _values(form, names):
+    return {name: getattr(form, name).data for name in names}
+
+
+def _save(form, error_field, write, message, target):
+    """Run a submitted form's write; a refusal lands on `error_field`. Returns the redirect, or None to re-render.
+
+    `target` is a URL, or a function of what `write` returned (for pages of a new object).
+    """
+    if not form.validate_on_submit():
+        return None
+    try:
+        saved = write()
+    except operations.CoalitionError as error:
+        getattr(form, error_field).errors.append(str(error))
+        return None
+    flash(message, "success")
+    return redirect(target(saved) if callable(target) else target)
 
 
 # --- Partners ----------------------------------------------------------------------------------------
@@ -57,19 +77,11 @@ def partners():
 @manager_required
 def partner_new():
     form = PartnerForm()
-    if form.validate_on_submit():
-        try:
-            partner = operations.create_partner(actor=_me(), **_partner_values(form))
-        except operations.CoalitionError as error:
-            form.name.errors.append(str(error))
-        else:
-            flash(_("Organización aliada creada."), "success")
-            return redirect(url_for("coalition.partner", partner_id=partner.id))
+    done = _save(form, "name", lambda: operations.create_partner(actor=_me(), **_values(form, operations.PARTNER_FIELDS)),
+                 _("Organización aliada creada."), lambda partner: url_for("coalition.partner", partner_id=partner.id))
+    if done:
+        return done
     return render_template("coalition/partner_form.html", form=form, partner=None)
-
-
-def _partner_values(form):
-    return {name: getattr(form, name).data for name in operations.PARTNER_FIELDS}
 
 
 @bp.route("/partners/<int:partner_id>")
@@ -85,6 +97,7 @@ def partner(partner_id):
         legislators=queries.partner_legislators(organisation.id),
         batches=queries.partner_batches(organisation.id),
         grants=queries.partner_grants(organisation.id),
+        show_notes=can_see_partner_notes(current_user),
     )
 
 
@@ -93,14 +106,12 @@ def partner(partner_id):
 def partner_edit(partner_id):
     organisation = db.get_or_404(PartnerOrganisation, partner_id)
     form = PartnerForm(obj=organisation)
-    if form.validate_on_submit():
-        try:
-            operations.update_partner(organisation, actor=_me(), **_partner_values(form))
-        except operations.CoalitionError as error:
-            form.name.errors.append(str(error))
-        else:
-            flash(_("Organización aliada actualizada."), "success")
-            return redirect(url_for("coalition.partner", partner_id=organisation.id))
+    done = _save(form, "name",
+                 lambda: operations.update_partner(organisation, actor=_me(), **_values(form, operations.PARTNER_FIELDS)),
+                 _("Organización aliada actualizada."),
+                 url_for("coalition.partner", partner_id=organisation.id))
+    if done:
+        return done
     return render_template("coalition/partner_form.html", form=form, partner=organisation)
 
 
@@ -135,17 +146,10 @@ def _drive_form(drive=None):
 @manager_required
 def drive_new():
     form = _drive_form()
-    if form.validate_on_submit():
-        try:
-            drive = operations.create_drive(
-                actor=_me(), campaign_id=form.campaign_id.data, name=form.name.data,
-                threshold=form.threshold.data, deadline=form.deadline.data,
-            )
-        except operations.CoalitionError as error:
-            form.name.errors.append(str(error))
-        else:
-            flash(_("Recolección de firmas creada."), "success")
-            return redirect(url_for("coalition.drive", drive_id=drive.id))
+    done = _save(form, "name", lambda: operations.create_drive(actor=_me(), **_values(form, operations.DRIVE_FIELDS)),
+                 _("Recolección de firmas creada."), lambda drive: url_for("coalition.drive", drive_id=drive.id))
+    if done:
+        return done
     return render_template("coalition/drive_form.html", form=form, drive=None)
 
 
@@ -154,17 +158,10 @@ def drive_new():
 def drive_edit(drive_id):
     drive = db.get_or_404(PetitionDrive, drive_id)
     form = _drive_form(drive)
-    if form.validate_on_submit():
-        try:
-            operations.update_drive(
-                drive, actor=_me(), campaign_id=form.campaign_id.data, name=form.name.data,
-                threshold=form.threshold.data, deadline=form.deadline.data,
-            )
-        except operations.CoalitionError as error:
-            form.name.errors.append(str(error))
-        else:
-            flash(_("Recolección de firmas actualizada."), "success")
-            return redirect(url_for("coalition.drive", drive_id=drive.id))
+    done = _save(form, "name", lambda: operations.update_drive(drive, actor=_me(), **_values(form, operations.DRIVE_FIELDS)),
+                 _("Recolección de firmas actualizada."), url_for("coalition.drive", drive_id=drive.id))
+    if done:
+        return done
     return render_template("coalition/drive_form.html", form=form, drive=drive)
 
 
@@ -191,6 +188,7 @@ def drive(drive_id):
         time_chart=_time_chart(series),
         page=queries.batches_page(petition.id, parse_page(request.args.get("page"))),
         verify_form=VerifyForm(),
+        show_notes=can_see_batch_notes(current_user),
     )
 
 
@@ -285,14 +283,10 @@ def batch_new(drive_id):
     if request.method == "GET":
         form.collected_on.data = _today()
         form.collector.data = f"u:{current_user.id}"
-    if form.validate_on_submit():
-        try:
-            operations.record_batch(actor=_me(), drive=petition, **_batch_values(form))
-        except operations.CoalitionError as error:
-            form.collected.errors.append(str(error))
-        else:
-            flash(_("Lote de firmas registrado."), "success")
-            return redirect(url_for("coalition.drive", drive_id=petition.id))
+    done = _save(form, "collected", lambda: operations.record_batch(actor=_me(), drive=petition, **_batch_values(form)),
+                 _("Lote de firmas registrado."), url_for("coalition.drive", drive_id=petition.id))
+    if done:
+        return done
     return render_template("coalition/batch_form.html", form=form, drive=petition, batch=None,
                            collector_groups=_collector_choices()[1:])
 
@@ -305,14 +299,10 @@ def batch_edit(batch_id):
     form = _batch_form(batch)
     if request.method == "GET":
         form.collector.data = f"u:{batch.collector_user_id}" if batch.collector_user_id else f"p:{batch.collector_partner_id}"
-    if form.validate_on_submit():
-        try:
-            operations.update_batch(batch, actor=_me(), **_batch_values(form))
-        except operations.CoalitionError as error:
-            form.collected.errors.append(str(error))
-        else:
-            flash(_("Lote corregido."), "success")
-            return redirect(url_for("coalition.drive", drive_id=petition.id))
+    done = _save(form, "collected", lambda: operations.update_batch(batch, actor=_me(), **_batch_values(form)),
+                 _("Lote corregido."), url_for("coalition.drive", drive_id=petition.id))
+    if done:
+        return done
     return render_template("coalition/batch_form.html", form=form, drive=petition, batch=batch,
                            collector_groups=_collector_choices()[1:])
 
@@ -323,14 +313,11 @@ def batch_verify(batch_id):
     batch = db.get_or_404(SignatureBatch, batch_id)
     petition = db.session.get(PetitionDrive, batch.drive_id)
     form = VerifyForm(obj=batch)
-    if form.validate_on_submit():
-        try:
-            operations.verify_batch(batch, actor=_me(), **{name: getattr(form, name).data for name in operations.VERIFY_FIELDS})
-        except operations.CoalitionError as error:
-            form.verified.errors.append(str(error))
-        else:
-            flash(_("Verificación guardada."), "success")
-            return redirect(url_for("coalition.drive", drive_id=petition.id))
+    done = _save(form, "verified",
+                 lambda: operations.verify_batch(batch, actor=_me(), **_values(form, operations.VERIFY_FIELDS)),
+                 _("Verificación guardada."), url_for("coalition.drive", drive_id=petition.id))
+    if done:
+        return done
     status = 422 if request.method == "POST" else 200
     return render_template("coalition/batch_verify.html", form=form, batch=batch, drive=petition), status
 
@@ -415,14 +402,10 @@ def mention_new():
     form = _mention_form()
     if request.method == "GET":
         form.published_on.data = _today()
-    if form.validate_on_submit():
-        try:
-            operations.create_media_mention(actor=_me(), **_mention_values(form))
-        except operations.CoalitionError as error:
-            form.outlet.errors.append(str(error))
-        else:
-            flash(_("Mención en medios registrada."), "success")
-            return redirect(url_for("coalition.mentions"))
+    done = _save(form, "outlet", lambda: operations.create_media_mention(actor=_me(), **_mention_values(form)),
+                 _("Mención en medios registrada."), url_for("coalition.mentions"))
+    if done:
+        return done
     return render_template("coalition/mention_form.html", form=form, mention=None)
 
 
@@ -431,12 +414,8 @@ def mention_new():
 def mention_edit(mention_id):
     mention = db.get_or_404(MediaMention, mention_id)
     form = _mention_form(mention)
-    if form.validate_on_submit():
-        try:
-            operations.update_media_mention(mention, actor=_me(), **_mention_values(form))
-        except operations.CoalitionError as error:
-            form.outlet.errors.append(str(error))
-        else:
-            flash(_("Mención en medios actualizada."), "success")
-            return redirect(url_for("coalition.mentions"))
+    done = _save(form, "outlet", lambda: operations.update_media_mention(mention, actor=_me(), **_mention_values(form)),
+                 _("Mención en medios actualizada."), url_for("coalition.mentions"))
+    if done:
+        return done
     return render_template("coalition/mention_form.html", form=form, mention=mention)

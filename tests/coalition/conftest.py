@@ -11,6 +11,12 @@ from crm.extensions import db
 _seq = itertools.count(1)
 
 
+def _saved(obj):
+    db.session.add(obj)
+    db.session.flush()
+    return obj
+
+
 @pytest.fixture
 def today():
     return local_today(None)
@@ -21,10 +27,7 @@ def make_partner():
     from crm.coalition.models import PartnerOrganisation
 
     def factory(name=None, **fields):
-        partner = PartnerOrganisation(name=name or f"Aliada {next(_seq)}", **fields)
-        db.session.add(partner)
-        db.session.flush()
-        return partner
+        return _saved(PartnerOrganisation(name=name or f"Aliada {next(_seq)}", **fields))
 
     return factory
 
@@ -34,10 +37,7 @@ def make_campaign():
     from crm.campaigns.models import Campaign
 
     def factory(name=None, **fields):
-        campaign = Campaign(name=name or f"Campaña {next(_seq)}", created_at=utcnow(), **fields)
-        db.session.add(campaign)
-        db.session.flush()
-        return campaign
+        return _saved(Campaign(name=name or f"Campaña {next(_seq)}", created_at=utcnow(), **fields))
 
     return factory
 
@@ -48,11 +48,8 @@ def make_drive(make_campaign):
 
     def factory(campaign=None, threshold=60_000, deadline=None, name=None):
         campaign = campaign or make_campaign()
-        drive = PetitionDrive(campaign_id=campaign.id, name=name or f"Firmas {campaign.name}", threshold=threshold,
-                              deadline=deadline)
-        db.session.add(drive)
-        db.session.flush()
-        return drive
+        return _saved(PetitionDrive(campaign_id=campaign.id, name=name or f"Firmas {campaign.name}", threshold=threshold,
+                                    deadline=deadline))
 
     return factory
 
@@ -65,16 +62,13 @@ def make_batch(make_partner):
                 **rejected):
         if user is None and partner is None:
             partner = make_partner()
-        batch = SignatureBatch(
+        return _saved(SignatureBatch(
             drive_id=drive.id, collected_on=collected_on or local_today(None) - timedelta(days=1), region=region,
             collected=collected, verified=verified, collector_partner_id=partner.id if partner else None,
             collector_user_id=user.id if user else None, rejected_duplicate=rejected.get("duplicate", 0),
             rejected_invalid_id=rejected.get("invalid_id", 0), rejected_illegible=rejected.get("illegible", 0),
             rejected_other=rejected.get("other", 0), created_at=utcnow(),
-        )
-        db.session.add(batch)
-        db.session.flush()
-        return batch
+        ))
 
     return factory
 
@@ -86,11 +80,8 @@ def make_legislator():
 
     def factory(full_name=None, district=None, **fields):
         full_name = full_name or f"Legisladora {next(_seq)}"
-        legislator = Legislator(full_name=full_name, sort_name=full_name, search_name=fold(full_name),
-                                district=district, created_at=utcnow(), **fields)
-        db.session.add(legislator)
-        db.session.flush()
-        return legislator
+        return _saved(Legislator(full_name=full_name, sort_name=full_name, search_name=fold(full_name),
+                                district=district, created_at=utcnow(), **fields))
 
     return factory
 
@@ -106,8 +97,6 @@ def make_interaction():
         )
         interaction.legislators = list(legislators)
         interaction.partners = list(partners)
-        db.session.add(interaction)
-        db.session.flush()
-        return interaction
+        return _saved(interaction)
 
     return factory
