@@ -4,15 +4,18 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from crm.extensions import db
 from crm.legislature.importers import FORMATS, ImportFailed, jobs
 
 STRUCTURE_LABELS = {
-    "legislatures": "legislaturas nuevas", "chambers": "cámaras nuevas", "groups": "bancadas y partidos nuevos",
-    "committees": "comisiones nuevas", "identifiers": "identificadores nuevos", "seats": "escaños nuevos o cambiados",
-    "group_memberships": "afiliaciones nuevas o cambiadas",
-    "committee_memberships": "membresías de comisión nuevas o cambiadas",
+    "legislatures": _l("legislaturas nuevas"), "chambers": _l("cámaras nuevas"),
+    "groups": _l("bancadas y partidos nuevos"), "committees": _l("comisiones nuevas"),
+    "identifiers": _l("identificadores nuevos"), "seats": _l("escaños nuevos o cambiados"),
+    "group_memberships": _l("afiliaciones nuevas o cambiadas"),
+    "committee_memberships": _l("membresías de comisión nuevas o cambiadas"),
 }
 
 
@@ -23,22 +26,25 @@ def _read(path: str | None, label: str) -> str | None:
         # newline="" keeps CRLF as is; the CSV readers deal with it.
         return Path(path).read_text(encoding="utf-8-sig", errors="strict")
     except UnicodeDecodeError as error:
-        raise click.ClickException(f"{label}: el archivo no está en UTF-8 (byte {error.start}).") from error
+        raise click.ClickException(
+            _("%(label)s: el archivo no está en UTF-8 (byte %(pos)s).", label=label, pos=error.start)
+        ) from error
 
 
 def echo_report(report: dict) -> None:
     counts = report["counts"]
-    click.echo(f"Legisladores: {report['total']} en el archivo · crear {counts['create']} · "
-               f"actualizar {counts['update']} · sin cambios {counts['unchanged']}")
+    click.echo(_("Legisladores: %(total)s en el archivo · crear %(create)s · actualizar %(update)s · "
+                 "sin cambios %(unchanged)s", total=report["total"], **counts))
     for key, value in sorted(report["structure"].items()):
         click.echo(f"  {STRUCTURE_LABELS.get(key, key)}: {value}")
     for note in report["notes"]:
-        click.echo(f"  nota: {note}")
+        click.echo("  " + _("nota: %(note)s", note=note))
     for problem in report["problems"]:
-        kind = "ERROR" if problem["severity"] == "error" else "aviso"
+        kind = _("ERROR") if problem["severity"] == "error" else _("aviso")
         click.echo(f"  {kind}: {problem['where']} · {problem['field']}: {problem['message']}")
     for detail in report["details"]:
-        click.echo(f"  cambia: {detail['where']} · {detail['name']}: {', '.join(detail['changes'])}")
+        click.echo("  " + _("cambia: %(where)s · %(name)s: %(changes)s", where=detail["where"], name=detail["name"],
+                            changes=", ".join(detail["changes"])))
 
 
 def register(group: click.Group) -> None:
@@ -60,36 +66,38 @@ def register(group: click.Group) -> None:
     def import_legislators(fmt, file, legislature, country, chamber, seats, period, committees,
                            committee_membership, dry_run, yes):
         """Import a roster of legislators. Without --yes nothing is written."""
-        files = {"main": _read(file, "Archivo")}
+        files = {"main": _read(file, _("Archivo"))}
         if committees:
-            files["committees"] = _read(committees, "Comisiones")
+            files["committees"] = _read(committees, _("Comisiones"))
         if committee_membership:
-            files["memberships"] = _read(committee_membership, "Membresías")
+            files["memberships"] = _read(committee_membership, _("Membresías"))
         options = {"legislature": legislature, "country": country, "chamber": chamber, "seats": seats,
                    "period": period}
         try:
             options, report = jobs.dry_run(fmt, files, options)
         except ImportFailed as error:
             db.session.rollback()
-            raise click.ClickException(f"{error} No se ha modificado nada.") from error
-        click.echo(f"Prueba de importación en «{options.get('legislature')}»:")
+            raise click.ClickException(_("%(error)s No se ha modificado nada.", error=error)) from error
+        click.echo(_("Prueba de importación en «%(name)s»:", name=options.get("legislature")))
         echo_report(report)
         if report["errors"]:
             db.session.rollback()
-            raise click.ClickException(f"{report['errors']} errores: no se ha modificado nada. Corrija el archivo.")
+            raise click.ClickException(
+                _("%(n)s errores: no se ha modificado nada. Corrija el archivo.", n=report["errors"])
+            )
         if dry_run or not yes:
             db.session.rollback()
-            click.echo("Prueba terminada: no se ha escrito nada. Repita con --yes para aplicar.")
+            click.echo(_("Prueba terminada: no se ha escrito nada. Repita con --yes para aplicar."))
             return
         try:
-            with click.progressbar(length=report["total"], label="Importando", file=None) as bar:
+            with click.progressbar(length=report["total"], label=_("Importando"), file=None) as bar:
                 result = jobs.apply_all(fmt, files, options, progress=lambda done, total: bar.update(1))
             if result["errors"]:
-                raise ImportFailed(f"{result['errors']} errores")
+                raise ImportFailed(_("%(n)s errores", n=result["errors"]))
             db.session.commit()
         except Exception:
             db.session.rollback()
             raise
         counts = result["counts"]
-        click.echo(f"Importación aplicada: {counts['create']} creados, {counts['update']} actualizados, "
-                   f"{counts['unchanged']} sin cambios.")
+        click.echo(_("Importación aplicada: %(create)s creados, %(update)s actualizados, %(unchanged)s sin cambios.",
+                     **counts))

@@ -143,28 +143,36 @@ def edit(legislator_id):
     return render_template("legislature/edit.html", form=form, legislator=legislator), 200 if not form.errors else 400
 
 
+def _profile_post(legislator, form_key: str, form, action, error_field: str, message: str, anchor: str = ""):
+    """Handle one of the profile's forms: on success flash and go back to its section, else show the errors."""
+    forms = _profile_forms(legislator, **{form_key: form})
+    if form.validate_on_submit():
+        try:
+            action()
+        except operations.LegislatureError as error:
+            _field_error(form, error, error_field)
+        else:
+            flash(message, "success")
+            return redirect(url_for("legislature.profile", legislator_id=legislator.id) + anchor)
+    data = queries.profile(legislator.id)
+    return render_template("legislature/profile.html", data=data, legislator=legislator, **forms), 400
+
+
 @bp.route("/legislators/<int:legislator_id>/owner", methods=["POST"])
 @login_required
 def set_owner(legislator_id):
     legislator = _legislator_or_404(legislator_id)
     _require_write(legislator)
     form = OwnerForm()
-    form.owner.choices = _owner_choices()
-    if form.validate_on_submit():
+
+    def action():
         value = form.owner.data or ""
-        try:
-            operations.set_owner(
-                legislator, user_id=int(value[1:]) if value.startswith("u") else None,
-                partner_id=int(value[1:]) if value.startswith("p") else None,
-            )
-        except operations.LegislatureError as error:
-            form.owner.errors.append(str(error))
-        else:
-            flash(_("Responsable de la relación actualizada."), "success")
-            return redirect(url_for("legislature.profile", legislator_id=legislator.id))
-    data = queries.profile(legislator.id)
-    return render_template("legislature/profile.html", data=data, legislator=legislator,
-                           **_profile_forms(legislator, owner_form=form)), 400
+        operations.set_owner(
+            legislator, user_id=int(value[1:]) if value.startswith("u") else None,
+            partner_id=int(value[1:]) if value.startswith("p") else None,
+        )
+
+    return _profile_post(legislator, "owner_form", form, action, "owner", _("Responsable de la relación actualizada."))
 
 
 @bp.route("/legislators/<int:legislator_id>/groups", methods=["POST"])
@@ -173,18 +181,12 @@ def switch_group(legislator_id):
     legislator = _legislator_or_404(legislator_id)
     _require_write(legislator)
     form = GroupSwitchForm()
-    forms = _profile_forms(legislator, switch_form=form)
-    if form.validate_on_submit():
-        group = db.session.get(Group, form.group_id.data)
-        try:
-            operations.switch_group(legislator, group, start_date=form.start_date.data)
-        except operations.LegislatureError as error:
-            form.start_date.errors.append(str(error))
-        else:
-            flash(_("Cambio de grupo registrado; la afiliación anterior queda en el historial."), "success")
-            return redirect(url_for("legislature.profile", legislator_id=legislator.id) + "#grupos")
-    data = queries.profile(legislator.id)
-    return render_template("legislature/profile.html", data=data, legislator=legislator, **forms), 400
+    return _profile_post(
+        legislator, "switch_form", form,
+        lambda: operations.switch_group(legislator, db.session.get(Group, form.group_id.data),
+                                        start_date=form.start_date.data),
+        "start_date", _("Cambio de grupo registrado; la afiliación anterior queda en el historial."), "#grupos",
+    )
 
 
 @bp.route("/legislators/<int:legislator_id>/committees", methods=["POST"])
@@ -193,19 +195,12 @@ def add_committee_membership(legislator_id):
     legislator = _legislator_or_404(legislator_id)
     _require_write(legislator)
     form = CommitteeMembershipForm()
-    forms = _profile_forms(legislator, committee_form=form)
-    if form.validate_on_submit():
-        committee = db.session.get(Committee, form.committee_id.data)
-        try:
-            operations.add_committee_membership(legislator, committee, role=form.role.data,
-                                                start_date=form.start_date.data)
-        except operations.LegislatureError as error:
-            _field_error(form, error, "committee_id")
-        else:
-            flash(_("Membresía de comisión registrada."), "success")
-            return redirect(url_for("legislature.profile", legislator_id=legislator.id) + "#comisiones")
-    data = queries.profile(legislator.id)
-    return render_template("legislature/profile.html", data=data, legislator=legislator, **forms), 400
+    return _profile_post(
+        legislator, "committee_form", form,
+        lambda: operations.add_committee_membership(legislator, db.session.get(Committee, form.committee_id.data),
+                                                    role=form.role.data, start_date=form.start_date.data),
+        "committee_id", _("Membresía de comisión registrada."), "#comisiones",
+    )
 
 
 @bp.route("/legislators/<int:legislator_id>/committees/<int:membership_id>/end", methods=["POST"])
@@ -220,8 +215,8 @@ def end_committee_membership(legislator_id, membership_id):
         operations.end_committee_membership(membership, end_date=date.today())
     except operations.LegislatureError as error:
         flash(str(error), "danger")
-        return redirect(url_for("legislature.profile", legislator_id=legislator.id) + "#comisiones")
-    flash(_("Membresía de comisión terminada hoy; queda en el historial."), "success")
+    else:
+        flash(_("Membresía de comisión terminada hoy; queda en el historial."), "success")
     return redirect(url_for("legislature.profile", legislator_id=legislator.id) + "#comisiones")
 
 

@@ -69,7 +69,7 @@ def _name(first, middle, last, suffix, nickname) -> str:
 
 
 def _person_from_csv(row: dict, line: int, roster: Roster) -> PersonRecord | None:
-    where = f"línea {line}"
+    where = _("línea %(n)s", n=line)
     bioguide = clean(row.get("bioguide_id"))
     kind = clean(row.get("type"))
     if not bioguide:
@@ -117,7 +117,7 @@ def _person_from_csv(row: dict, line: int, roster: Roster) -> PersonRecord | Non
 
 
 def _person_from_yaml(entry, index: int, roster: Roster) -> PersonRecord | None:
-    where = f"registro {index}"
+    where = _("registro %(n)s", n=index)
     if not isinstance(entry, dict):
         roster.error(where, "", _("No es un registro de legislador."))
         return None
@@ -176,7 +176,7 @@ def _read_committees(text: str, roster: Roster) -> None:
     if not isinstance(data, list):
         raise ImportFailed(_("Comisiones: se esperaba una lista de comisiones (committees-current.yaml)."))
     for index, entry in enumerate(data, start=1):
-        where = f"comisión {index}"
+        where = _("comisión %(code)s", code=index)
         code = clean((entry or {}).get("thomas_id")) if isinstance(entry, dict) else None
         if not code or not clean(entry.get("name")):
             roster.error(where, "thomas_id/name", _("Falta el código o el nombre de la comisión."))
@@ -208,7 +208,7 @@ def _read_memberships(text: str, roster: Roster) -> None:
             roster.warn(_("comisión %(code)s", code=code), "código", _("No está en el archivo de comisiones; se omite."))
             continue
         for rank, member in enumerate(members or [], start=1):
-            where = f"comisión {code}, miembro {rank}"
+            where = _("comisión %(code)s, miembro %(n)s", code=code, n=rank)
             bioguide = clean((member or {}).get("bioguide"))
             person = people.get(bioguide)
             if person is None:

@@ -120,12 +120,12 @@ def parse(files: dict, options: dict, today: date) -> Roster:
     scheme = f"openperu:{first}-{last}"
     by_name: dict[str, PersonRecord] = {}
     for index, row in enumerate(data[label], start=1):
-        where = f"registro {index}"
+        where = _("registro %(n)s", n=index)
         if not isinstance(row, dict):
             roster.error(where, "", _("No es un objeto JSON."))
             continue
         ident = clean(row.get("id"))
-        where = f"registro {index} (id {ident})" if ident else where
+        where = _("registro %(n)s (id %(id)s)", n=index, id=ident) if ident else where
         name = clean(row.get("nombre"))
         if not ident:
             roster.error(where, "id", _("Falta el identificador."))

@@ -66,7 +66,7 @@ def parse(files: dict, options: dict, today) -> Roster:
     roster = Roster(period_label=options.get("period"))
     default_chamber = options.get("chamber") or "Pleno"
     for row in reader:
-        where = f"línea {reader.line_num}"
+        where = _("línea %(n)s", n=reader.line_num)
         if None in row:
             roster.error(where, "", _("La fila tiene más columnas que la cabecera."))
             continue

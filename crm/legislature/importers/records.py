@@ -13,7 +13,7 @@ class ImportFailed(Exception):
 
 @dataclass
 class Problem:
-    where: str  # "línea 12", "registro 3 (id 853)"
+    where: str  # translated location: "línea 12", "registro 3 (id 853)"
     field: str
     message: str
     severity: str = "error"  # "error" blocks the import; "warning" is reported and the value skipped
