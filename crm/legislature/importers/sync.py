@@ -271,7 +271,10 @@ class Sync:
                 setattr(leg, name, value)
             leg.search_name = search_key(leg)
             leg.updated_at = utcnow()
-            if not is_new:
+            if is_new:
+                # run() flushed new legislators already, so they have ids here.
+                audit.record("legislator.import_create", leg, new=new, actor=self.actor)
+            else:
                 audit.record("legislator.import_update", leg, old=old, new=new, actor=self.actor)
 
     def _children(self, person: PersonRecord, leg) -> list[str]:
