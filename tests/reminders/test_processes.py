@@ -39,8 +39,12 @@ def test_500_reminders_two_senders_at_once_arrive_exactly_once(isolated_app, smt
     url = isolated_app.config["SQLALCHEMY_DATABASE_URI"]
     results, errors = {}, []
 
+    # Build both apps here: Python 3.11's ast.parse, which Werkzeug uses to compile routes, is not thread-safe,
+    # and creating apps is not what this test is about.
+    apps = {f"sender-{i}": make_app(url, SEND_BATCH=25, **smtp_settings(smtp_server.port)) for i in (1, 2)}
+
     def run(name):
-        app = make_app(url, SEND_BATCH=25, **smtp_settings(smtp_server.port))
+        app = apps[name]
         try:
             with app.app_context():
                 results[name] = sender.deliver_all(owner=name)
