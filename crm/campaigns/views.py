@@ -4,11 +4,9 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale, get_translations
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from jinja2 import pass_context
-from markupsafe import Markup
 
 from crm.campaigns import bp, exports, fragments, hemicycle, operations, queries
 from crm.campaigns.forms import (
@@ -61,24 +59,7 @@ def _labels_for(locale: str) -> dict:
 
 @bp.context_processor
 def labels():
-    return {**_labels_for(str(get_locale())), "_": _template_gettext(get_translations())}
-
-
-def _template_gettext(translations):
-    """Jinja's new-style `_` bound to this request's catalogue.
-
-    Behaves like the one Flask-Babel installs (escape-aware, %-formatting), but looks the catalogue up once
-    per page instead of once per string; the whip page calls it dozens of times.
-    """
-
-    @pass_context
-    def gettext(context, string, **variables):
-        rv = translations.ugettext(string)
-        if context.eval_ctx.autoescape:
-            rv = Markup(rv)  # noqa: S704 - text from our own catalogue, as in Jinja's new-style gettext
-        return rv % variables
-
-    return gettext
+    return _labels_for(str(get_locale()))
 
 
 @bp.app_template_filter("shortdate")

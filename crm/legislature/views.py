@@ -54,8 +54,25 @@ def _require_write(obj=None):
 def directory():
     filters = queries.DirectoryFilters.from_args(request.args)
     page = queries.directory_page(filters)
-    choices = queries.filter_choices(filters)
-    return render_template("legislature/directory.html", page=page, filters=filters, choices=choices)
+    menus = _directory_menus(queries.filter_choices(filters), filters)
+    return render_template("legislature/directory.html", page=page, filters=filters, menus=menus)
+
+
+def _directory_menus(choices: dict, filters) -> dict:
+    """(value, label) pairs for each filter menu; the legislature or chamber is named when no chamber is picked."""
+    party, bancada = _("partido"), _("bancada")
+    wide = not filters.chamber
+    return {
+        "chamber": [(id_, f"{name} · {legislature}") for id_, name, legislature, _lid in choices["chambers"]],
+        "group": [
+            (id_, f"{name} ({party if kind == 'party' else bancada}{f' · {legislature}' if wide else ''})")
+            for id_, name, kind, legislature in choices["groups"]
+        ],
+        "committee": [(id_, f"{name} · {chamber}" if wide else name) for id_, name, chamber in choices["committees"]],
+        "district": [(d, d) for d in choices["districts"]],
+        "owner": [(f"u{id_}", name) for id_, name in choices["users"]]
+        + [(f"p{id_}", name) for id_, name in choices["partners"]],
+    }
 
 
 EXPORT_HEADER = ("id", "nombre", "apellidos_nombres", "cámara", "distrito", "bancada", "partido", "correo", "teléfono",

@@ -382,7 +382,7 @@ def _task_or_404(task_id: int) -> Task:
 @staff_required
 def my_tasks():
     buckets = queries.my_tasks(_me())
-    return render_template("outreach/my_tasks.html", buckets=buckets, now=utcnow(), action_form=EmptyForm())
+    return render_template("outreach/my_tasks.html", buckets=buckets, now=utcnow())
 
 
 @bp.route("/tasks/team")
@@ -403,7 +403,6 @@ def team_tasks():
         assignee_id=assignee_id,
         campaign_id=campaign_id,
         now=utcnow(),
-        action_form=EmptyForm(),
     )
 
 
@@ -481,7 +480,7 @@ def _set_status(task_id: int, status: str):
     operations.set_task_status(task, status, actor=_me())
     if _is_htmx():
         return render_template(
-            "outreach/_task_item.html", row=queries.task_row(task.id), now=utcnow(), action_form=EmptyForm(),
+            "outreach/_task_item.html", row=queries.task_row(task.id), now=utcnow(),
             show_assignee=request.args.get("team") == "1",
         )
     flash(_("Tarea actualizada."), "success")

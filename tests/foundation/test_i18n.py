@@ -11,6 +11,7 @@ from babel.messages.pofile import read_po
 from flask import render_template_string
 from flask_babel import refresh
 from flask_login import login_user
+from markupsafe import escape
 
 from crm.extensions import db
 
@@ -160,6 +161,46 @@ def test_localdate_uses_the_users_day(app, make_user):
             login_user(user)
             refresh()
             assert render_template_string("{{ t|localdate }}", t=late) == day
+
+
+@pytest.mark.parametrize("zone", ["America/Lima", "Europe/Madrid", "America/New_York", "Asia/Kolkata"])
+@pytest.mark.parametrize("language", ["es_PE", "en"])
+def test_localdt_writes_what_babel_writes(app, make_user, zone, language):
+    """The filter's shortcut for named formats must agree with Flask-Babel's format_datetime, DST included."""
+    from flask_babel import format_datetime
+
+    user = make_user("officer", timezone=zone, language=language)
+    moments = [
+        datetime(2026, 3, 8, 6, 59, tzinfo=UTC), datetime(2026, 3, 8, 7, 1, tzinfo=UTC),  # New York's spring change
+        datetime(2026, 3, 29, 0, 59, tzinfo=UTC), datetime(2026, 3, 29, 1, 1, tzinfo=UTC),  # Madrid's
+        datetime(2026, 10, 25, 0, 30, tzinfo=UTC), datetime(2026, 12, 31, 23, 59, tzinfo=UTC),
+        datetime(2026, 1, 1, 0, 0),  # naive values are UTC
+    ]
+    with app.test_request_context("/"):
+        login_user(user)
+        refresh()
+        for moment in moments:
+            for fmt in ("short", "medium", "long", "full"):
+                rendered = render_template_string("{{ t|localdt(fmt) }}", t=moment, fmt=fmt)
+                assert rendered == str(escape(format_datetime(moment.replace(tzinfo=moment.tzinfo or UTC), fmt)))
+        assert render_template_string("{{ t|localdt('yyyy-MM-dd HH:mm') }}", t=moments[0]) == format_datetime(
+            moments[0], "yyyy-MM-dd HH:mm"
+        )
+
+
+def test_page_strings_follow_a_forced_locale(app, make_user):
+    """Templates look the catalogue up once per render, so a render inside force_locale (e-mails) must switch."""
+    from flask_babel import force_locale
+
+    user = make_user("officer", language="es_PE")
+    template = "{{ _('Cerrar sesión') }} · {{ ngettext('%(num)d legislador', '%(num)d legisladores', 2) }}"
+    with app.test_request_context("/"):
+        login_user(user)
+        refresh()
+        assert render_template_string(template) == "Cerrar sesión · 2 legisladores"
+        with force_locale("en"):
+            assert render_template_string(template) == "Log out · 2 legislators"
+        assert render_template_string(template) == "Cerrar sesión · 2 legisladores"
 
 
 def test_timezone_selector_for_anonymous_visitors_is_lima(app):

@@ -72,6 +72,27 @@ def test_owner_filter_user_partner_and_none(make_legislators, make_user, login_a
     assert "Dueño 002" in html and "Dueño 000" not in html and "Dueño 001" not in html
 
 
+def test_filter_menus_keep_the_choice_and_escape_names(make_legislators, make_user, login_as):
+    """After filtering, each menu shows what was picked; a name with markup stays text."""
+    import re
+
+    officer = make_user("officer", name="Ana <b>Oficial</b>")
+    chamber, people = make_legislators(3, prefix="Menú")
+    people[0].district = "Cusco & Apurímac"
+    people[0].owner_user_id = officer.id
+    db.session.commit()
+    client = login_as(officer)
+    html = client.get("/legislators", query_string={
+        "chamber": chamber.id, "district": "Cusco & Apurímac", "owner": f"u{officer.id}",
+    }).get_data(as_text=True)
+    assert "Menú 000" in html and "Menú 001" not in html
+    assert re.search(rf'<option value="{chamber.id}" selected>', html)
+    assert '<option value="Cusco &amp; Apurímac" selected>Cusco &amp; Apurímac</option>' in html
+    assert f'<option value="u{officer.id}" selected>Ana &lt;b&gt;Oficial&lt;/b&gt;</option>' in html
+    assert "<b>Oficial</b>" not in html
+    assert html.count(" selected>") == 3 + 2  # the three filters, plus status and sort
+
+
 def test_sort_and_pagination_state_lives_in_the_url(make_legislators, make_user, login_as):
     make_legislators(30, prefix="Orden")
     client = login_as(make_user("officer"))
