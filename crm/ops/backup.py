@@ -65,12 +65,21 @@ def _copy_pages(source: sqlite3.Connection, target_path: Path, busy_timeout_ms: 
         target.close()
 
 
+def _private_file(path: Path) -> Path:
+    """An empty file only its owner can read, in a folder only its owner can enter (when created here).
+
+    A backup holds every note and contact; the umask of whoever runs it must not decide who reads it.
+    """
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    return path
+
+
 def backup_sqlite(live: Path, destination: Path, busy_timeout_ms: int = 30_000) -> Path:
     if not live.exists():
         raise BackupError(f"The database file {live} does not exist.")
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    partial = destination.with_name(destination.name + ".partial")
-    partial.unlink(missing_ok=True)
+    partial = _private_file(destination.with_name(destination.name + ".partial"))
     source = sqlite3.connect(live, timeout=busy_timeout_ms / 1000)
     try:
         source.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
@@ -168,8 +177,7 @@ def _run(command: list[str], env: dict) -> None:
 
 def backup_postgres(url: str | URL, destination: Path) -> Path:
     args, env = pg_command_environment(url)
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    partial = destination.with_name(destination.name + ".partial")
+    partial = _private_file(destination.with_name(destination.name + ".partial"))
     command = [find_pg_tool("pg_dump"), *args, "--format=custom", "--no-password", f"--file={partial}",
                make_url(url).database]
     _run(command, env)

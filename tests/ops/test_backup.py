@@ -1,6 +1,7 @@
 """A backup taken while writes keep coming is consistent, restores into a new database, and counts match."""
 
 import sqlite3
+import stat
 import time
 from pathlib import Path
 
@@ -43,12 +44,20 @@ def _backup_during_writes(app, path: Path) -> BackgroundWriter:
     return writer
 
 
+def _assert_private(path: Path, new_folder: bool = False) -> None:
+    """A backup holds every note: only its owner may read it, whatever the umask of whoever took it."""
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    if new_folder:
+        assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
 def test_sqlite_backup_while_writing_restores_into_a_new_database(app_for, tmp_path):
     live = app_for(f"sqlite:///{tmp_path / 'live.sqlite3'}")
     path = tmp_path / "backups" / "copy.sqlite3"
     writer = _backup_during_writes(live, path)
 
     assert backup.integrity_check(path) == "ok"
+    _assert_private(path, new_folder=True)
     with sqlite3.connect(path) as copy:
         assert copy.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # one self-contained file
     in_backup = _counts(app_for(f"sqlite:///{path}", create=False))
@@ -108,6 +117,7 @@ def test_postgres_backup_while_writing_restores_into_a_new_database(app_for, new
     path = tmp_path / "copy.dump"
     writer = _backup_during_writes(live, path)
     assert path.read_bytes()[:5] == b"PGDMP"  # pg_dump's custom format
+    _assert_private(path)
 
     target_url = new_postgres_database()
     restored = app_for(target_url, create=False)

@@ -99,3 +99,13 @@ def test_without_proxy_hops_forwarded_headers_are_ignored(app):
     assert seen["addr"] == "10.0.0.2"
     assert seen["scheme"] == "http"
     assert seen["host"] == "localhost"
+
+
+def test_the_sample_environment_file_loads_in_a_shell_as_the_guide_says(tmp_path):
+    """docs/production.md loads the file with `set -a; . FILE; set +a` to run commands by hand."""
+    sample = ROOT / "deploy" / "cabildeo.env.example"
+    script = f'set -e; set -a; . "{sample}"; set +a; printf "%s\\n" "$MAIL_FROM" "$CRM_ENV" "$GUNICORN_WORKERS"'
+    loaded = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=30, check=False)
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stderr == ""
+    assert loaded.stdout.splitlines() == ["Cabildeo <no-reply@example.org>", "production", "5"]
