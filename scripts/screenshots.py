@@ -1,4 +1,4 @@
-"""Phone-sized screenshots of the foundation pages, in Spanish and English, for a look by eye.
+"""Phone-sized screenshots of the main pages, in Spanish and English, for a look by eye.
 
     .venv/bin/python scripts/screenshots.py http://127.0.0.1:5000 test-artifacts/screens
 
@@ -12,7 +12,10 @@ from playwright.sync_api import sync_playwright
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 PAGES = [("home", "/"), ("preferences", "/account"), ("users", "/admin/users"), ("invite", "/admin/users/invite"),
-         ("audit", "/admin/audit"), ("password", "/account/password"), ("notfound", "/no-such-page")]
+         ("audit", "/admin/audit"), ("password", "/account/password"), ("notfound", "/no-such-page"),
+         ("tasks", "/tasks"), ("interaction-new", "/interactions/new"), ("campaigns", "/campaigns")]
+# Pages whose first <details> (filters, more tasks) is opened before the screenshot.
+OPENED = [("directory", "/legislators?district=Lima"), ("whip", "/campaigns/1/whip")]
 
 
 def main(base: str, out: Path) -> None:
@@ -35,6 +38,10 @@ def main(base: str, out: Path) -> None:
                 page.wait_for_load_state()
             for name, path in PAGES:
                 page.goto(base + path)
+                page.screenshot(path=out / f"{name}-{language}.png", full_page=True)
+            for name, path in OPENED:
+                page.goto(base + path)
+                page.eval_on_selector("details", "element => element.open = true")
                 page.screenshot(path=out / f"{name}-{language}.png", full_page=True)
             page.goto(base + "/")
             page.get_by_role("button", name="Abrir menú" if language == "es_PE" else "Open menu").click()
