@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from crm.accounts.queries import staff_choices
-from crm.coalition import bp, csv_import, operations, queries
+from crm.coalition import bp, csv_import, operations, queries, talking_points
 from crm.coalition.forms import (
     BatchForm,
     DriveForm,
@@ -25,7 +25,7 @@ from crm.core.pagination import parse_page
 from crm.core.permissions import deny, manager_required, staff_required
 from crm.core.text import neutralise_cell
 from crm.core.time import local_today
-from crm.core.visibility import can_see_batch_notes, can_see_partner, can_see_partner_notes, is_partner
+from crm.core.visibility import can_see_batch_notes, can_see_partner, can_see_partner_notes, can_write, is_partner
 from crm.extensions import db
 from crm.legislature.models import Legislator
 
@@ -358,12 +358,13 @@ def batch_import(drive_id):
 @login_required
 def legislator_signatures(legislator_id):
     legislator = db.get_or_404(Legislator, legislator_id)
-    regions, rows = queries.legislator_signatures(legislator.district)
+    regions, points = talking_points.for_district(legislator.district)
     # The profile loads the fragment with htmx; a direct visit (or no JavaScript) gets a whole page.
     template = "coalition/_legislator_signatures.html" if request.headers.get("HX-Request") else (
         "coalition/legislator_signatures_page.html"
     )
-    return render_template(template, legislator=legislator, regions=regions, rows=rows)
+    return render_template(template, legislator=legislator, regions=regions, points=points,
+                           can_log=can_write(current_user))
 
 
 # --- Media mentions ----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from crm.accounts import operations as account_operations
 from crm.accounts.models import User
 from crm.campaigns.models import Campaign
+from crm.coalition.talking_points import for_legislators
 from crm.core.pagination import parse_page
 from crm.core.permissions import deny, manager_required, staff_required
 from crm.core.time import local_to_utc, to_local, utcnow
@@ -145,6 +146,11 @@ def _report(form, error: operations.OutreachError) -> None:
         flash(str(error), "danger")
 
 
+def _talking_points_note(legislators) -> str:
+    """The petition figures for these legislators' districts, as the first lines of the meeting notes."""
+    return "\n".join(_("Punto de conversación: %(point)s", point=point) for point in for_legislators(legislators))
+
+
 def _interaction_form(interaction: Interaction | None):
     form = InteractionForm(obj=interaction) if interaction else InteractionForm()
     _fill_interaction_choices(form)
@@ -186,6 +192,8 @@ def _interaction_form(interaction: Interaction | None):
     elif request.method == "POST":
         status = INVALID
     picked = queries.legislators_by_ids(legislator_ids)
+    if interaction is None and request.method == "GET" and request.args.get("talking_points") and not form.notes.data:
+        form.notes.data = _talking_points_note(picked)
     return (
         render_template(
             "outreach/interaction_form.html",

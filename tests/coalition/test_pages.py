@@ -1,3 +1,5 @@
+import html
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -243,6 +245,30 @@ def test_legislator_fragment_counts_verified_signatures_of_the_district(login_as
     assert "no corresponde a una región" in client.get(f"/legislators/{abroad.id}/signatures").get_data(as_text=True)
     assert "Aún no hay firmas verificadas de Tacna" in client.get(f"/legislators/{tacna.id}/signatures").get_data(as_text=True)
     assert client.get("/legislators/987654/signatures").status_code == 404
+
+
+def test_an_officer_carries_the_district_figure_into_a_meeting(login_as, make_user, make_drive, make_batch,
+                                                                 make_legislator, make_campaign):
+    campaign = make_campaign("Despenalización por violación")
+    make_batch(make_drive(campaign=campaign), collected=1500, verified=1234, region="Cusco")
+    mendoza = make_legislator("Verónika Mendoza", district="Cusco")
+    db.session.commit()
+    sentence = ("1,234 ciudadanas y ciudadanos de Cusco firmaron, con firma verificada, "
+                "la iniciativa «Despenalización por violación».")
+    viewer = login_as(make_user("viewer"))
+    fragment = viewer.get(f"/legislators/{mendoza.id}/signatures", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert sentence in fragment and "talking_points=1" not in fragment  # read-only accounts log no meetings
+
+    officer = login_as(make_user("officer"))
+    fragment = officer.get(f"/legislators/{mendoza.id}/signatures", headers={"HX-Request": "true"}).get_data(as_text=True)
+    link = re.search(r'href="([^"]*talking_points=1[^"]*)"', fragment).group(1).replace("&amp;", "&")
+    form = officer.get(link).get_data(as_text=True)
+    notes = re.search(r'<textarea[^>]*name="notes"[^>]*>(.*?)</textarea>', form, re.S).group(1)
+    assert html.unescape(notes).strip() == f"Punto de conversación: {sentence}"
+    assert "Verónika Mendoza" in form  # the legislator is already picked
+    # Without the flag, or when editing, the notes start empty.
+    plain = officer.get(f"/interactions/new?legislator={mendoza.id}").get_data(as_text=True)
+    assert re.search(r'<textarea[^>]*name="notes"[^>]*>\s*</textarea>', plain)
 
 
 # --- Media mentions ----------------------------------------------------------------------------------
