@@ -424,6 +424,22 @@ def last_contact_subquery(now: datetime):
     )
 
 
+def campaign_voters():
+    """(campaign_id, legislator_id): who sits now in a chamber where one of the campaign's stages votes.
+
+    A committee stage counts its whole chamber: the floor vote follows. The going-cold page and the
+    daily digest both use this, so they name the same people.
+    """
+    stage_chamber = func.coalesce(VoteStage.chamber_id, Committee.chamber_id)
+    return (
+        select(VoteStage.campaign_id, SeatMembership.legislator_id)
+        .outerjoin(Committee, Committee.id == VoteStage.committee_id)
+        .join(SeatMembership, and_(SeatMembership.chamber_id == stage_chamber, SeatMembership.end_date.is_(None)))
+        .distinct()
+        .subquery()
+    )
+
+
 def going_cold(campaign_id: int, now: datetime | None = None) -> list[ColdRow]:
     """Persuadable sitting members of the campaign's chambers with no contact in the campaign's N days.
 
@@ -434,17 +450,7 @@ def going_cold(campaign_id: int, now: datetime | None = None) -> list[ColdRow]:
     if campaign is None:
         return []
     cutoff = now - timedelta(days=campaign.going_cold_days or 21)
-    chambers = (
-        select(func.coalesce(VoteStage.chamber_id, Committee.chamber_id))
-        .outerjoin(Committee, Committee.id == VoteStage.committee_id)
-        .where(VoteStage.campaign_id == campaign_id)
-    )
-    sitting = (
-        select(SeatMembership.legislator_id)
-        .where(SeatMembership.end_date.is_(None), SeatMembership.chamber_id.in_(chambers))
-        .distinct()
-        .subquery()
-    )
+    voters = campaign_voters()
     latest = _latest_stance_subquery(campaign_id)
     current = select(latest.c.legislator_id, latest.c.level).where(latest.c.rank == 1).subquery()
     last_contact = last_contact_subquery(now)
@@ -459,7 +465,7 @@ def going_cold(campaign_id: int, now: datetime | None = None) -> list[ColdRow]:
             Legislator.owner_partner_id,
             PartnerOrganisation.name.label("owner_partner_name"),
         )
-        .join(sitting, sitting.c.legislator_id == Legislator.id)
+        .join(voters, and_(voters.c.legislator_id == Legislator.id, voters.c.campaign_id == campaign_id))
         .outerjoin(current, current.c.legislator_id == Legislator.id)
         .outerjoin(last_contact, last_contact.c.legislator_id == Legislator.id)
         .outerjoin(User, User.id == Legislator.owner_user_id)

@@ -16,7 +16,7 @@ from crm.core.time import local_day_bounds, local_today
 from crm.extensions import db
 from crm.legislature.models import Chamber, Legislator, SeatMembership
 from crm.outreach.models import Interaction, Task, interaction_legislators, interaction_staff
-from crm.outreach.queries import PERSUADABLE_LEVELS, last_contact_subquery
+from crm.outreach.queries import PERSUADABLE_LEVELS, campaign_voters, last_contact_subquery
 
 # A legislator is worth chasing while their current stance is one of these, or while there is none yet.
 # Used to rank how far a stance moved: positive is towards yes.
@@ -113,10 +113,11 @@ def sitting_members():
 def going_cold_rows(now: datetime) -> list[ColdLine | tuple]:
     """Every target legislator of every active campaign whose last contact is older than the campaign allows.
 
-    One query: sitting members × active campaigns, their current stance and their last interaction.
+    One query: the voters of each active campaign's stages (as on the going-cold page), their current
+    stance and their last interaction.
     """
     stance = current_stances()
-    sitting = sitting_members()
+    voters = campaign_voters()
     last_contact = last_contact_subquery(now)
     statement = (
         select(
@@ -129,8 +130,8 @@ def going_cold_rows(now: datetime) -> list[ColdLine | tuple]:
             last_contact.c.last_contact,
         )
         .select_from(Campaign)
-        .join(sitting, or_(Campaign.legislature_id.is_(None), sitting.c.legislature_id == Campaign.legislature_id))
-        .join(Legislator, Legislator.id == sitting.c.legislator_id)
+        .join(voters, voters.c.campaign_id == Campaign.id)
+        .join(Legislator, Legislator.id == voters.c.legislator_id)
         .outerjoin(stance, and_(stance.c.campaign_id == Campaign.id, stance.c.legislator_id == Legislator.id))
         .outerjoin(last_contact, last_contact.c.legislator_id == Legislator.id)
         .where(Campaign.status == "active", or_(stance.c.level.is_(None), stance.c.level.in_(PERSUADABLE_LEVELS)))

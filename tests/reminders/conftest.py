@@ -234,13 +234,16 @@ class Factory:
         return legislator
 
     def campaign(self, name="Despenalización en casos de violación", going_cold_days=21):
-        from crm.campaigns.models import Campaign
+        from crm.campaigns.models import Campaign, VoteStage
 
         campaign = Campaign(
             name=name, status="active", legislature_id=self.chamber().legislature_id, going_cold_days=going_cold_days,
             created_at=LONG_AGO,
         )
         db.session.add(campaign)
+        db.session.flush()
+        # The floor vote in the factory's chamber: its sitting members are the campaign's targets.
+        db.session.add(VoteStage(campaign_id=campaign.id, position=1, name="Pleno", chamber_id=self.chamber().id))
         db.session.flush()
         return campaign
 

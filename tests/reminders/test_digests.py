@@ -24,6 +24,32 @@ def _pending_digests(user):
     return [r for r in outbox("digest", status="pending") if r.user_id == user.id]
 
 
+def test_digest_and_going_cold_page_name_the_same_legislators(factory):
+    """Only members of a chamber where the campaign votes go cold; the senate seat of a deputies' bill does not."""
+    from datetime import date
+
+    from crm.extensions import db
+    from crm.legislature.models import Chamber, SeatMembership
+    from crm.outreach.queries import going_cold
+
+    now = at("2026-05-04 13:00")
+    director = factory.user(role="director")
+    campaign = factory.campaign(going_cold_days=14)
+    deputies = [factory.legislator(f"Diputada {n}") for n in range(3)]
+    factory.interaction(director, at("2026-05-01 15:00"), legislators=[deputies[2]])  # recent: warm
+    senate = Chamber(legislature_id=factory.chamber().legislature_id, name="Senado", seats=60)
+    db.session.add(senate)
+    db.session.flush()
+    senator = factory.legislator("Senadora Sin Votación")
+    db.session.execute(SeatMembership.__table__.update().where(SeatMembership.legislator_id == senator.id)
+                       .values(chamber_id=senate.id, start_date=date(2026, 7, 28)))
+    db.session.flush()
+
+    in_digest = [c.legislator for c in build_digests([director], now)[director.id].going_cold]
+    on_page = [row.name for row in going_cold(campaign.id, now)]
+    assert sorted(in_digest) == sorted(on_page) == ["Diputada 0", "Diputada 1"]
+
+
 def test_digest_lists_overdue_today_meetings_and_going_cold(factory):
     now = at("2026-05-04 13:00")  # 08:00 in Lima
     officer = factory.user(name="Óscar")
