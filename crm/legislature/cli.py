@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from crm.extensions import db
 from crm.legislature.importers import FORMATS, ImportFailed, jobs
+from crm.legislature.importers.records import decode_text
 
 STRUCTURE_LABELS = {
     "legislatures": _l("legislaturas nuevas"), "chambers": _l("cámaras nuevas"),
@@ -23,12 +24,9 @@ def _read(path: str | None, label: str) -> str | None:
     if not path:
         return None
     try:
-        # newline="" keeps CRLF as is; the CSV readers deal with it.
-        return Path(path).read_text(encoding="utf-8-sig", errors="strict")
-    except UnicodeDecodeError as error:
-        raise click.ClickException(
-            _("%(label)s: el archivo no está en UTF-8 (byte %(pos)s).", label=label, pos=error.start)
-        ) from error
+        return decode_text(Path(path).read_bytes(), label)
+    except ImportFailed as error:
+        raise click.ClickException(str(error)) from error
 
 
 def echo_report(report: dict) -> None:

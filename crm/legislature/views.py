@@ -26,6 +26,7 @@ from crm.legislature.forms import (
     to_choices,
 )
 from crm.legislature.importers import FORMAT_LABELS, ImportFailed, jobs
+from crm.legislature.importers.records import decode_text
 from crm.legislature.models import Aide, Chamber, Committee, Group, ImportJob, Legislator, Legislature
 
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
@@ -301,10 +302,7 @@ def _read_upload(storage, label) -> str | None:
         storage.close()
     if len(raw) > MAX_UPLOAD_BYTES:
         raise ImportFailed(_("%(label)s: el archivo supera 8 MB.", label=label))
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportFailed(_("%(label)s: el archivo no está en UTF-8 (byte %(pos)s).", label=label, pos=error.start)) from error
+    return decode_text(raw, label)
 
 
 @bp.route("/imports/legislators", methods=["GET", "POST"])

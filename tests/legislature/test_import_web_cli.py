@@ -126,6 +126,14 @@ def test_cli_broken_file_fails_and_writes_nothing(app, tmp_path):
     assert result.exit_code == 1
     assert "ERROR: línea 2 · full_name" in result.output and "no se ha modificado nada" in result.output
     assert table_counts() == before
+    latin1 = tmp_path / "latin1.csv"
+    latin1.write_bytes("full_name\nJosé Pérez\n".encode("latin-1"))
+    result = app.test_cli_runner().invoke(
+        args=["crm", "import-legislators", str(latin1), "--format", "csv", "--legislature", "Prueba", "--yes"]
+    )
+    assert result.exit_code == 1
+    assert "Archivo: el archivo no está en UTF-8 (byte 13)." in result.output
+    assert table_counts() == before
 
 
 @pytest.mark.slow

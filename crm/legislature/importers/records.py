@@ -4,11 +4,24 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
+
 from crm.core.text import fold
 
 
 class ImportFailed(Exception):
     """The file cannot be read at all (bad JSON/YAML/CSV, wrong format)."""
+
+
+def decode_text(raw: bytes, label: str) -> str:
+    """A file's text, for the web upload and the command line alike: UTF-8 with or without a byte-order mark.
+
+    Anything else is refused, naming the first bad byte, rather than guessed at.
+    """
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFailed(_("%(label)s: el archivo no está en UTF-8 (byte %(pos)s).", label=label, pos=error.start)) from error
 
 
 @dataclass
@@ -157,7 +170,7 @@ def split_spanish_name(full_name: str) -> tuple[str | None, str | None]:
     if len(tokens) < 2:
         return None, None
     surnames = []
-    for _ in range(2):
+    for _round in range(2):
         if len(tokens) <= 1:
             break
         word = [tokens.pop()]
