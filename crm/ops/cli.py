@@ -11,7 +11,6 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.engine import make_url
 
-from config import INSTANCE_DIR
 from crm.extensions import db
 from crm.ops import backup
 
@@ -61,7 +60,7 @@ def register(group: click.Group) -> None:
     def backup_command(path):
         """Take a consistent online backup (SQLite backup API, or pg_dump for PostgreSQL)."""
         url = db.engine.url  # relative SQLite paths already resolved by Flask-SQLAlchemy
-        path = path or backup.default_backup_path(url, INSTANCE_DIR / "backups")
+        path = path or backup.default_backup_path(url, Path(current_app.config["INSTANCE_DIR"]) / "backups")
         try:
             if backup.dialect_of(url) == "sqlite":
                 written = backup.backup_sqlite(backup.sqlite_path(url), path, current_app.config["SQLITE_BUSY_TIMEOUT_MS"])

@@ -150,3 +150,14 @@ def test_the_backup_command_names_where_it_wrote(app_for, tmp_path):
     assert f"Backup written to {tmp_path / 'nightly.sqlite3'}" in result.output
     assert "integrity_check: ok" in result.output
     assert not list(tmp_path.glob("*.partial"))
+
+
+def test_without_a_path_the_backup_goes_to_the_instance_folder(app_for, tmp_path):
+    instance = tmp_path / "instance"
+    live = app_for(f"sqlite:///{tmp_path / 'live.sqlite3'}", INSTANCE_DIR=str(instance))
+    result = live.test_cli_runner().invoke(args=["crm", "backup"])
+    assert result.exit_code == 0, result.output
+    [written] = (instance / "backups").glob("cabildeo-*.sqlite3")
+    assert str(written) in result.output
+    assert backup.integrity_check(written) == "ok"
+    _assert_private(written, new_folder=True)
