@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from math import ceil
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Integer, Select, bindparam, func, select
 
 from crm.extensions import db
 
@@ -35,9 +35,28 @@ def parse_page(value, default: int = 1) -> int:
         return default
 
 
+class PagedStatement:
+    """A statement ready for offset pagination: itself, its count, and its page with bound limit and offset.
+
+    Keep one for a statement that is expensive to build and to fingerprint for SQLAlchemy's cache; the
+    values then travel as parameters.
+    """
+
+    def __init__(self, statement: Select):
+        self.statement = statement
+        self.count = select(func.count()).select_from(statement.order_by(None).subquery())
+        self.rows = statement.limit(bindparam("page_limit", type_=Integer())).offset(
+            bindparam("page_offset", type_=Integer())
+        )
+
+    def page(self, params: dict, page: int, per_page: int, *, scalars: bool = True) -> Page:
+        total = db.session.execute(self.count, params).scalar_one()
+        page = min(max(1, page), max(1, ceil(total / per_page)))
+        bounds = {"page_limit": per_page, "page_offset": (page - 1) * per_page}
+        result = db.session.execute(self.rows, {**params, **bounds})
+        items = list(result.scalars().unique() if scalars else result.all())
+        return Page(items=items, page=page, per_page=per_page, total=total)
+
+
 def paginate(statement: Select, page: int, per_page: int, *, scalars: bool = True) -> Page:
-    total = db.session.execute(select(func.count()).select_from(statement.order_by(None).subquery())).scalar_one()
-    page = min(max(1, page), max(1, ceil(total / per_page)))
-    result = db.session.execute(statement.limit(per_page).offset((page - 1) * per_page))
-    items = list(result.scalars().unique() if scalars else result.all())
-    return Page(items=items, page=page, per_page=per_page, total=total)
+    return PagedStatement(statement).page({}, page, per_page, scalars=scalars)

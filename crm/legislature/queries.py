@@ -8,11 +8,12 @@ Semantics other domains rely on:
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import and_, asc, desc, exists, func, or_, select
+from sqlalchemy import Date, and_, asc, bindparam, desc, exists, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
-from crm.core.pagination import paginate, parse_page
+from crm.core.pagination import PagedStatement, parse_page
 from crm.core.text import fold
 from crm.extensions import db
 from crm.legislature.models import (
@@ -33,9 +34,10 @@ STATUSES = ("active", "former", "all")
 PER_PAGE_CHOICES = (25, 50, 100)
 
 
-def sitting(today: date | None = None):
-    """SQL condition: the seat membership is current."""
-    today = today or date.today()
+def sitting(today=None):
+    """SQL condition: the seat membership is current (`today`: a date or a bound parameter)."""
+    if today is None:
+        today = date.today()
     return or_(SeatMembership.end_date.is_(None), SeatMembership.end_date >= today)
 
 
@@ -83,10 +85,16 @@ class DirectoryFilters:
     def active(self) -> bool:
         return any((self.q, self.chamber, self.group, self.district, self.committee, self.owner, self.status != "active"))
 
+    @property
+    def advanced(self) -> bool:
+        """A menu filter or a sort other than the default is on (the search box alone does not count)."""
+        return any((self.chamber, self.group, self.district, self.committee, self.owner, self.status != "active",
+                    self.sort != "name"))
+
 
 def _seat_exists(chamber_id, current: bool, today):
     conditions = [SeatMembership.legislator_id == Legislator.id]
-    if chamber_id:
+    if chamber_id is not None:
         conditions.append(SeatMembership.chamber_id == chamber_id)
     if current:
         conditions.append(sitting(today))
@@ -117,12 +125,56 @@ def _current_group_column(kind: str):
     )
 
 
-def directory_select(filters: DirectoryFilters, today: date | None = None):
-    """One SELECT with a row per legislator: the legislator, chamber, bancada, party and owner names."""
+@dataclass(frozen=True)
+class DirectoryShape:
+    """Which filters are on, not their values: one prepared statement serves every search of a shape."""
+
+    status: str
+    chamber: bool
+    words: int
+    group: bool
+    committee: bool
+    district: bool
+    owner: str  # "", "none", "u" or "p"
+    sort: str
+
+
+def _search_words(q: str) -> list[str]:
+    return fold(q).replace('"', " ").split()
+
+
+def directory_shape(filters: DirectoryFilters) -> DirectoryShape:
+    return DirectoryShape(
+        status=filters.status, chamber=bool(filters.chamber), words=len(_search_words(filters.q)),
+        group=bool(filters.group), committee=bool(filters.committee), district=bool(filters.district),
+        owner=filters.owner if filters.owner in ("", "none") else filters.owner[0], sort=filters.sort,
+    )
+
+
+def directory_params(filters: DirectoryFilters, today: date | None = None) -> dict:
+    """The values the prepared directory statement is executed with."""
+    params = {
+        "today": today or date.today(), "chamber_id": filters.chamber, "group_id": filters.group,
+        "committee_id": filters.committee, "district": filters.district,
+        "owner_id": int(filters.owner[1:]) if filters.owner[:1] in ("u", "p") else None,
+    }
+    for n, word in enumerate(_search_words(filters.q)):
+        params[f"word_{n}"] = f"%{_like_escape(word)}%"
+    return params
+
+
+@lru_cache(maxsize=256)
+def directory_statement(shape: DirectoryShape) -> PagedStatement:
+    """One SELECT with a row per legislator: the legislator, chamber, bancada, party and owner names.
+
+    Built once per shape with bound values: building and fingerprinting this statement costs more than
+    running it, so the directory reuses it (and its count) across requests.
+    """
     from crm.accounts.models import User
     from crm.coalition.models import PartnerOrganisation
 
-    today = today or date.today()
+    today = bindparam("today", type_=Date())
+    chamber_id = bindparam("chamber_id") if shape.chamber else None
     # "Senado · 2026–2031": the chamber alone does not say which term when several legislatures are loaded.
     chamber_label = Chamber.name + " · " + func.coalesce(Legislature.period_label, Legislature.name)
     chamber_name = _current_seat_column(chamber_label, today).label("chamber_name")
@@ -135,51 +187,57 @@ def directory_select(filters: DirectoryFilters, today: date | None = None):
         .outerjoin(owner_user, owner_user.id == Legislator.owner_user_id)
         .outerjoin(PartnerOrganisation, PartnerOrganisation.id == Legislator.owner_partner_id)
     )
-    if filters.status == "active":
-        statement = statement.where(_seat_exists(filters.chamber, True, today))
-    elif filters.status == "former":
-        statement = statement.where(_seat_exists(filters.chamber, False, today), ~_seat_exists(filters.chamber, True, today))
-    elif filters.chamber:
-        statement = statement.where(_seat_exists(filters.chamber, False, today))
-    for word in fold(filters.q).replace('"', " ").split():
-        statement = statement.where(Legislator.search_name.like(f"%{_like_escape(word)}%", escape="\\"))
-    if filters.group:
-        conditions = [GroupMembership.legislator_id == Legislator.id, GroupMembership.group_id == filters.group]
-        if filters.status == "active":
+    if shape.status == "active":
+        statement = statement.where(_seat_exists(chamber_id, True, today))
+    elif shape.status == "former":
+        statement = statement.where(_seat_exists(chamber_id, False, today), ~_seat_exists(chamber_id, True, today))
+    elif shape.chamber:
+        statement = statement.where(_seat_exists(chamber_id, False, today))
+    for n in range(shape.words):
+        statement = statement.where(Legislator.search_name.like(bindparam(f"word_{n}"), escape="\\"))
+    if shape.group:
+        conditions = [GroupMembership.legislator_id == Legislator.id, GroupMembership.group_id == bindparam("group_id")]
+        if shape.status == "active":
             conditions.append(GroupMembership.end_date.is_(None))
         statement = statement.where(exists().where(*conditions))
-    if filters.committee:
+    if shape.committee:
         statement = statement.where(exists().where(
-            CommitteeMembership.legislator_id == Legislator.id, CommitteeMembership.committee_id == filters.committee,
+            CommitteeMembership.legislator_id == Legislator.id,
+            CommitteeMembership.committee_id == bindparam("committee_id"),
             or_(CommitteeMembership.end_date.is_(None), CommitteeMembership.end_date >= today),
         ))
-    if filters.district:
-        statement = statement.where(Legislator.district == filters.district)
-    if filters.owner == "none":
+    if shape.district:
+        statement = statement.where(Legislator.district == bindparam("district"))
+    if shape.owner == "none":
         statement = statement.where(Legislator.owner_user_id.is_(None), Legislator.owner_partner_id.is_(None))
-    elif filters.owner.startswith("u"):
-        statement = statement.where(Legislator.owner_user_id == int(filters.owner[1:]))
-    elif filters.owner.startswith("p"):
-        statement = statement.where(Legislator.owner_partner_id == int(filters.owner[1:]))
-    key = filters.sort.lstrip("-")
-    column = {"name": Legislator.sort_name, "district": Legislator.district, "bancada": bancada_name,
-              "chamber": chamber_name}[key]
+    elif shape.owner == "u":
+        statement = statement.where(Legislator.owner_user_id == bindparam("owner_id"))
+    elif shape.owner == "p":
+        statement = statement.where(Legislator.owner_partner_id == bindparam("owner_id"))
+    return PagedStatement(_directory_order(statement, shape.sort, chamber_name, bancada_name))
+
+
+def _directory_order(statement, sort: str, chamber_name, bancada_name):
+    key = sort.lstrip("-")
     if key == "name":
         # sort_name is never NULL: ordering on it alone lets the database walk its index and stop at the page.
-        direction = desc if filters.sort.startswith("-") else asc
+        direction = desc if sort.startswith("-") else asc
         return statement.order_by(direction(Legislator.sort_name), direction(Legislator.id))
-    ordered = column.desc() if filters.sort.startswith("-") else column.asc()
+    column = {"district": Legislator.district, "bancada": bancada_name, "chamber": chamber_name}[key]
+    ordered = column.desc() if sort.startswith("-") else column.asc()
     # NULLs last on both databases, then a stable tie-break so pages never overlap.
     return statement.order_by(column.is_(None), ordered, Legislator.sort_name, Legislator.id)
 
 
 def directory_page(filters: DirectoryFilters):
-    return paginate(directory_select(filters), filters.page, filters.per_page, scalars=False)
+    prepared = directory_statement(directory_shape(filters))
+    return prepared.page(directory_params(filters), filters.page, filters.per_page, scalars=False)
 
 
 def directory_rows(filters: DirectoryFilters):
     """Every row the filters match, for the CSV export (one statement)."""
-    return db.session.execute(directory_select(filters)).all()
+    prepared = directory_statement(directory_shape(filters))
+    return db.session.execute(prepared.statement, directory_params(filters)).all()
 
 
 def filter_choices(filters: DirectoryFilters) -> dict:

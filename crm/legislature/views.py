@@ -55,8 +55,19 @@ def _require_write(obj=None):
 def directory():
     filters = queries.DirectoryFilters.from_args(request.args)
     page = queries.directory_page(filters)
-    menus = _directory_menus(queries.filter_choices(filters), filters)
+    # The menus cost six queries; most visits only search, so they come with the page only when in use.
+    show_menus = filters.advanced or request.args.get("more") == "1"
+    menus = _directory_menus(queries.filter_choices(filters), filters) if show_menus else None
     return render_template("legislature/directory.html", page=page, filters=filters, menus=menus)
+
+
+@bp.route("/legislators/filters")
+@login_required
+def directory_filters():
+    """The filter menus alone, fetched when "more filters" is opened."""
+    filters = queries.DirectoryFilters.from_args(request.args)
+    menus = _directory_menus(queries.filter_choices(filters), filters)
+    return render_template("legislature/_directory_filters.html", filters=filters, menus=menus)
 
 
 def _directory_menus(choices: dict, filters) -> dict:

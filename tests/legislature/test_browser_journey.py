@@ -1,4 +1,4 @@
-"""On a phone: find Verónika Mendoza without accents, open her profile, add an aide; import on the web page."""
+"""On a phone: find Verónika Mendoza without accents, filter by district, open her profile, add an aide; import on the web page."""
 
 import pytest
 
@@ -25,6 +25,19 @@ def test_directory_search_profile_and_aide_on_a_phone(isolated_app, live_server,
     phone_page.wait_for_url("**q=veronika+mendoza**")
     assert phone_page.get_by_text("1 legislador").is_visible()
     assert _no_horizontal_scroll(phone_page)
+    # The filter menus arrive when "more filters" is opened; picking a district filters the list.
+    phone_page.goto(f"{live_server}/legislators")
+    phone_page.get_by_text("Más filtros y orden").click()
+    phone_page.locator("select#district").wait_for()
+    phone_page.select_option("select#district", "Cusco")
+    phone_page.get_by_role("button", name="Filtrar").click()
+    phone_page.wait_for_url("**district=Cusco**")
+    assert phone_page.get_by_text("5 legisladores").is_visible()
+    assert phone_page.locator("select#district").input_value() == "Cusco"  # the menu keeps the choice
+    assert _no_horizontal_scroll(phone_page)
+    phone_page.fill("input[name=q]", "veronika")
+    phone_page.get_by_role("button", name="Buscar").click()
+    phone_page.wait_for_url("**q=veronika**")
     phone_page.get_by_role("link", name="Verónika Fanny Mendoza Frisch").click()
     assert phone_page.get_by_role("heading", name="Verónika Fanny Mendoza Frisch").is_visible()
     assert phone_page.get_by_text("Bancada: ACCIÓN POPULAR - FRENTE AMPLIO").is_visible()

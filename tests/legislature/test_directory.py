@@ -93,6 +93,29 @@ def test_filter_menus_keep_the_choice_and_escape_names(make_legislators, make_us
     assert html.count(" selected>") == 3 + 2  # the three filters, plus status and sort
 
 
+def test_filter_menus_load_when_opened(make_legislators, make_user, login_as, statements):
+    """A plain visit skips the menus' queries; opening "more filters" fetches them, or reloads without JavaScript."""
+    chamber, _people = make_legislators(2, prefix="Carga")
+    db.session.commit()
+    client = login_as(make_user("officer"))
+    with statements() as plain_sql:
+        html = client.get("/legislators", query_string={"q": "carga"}).get_data(as_text=True)
+    assert "Carga 000" in html and 'id="chamber"' not in html
+    assert 'hx-get="/legislators/filters?q=carga"' in html and "more=1" in html
+    fragment = client.get("/legislators/filters", query_string={"q": "carga"}).get_data(as_text=True)
+    assert "<html" not in fragment and f'<option value="{chamber.id}">' in fragment and 'name="district"' in fragment
+    with statements() as menus_sql:
+        html = client.get("/legislators", query_string={"q": "carga", "more": "1"}).get_data(as_text=True)
+    assert 'id="chamber"' in html and "<details class=\"mt-3\" open>" in html
+    assert len(menus_sql) > len(plain_sql)
+    assert client.get("/legislators/filters", query_string={"chamber": "x"}).status_code == 200
+
+
+def test_filter_menus_need_a_login(client):
+    response = client.get("/legislators/filters")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
 def test_sort_and_pagination_state_lives_in_the_url(make_legislators, make_user, login_as):
     make_legislators(30, prefix="Orden")
     client = login_as(make_user("officer"))
