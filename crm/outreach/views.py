@@ -115,10 +115,13 @@ def interaction_detail(interaction_id):
     )
 
 
-def _fill_interaction_choices(form):
-    form.campaign_id.choices = options([(0, _("— Sin campaña —"))] + queries.campaign_choices())
-    form.staff_ids.choices = options(queries.staff_choices())
+def _fill_interaction_choices(form) -> tuple[list, list]:
+    """Fill the form's menus; returns the campaigns and the staff, which the page uses again."""
+    campaigns, staff = queries.campaign_choices(), queries.staff_choices()
+    form.campaign_id.choices = options([(0, _("— Sin campaña —"))] + campaigns)
+    form.staff_ids.choices = options(staff)
     form.partner_ids.choices = options(queries.partner_choices())
+    return campaigns, staff
 
 
 def _interaction_input(form, legislator_ids, aide_ids) -> operations.InteractionInput:
@@ -153,7 +156,7 @@ def _talking_points_note(legislators) -> str:
 
 def _interaction_form(interaction: Interaction | None):
     form = InteractionForm(obj=interaction) if interaction else InteractionForm()
-    _fill_interaction_choices(form)
+    campaigns, staff = _fill_interaction_choices(form)
     if request.method == "GET":
         if interaction:
             form.starts_at.data = to_local(interaction.starts_at, _tz()).replace(tzinfo=None)
@@ -163,7 +166,7 @@ def _interaction_form(interaction: Interaction | None):
         else:
             form.starts_at.data = to_local(utcnow(), _tz()).replace(tzinfo=None, second=0, microsecond=0)
             form.staff_ids.data = [current_user.id]
-            form.campaign_id.data = (queries.campaign_choices() or [(0, "")])[0][0]
+            form.campaign_id.data = (campaigns or [(0, "")])[0][0]
     if request.method == "POST":
         legislator_ids = parse_ids(request.form.getlist("legislator_ids"))
         aide_ids = parse_ids(request.form.getlist("aide_ids"))
@@ -205,7 +208,7 @@ def _interaction_form(interaction: Interaction | None):
             levels=queries.current_levels(form.campaign_id.data, legislator_ids),
             task_raw=task_raw,
             task_errors=task_errors,
-            staff=queries.staff_choices(),
+            staff=staff,
         ),
         status,
     )
