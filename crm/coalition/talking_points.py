@@ -9,6 +9,7 @@ from crm.coalition import grouped, queries
 def for_district(district: str | None) -> tuple[list[str], list[str]]:
     """The district's regions, and one sentence per petition drive with verified signatures from them."""
     regions, rows = queries.legislator_signatures(district)
+    rows = [row for row in rows if row[2]]  # a drive with nothing verified yet is no talking point
     if not rows:
         return regions, []
     place = format_list(regions, locale=str(get_locale() or "es_PE"))

@@ -1,8 +1,9 @@
 """Template filters and globals: local times, safe notes, role checks."""
 
 import json
-from datetime import UTC
+from datetime import UTC, datetime
 from functools import lru_cache
+from urllib.parse import urlencode
 
 from babel import Locale
 from flask import request, url_for
@@ -32,7 +33,7 @@ def _localdt(value, fmt="medium"):
     """
     if value is None:
         return ""
-    if fmt not in NAMED_FORMATS:
+    if fmt not in NAMED_FORMATS or not isinstance(value, datetime):
         return format_datetime(value, fmt)
     locale, glue, date_pattern, time_pattern = _datetime_patterns(str(get_locale()), fmt)
     local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(get_timezone())
@@ -66,6 +67,11 @@ def option_tags(pairs, selected=None) -> Markup:
     ))
 
 
+def _query_string(args: dict) -> str:
+    # Built apart from url_for, so a query argument named "endpoint" or "_external" stays a query argument.
+    return "?" + urlencode(args, doseq=True) if args else ""
+
+
 def url_with(**changes):
     """The current URL with some query arguments replaced; keeps list state shareable."""
     args = request.args.to_dict(flat=False)
@@ -74,7 +80,12 @@ def url_with(**changes):
             args.pop(key, None)
         else:
             args[key] = [value]
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    return url_for(request.endpoint, **(request.view_args or {})) + _query_string(args)
+
+
+def url_with_query(endpoint: str) -> str:
+    """Another page's URL carrying the current query string: the export and the filter menus keep the filters."""
+    return url_for(endpoint) + _query_string(request.args.to_dict(flat=False))
 
 
 def catalogue_callables(translations) -> dict:
@@ -108,6 +119,7 @@ def register(app) -> None:
     app.jinja_env.filters["notes"] = linkify_plain
     app.jinja_env.filters["plainjson"] = plain_json
     app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.globals["url_with_query"] = url_with_query
     app.jinja_env.globals["option_tags"] = option_tags
     app.jinja_env.globals["role_label"] = role_label
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "es_PE")

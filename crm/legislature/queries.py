@@ -82,14 +82,19 @@ class DirectoryFilters:
         )
 
     @property
+    def menu_filtered(self) -> bool:
+        """A filter from the menus is on."""
+        return any((self.chamber, self.group, self.district, self.committee, self.owner, self.status != "active"))
+
+    @property
     def active(self) -> bool:
-        return any((self.q, self.chamber, self.group, self.district, self.committee, self.owner, self.status != "active"))
+        """Any filter is on, the search box included (the sort is not a filter)."""
+        return bool(self.q) or self.menu_filtered
 
     @property
     def advanced(self) -> bool:
-        """A menu filter or a sort other than the default is on (the search box alone does not count)."""
-        return any((self.chamber, self.group, self.district, self.committee, self.owner, self.status != "active",
-                    self.sort != "name"))
+        """The menus are in use: a menu filter, or a sort other than the default."""
+        return self.menu_filtered or self.sort != "name"
 
 
 def _seat_exists(chamber_id, current: bool, today):

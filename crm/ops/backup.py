@@ -10,6 +10,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -76,22 +77,32 @@ def _private_file(path: Path) -> Path:
     return path
 
 
+@contextmanager
+def _writing(destination: Path):
+    """A private `.partial` file beside the destination: moved into place on success, removed on failure."""
+    partial = _private_file(destination.with_name(destination.name + ".partial"))
+    try:
+        yield partial
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    os.replace(partial, destination)
+
+
 def backup_sqlite(live: Path, destination: Path, busy_timeout_ms: int = 30_000) -> Path:
     if not live.exists():
         raise BackupError(f"The database file {live} does not exist.")
-    partial = _private_file(destination.with_name(destination.name + ".partial"))
-    source = sqlite3.connect(live, timeout=busy_timeout_ms / 1000)
-    try:
-        source.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-        _copy_pages(source, partial, busy_timeout_ms)
-    finally:
-        source.close()
-    _single_file(partial)
-    result = integrity_check(partial)
-    if result != "ok":
-        partial.unlink(missing_ok=True)
-        raise BackupError(f"The copy failed its integrity check: {result}")
-    os.replace(partial, destination)
+    with _writing(destination) as partial:
+        source = sqlite3.connect(live, timeout=busy_timeout_ms / 1000)
+        try:
+            source.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+            _copy_pages(source, partial, busy_timeout_ms)
+        finally:
+            source.close()
+        _single_file(partial)
+        result = integrity_check(partial)
+        if result != "ok":
+            raise BackupError(f"The copy failed its integrity check: {result}")
     return destination
 
 
@@ -177,11 +188,9 @@ def _run(command: list[str], env: dict) -> None:
 
 def backup_postgres(url: str | URL, destination: Path) -> Path:
     args, env = pg_command_environment(url)
-    partial = _private_file(destination.with_name(destination.name + ".partial"))
-    command = [find_pg_tool("pg_dump"), *args, "--format=custom", "--no-password", f"--file={partial}",
-               make_url(url).database]
-    _run(command, env)
-    os.replace(partial, destination)
+    with _writing(destination) as partial:
+        _run([find_pg_tool("pg_dump"), *args, "--format=custom", "--no-password", f"--file={partial}",
+              make_url(url).database], env)
     return destination
 
 

@@ -16,6 +16,7 @@ from crm.core.time import local_day_bounds, local_today, utcnow
 from crm.core.visibility import can_see_internal_notes, whip_list_campaign_ids
 from crm.extensions import db
 from crm.legislature.models import Aide, Committee, Legislator, SeatMembership
+from crm.legislature.queries import sitting
 from crm.outreach.models import Interaction, Task, interaction_legislators, interaction_partners, interaction_staff
 
 PERSUADABLE_LEVELS = ("leaning_yes", "undecided", "leaning_no", "unknown")
@@ -434,7 +435,7 @@ def campaign_voters():
     return (
         select(VoteStage.campaign_id, SeatMembership.legislator_id)
         .outerjoin(Committee, Committee.id == VoteStage.committee_id)
-        .join(SeatMembership, and_(SeatMembership.chamber_id == stage_chamber, SeatMembership.end_date.is_(None)))
+        .join(SeatMembership, and_(SeatMembership.chamber_id == stage_chamber, sitting()))
         .distinct()
         .subquery()
     )

@@ -248,7 +248,7 @@ def test_legislator_fragment_counts_verified_signatures_of_the_district(login_as
 
 
 def test_an_officer_carries_the_district_figure_into_a_meeting(login_as, make_user, make_drive, make_batch,
-                                                                 make_legislator, make_campaign):
+                                                                 make_legislator, make_campaign, make_interaction):
     campaign = make_campaign("Despenalización por violación")
     make_batch(make_drive(campaign=campaign), collected=1500, verified=1234, region="Cusco")
     mendoza = make_legislator("Verónika Mendoza", district="Cusco")
@@ -259,16 +259,34 @@ def test_an_officer_carries_the_district_figure_into_a_meeting(login_as, make_us
     fragment = viewer.get(f"/legislators/{mendoza.id}/signatures", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert sentence in fragment and "talking_points=1" not in fragment  # read-only accounts log no meetings
 
-    officer = login_as(make_user("officer"))
+    officer_user = make_user("officer")
+    officer = login_as(officer_user)
     fragment = officer.get(f"/legislators/{mendoza.id}/signatures", headers={"HX-Request": "true"}).get_data(as_text=True)
     link = re.search(r'href="([^"]*talking_points=1[^"]*)"', fragment).group(1).replace("&amp;", "&")
     form = officer.get(link).get_data(as_text=True)
     notes = re.search(r'<textarea[^>]*name="notes"[^>]*>(.*?)</textarea>', form, re.S).group(1)
     assert html.unescape(notes).strip() == f"Punto de conversación: {sentence}"
     assert "Verónika Mendoza" in form  # the legislator is already picked
-    # Without the flag, or when editing, the notes start empty.
+    # Without the flag the notes start empty; editing a meeting never rewrites its notes.
     plain = officer.get(f"/interactions/new?legislator={mendoza.id}").get_data(as_text=True)
     assert re.search(r'<textarea[^>]*name="notes"[^>]*>\s*</textarea>', plain)
+    meeting = make_interaction(legislators=[mendoza], notes="Notas ya guardadas", author=officer_user)
+    db.session.commit()
+    editing = officer.get(f"/interactions/{meeting.id}/edit?talking_points=1").get_data(as_text=True)
+    notes = re.search(r'<textarea[^>]*name="notes"[^>]*>(.*?)</textarea>', editing, re.S).group(1)
+    assert html.unescape(notes).strip() == "Notas ya guardadas"
+
+
+def test_a_drive_with_nothing_verified_is_no_talking_point(login_as, make_user, make_drive, make_batch,
+                                                             make_legislator, make_campaign):
+    make_batch(make_drive(campaign=make_campaign("Sin verificar")), collected=800, verified=0, region="Cusco")
+    mendoza = make_legislator("Verónika Mendoza", district="Cusco")
+    db.session.commit()
+    officer = login_as(make_user("officer"))
+    fragment = officer.get(f"/legislators/{mendoza.id}/signatures", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "Aún no hay firmas verificadas de Cusco" in fragment and "talking_points=1" not in fragment
+    form = officer.get(f"/interactions/new?legislator={mendoza.id}&talking_points=1").get_data(as_text=True)
+    assert "Punto de conversación" not in form
 
 
 # --- Media mentions ----------------------------------------------------------------------------------

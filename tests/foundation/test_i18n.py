@@ -188,6 +188,37 @@ def test_localdt_writes_what_babel_writes(app, make_user, zone, language):
         )
 
 
+def test_page_strings_escape_their_values_but_not_their_own_markup(app):
+    """Translated text is trusted; the values put into it are not (a legislator's name may hold markup)."""
+    template = (
+        "{{ _('Eliminado el %(when)s por %(who)s.', when='<b>hoy</b>', who='Ana') }}|"
+        "{{ ngettext('%(num)d legislador', '%(num)d legisladores', 2) }}|"
+        "{{ ngettext('%(num)s ciudadana o ciudadano de %(place)s firmó, con firma verificada, la iniciativa «%(campaign)s».',"
+        " '%(num)s ciudadanas y ciudadanos de %(place)s firmaron, con firma verificada, la iniciativa «%(campaign)s».',"
+        " 3, num='3', place='<i>Cusco</i>', campaign='x') }}|"
+        "{% autoescape false %}{{ _('Eliminado el %(when)s por %(who)s.', when='<b>hoy</b>', who='Ana') }}{% endautoescape %}"
+    )
+    with app.test_request_context("/"):
+        refresh()
+        escaped, plural, signed, raw = render_template_string(template).split("|")
+    assert escaped == "Eliminado el &lt;b&gt;hoy&lt;/b&gt; por Ana."
+    assert plural == "2 legisladores"
+    assert "&lt;i&gt;Cusco&lt;/i&gt;" in signed and "<i>" not in signed
+    assert raw == "Eliminado el <b>hoy</b> por Ana."
+
+
+def test_localdt_of_a_plain_date_is_left_to_babel(app, make_user):
+    from datetime import date
+
+    from flask_babel import format_datetime
+
+    with app.test_request_context("/"):
+        login_user(make_user("officer", language="en"))
+        refresh()
+        day = date(2026, 1, 15)
+        assert render_template_string("{{ d|localdt('medium') }}", d=day) == format_datetime(day, "medium")
+
+
 def test_page_strings_follow_a_forced_locale(app, make_user):
     """Templates look the catalogue up once per render, so a render inside force_locale (e-mails) must switch."""
     from flask_babel import force_locale

@@ -111,6 +111,18 @@ def test_filter_menus_load_when_opened(make_legislators, make_user, login_as, st
     assert client.get("/legislators/filters", query_string={"chamber": "x"}).status_code == 200
 
 
+def test_query_arguments_never_become_link_options(make_legislators, make_user, login_as):
+    """Links that carry the filters build their query string themselves: ?endpoint= or ?_external= stay data."""
+    make_legislators(30, prefix="Enlace")
+    client = login_as(make_user("officer"))
+    response = client.get("/legislators", query_string={"endpoint": "x", "_external": "1", "q": "enlace"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Enlace 000" in html
+    assert "http://" not in html.split("<main", 1)[1]  # no link turned absolute
+    assert 'href="/legislators/export.csv?endpoint=x&amp;_external=1&amp;q=enlace"' in html
+    assert "/legislators?endpoint=x&amp;_external=1&amp;q=enlace&amp;page=2" in html  # the pager
+
+
 def test_filter_menus_need_a_login(client):
     response = client.get("/legislators/filters")
     assert response.status_code == 302 and "/login" in response.headers["Location"]

@@ -1,9 +1,12 @@
 """A backup taken while writes keep coming is consistent, restores into a new database, and counts match."""
 
+import os
 import sqlite3
 import stat
 import time
 from pathlib import Path
+
+import pytest
 
 from crm.extensions import db
 from crm.ops import backup
@@ -19,6 +22,14 @@ def _counts(app) -> dict[str, int]:
 def _pairs(app) -> tuple[int, int]:
     with app.app_context(), db.engine.connect() as connection:
         return consistent_pairs(connection)
+
+
+@pytest.fixture(autouse=True)
+def everyday_umask():
+    """The usual umask (022), under which files come out readable by everyone unless the code says otherwise."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
 
 
 def _backup_during_writes(app, path: Path) -> BackgroundWriter:
@@ -161,3 +172,19 @@ def test_without_a_path_the_backup_goes_to_the_instance_folder(app_for, tmp_path
     assert str(written) in result.output
     assert backup.integrity_check(written) == "ok"
     _assert_private(written, new_folder=True)
+
+
+def test_a_failed_backup_leaves_no_partial_file(app_for, tmp_path, monkeypatch):
+    live = app_for(f"sqlite:///{tmp_path / 'live.sqlite3'}")
+    monkeypatch.setattr(backup, "integrity_check", lambda path: "*** page 3 is never used")
+    result = live.test_cli_runner().invoke(args=["crm", "backup", str(tmp_path / "out" / "b.sqlite3")])
+    assert result.exit_code != 0 and "integrity check" in result.output
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_failed_pg_dump_leaves_no_partial_file(app_for, new_postgres_database, tmp_path, monkeypatch):
+    live = app_for(new_postgres_database())
+    monkeypatch.setattr(backup, "find_pg_tool", lambda name: "/bin/false")  # a pg_dump that fails at once
+    result = live.test_cli_runner().invoke(args=["crm", "backup", str(tmp_path / "out" / "b.dump")])
+    assert result.exit_code != 0 and "false failed" in result.output
+    assert list((tmp_path / "out").iterdir()) == []
