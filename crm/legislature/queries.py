@@ -219,16 +219,46 @@ def directory_statement(shape: DirectoryShape) -> PagedStatement:
         statement = statement.where(Legislator.owner_user_id == bindparam("owner_id"))
     elif shape.owner == "p":
         statement = statement.where(Legislator.owner_partner_id == bindparam("owner_id"))
-    return PagedStatement(_directory_order(statement, shape.sort, chamber_name, bancada_name))
+    return PagedStatement(_directory_order(statement, shape.sort, chamber_label, today))
 
 
-def _directory_order(statement, sort: str, chamber_name, bancada_name):
+def _latest_per_legislator(statement, legislator_id, *newest_first):
+    """The first row per legislator of `statement` (a `value` column): the join form of a correlated LIMIT 1.
+
+    Sorting thousands of rows by a correlated subquery runs it once per row; one ranked pass is far cheaper.
+    """
+    rank = func.row_number().over(partition_by=legislator_id, order_by=newest_first).label("rank")
+    ranked = statement.add_columns(rank).subquery()
+    return select(ranked.c.legislator_id, ranked.c.value).where(ranked.c.rank == 1).subquery()
+
+
+def _directory_order(statement, sort: str, chamber_label, today):
     key = sort.lstrip("-")
     if key == "name":
         # sort_name is never NULL: ordering on it alone lets the database walk its index and stop at the page.
         direction = desc if sort.startswith("-") else asc
         return statement.order_by(direction(Legislator.sort_name), direction(Legislator.id))
-    column = {"district": Legislator.district, "bancada": bancada_name, "chamber": chamber_name}[key]
+    if key == "district":
+        column = Legislator.district
+    else:
+        # The same current bancada or seat as the row's own columns show, joined once for the whole list.
+        if key == "bancada":
+            current = _latest_per_legislator(
+                select(GroupMembership.legislator_id, Group.name.label("value"))
+                .join(Group, Group.id == GroupMembership.group_id)
+                .where(GroupMembership.end_date.is_(None), Group.kind == "bancada"),
+                GroupMembership.legislator_id, GroupMembership.start_date.desc(), GroupMembership.id.desc(),
+            )
+        else:
+            current = _latest_per_legislator(
+                select(SeatMembership.legislator_id, chamber_label.label("value"))
+                .join(Chamber, Chamber.id == SeatMembership.chamber_id)
+                .join(Legislature, Legislature.id == Chamber.legislature_id)
+                .where(sitting(today)),
+                SeatMembership.legislator_id, SeatMembership.start_date.desc(), SeatMembership.id.desc(),
+            )
+        statement = statement.outerjoin(current, current.c.legislator_id == Legislator.id)
+        column = current.c.value
     ordered = column.desc() if sort.startswith("-") else column.asc()
     # NULLs last on both databases, then a stable tie-break so pages never overlap.
     return statement.order_by(column.is_(None), ordered, Legislator.sort_name, Legislator.id)

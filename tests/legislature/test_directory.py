@@ -141,6 +141,36 @@ def test_sort_and_pagination_state_lives_in_the_url(make_legislators, make_user,
         assert client.get("/legislators", query_string={"sort": sort, "status": "all"}).status_code == 200
 
 
+def test_sorting_by_bancada_and_chamber_uses_the_current_ones(make_legislators, make_user, login_as):
+    """The newest open bancada membership counts; people without one come last in both directions."""
+    from datetime import date
+
+    from crm.legislature.models import Group, GroupMembership, Legislator, SeatMembership
+
+    zeta_chamber, zeta = make_legislators(2, prefix="Zeta")
+    _alfa_chamber, alfa = make_legislators(2, prefix="Alfa")
+    alfa_group = db.session.execute(select(Group).where(Group.name == "Bancada Alfa")).scalar_one()
+    old = db.session.execute(select(GroupMembership).where(GroupMembership.legislator_id == zeta[0].id)).scalar_one()
+    old.start_date = date(2026, 7, 28)
+    db.session.add(GroupMembership(legislator_id=zeta[0].id, group_id=alfa_group.id, start_date=date(2026, 9, 1)))
+    nadie = Legislator(full_name="Nadie Sinbancada", sort_name="Nadie Sinbancada", search_name="nadie sinbancada")
+    db.session.add(nadie)
+    db.session.flush()
+    db.session.add(SeatMembership(legislator_id=nadie.id, chamber_id=zeta_chamber.id))
+    db.session.commit()
+    client = login_as(make_user("officer"))
+
+    def order(sort):
+        html = client.get("/legislators", query_string={"sort": sort}).get_data(as_text=True)
+        names = ["Alfa 000", "Alfa 001", "Zeta 000", "Zeta 001", "Nadie Sinbancada"]
+        return sorted(names, key=html.index)
+
+    assert order("bancada") == ["Alfa 000", "Alfa 001", "Zeta 000", "Zeta 001", "Nadie Sinbancada"]
+    assert order("-bancada") == ["Zeta 001", "Alfa 000", "Alfa 001", "Zeta 000", "Nadie Sinbancada"]
+    assert order("chamber") == ["Alfa 000", "Alfa 001", "Nadie Sinbancada", "Zeta 000", "Zeta 001"]
+    assert order("-chamber") == ["Nadie Sinbancada", "Zeta 000", "Zeta 001", "Alfa 000", "Alfa 001"]
+
+
 def test_constant_statements_for_5_and_50_rows(make_legislators, make_user, login_as, statements):
     client = login_as(make_user("officer"))
     small, _ = make_legislators(5, prefix="Pocos")
