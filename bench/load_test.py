@@ -13,6 +13,7 @@ What it does, all on 127.0.0.1:
    with 2 workers; for each it logs N sessions in and drives them from this process (a client thread
    per session), mixing page reads with interaction logging (form GET for the CSRF token, then POST).
 3. Each run is bounded by --duration seconds and --max-requests; the script always stops by itself.
+   Meetings logged by earlier invocations are removed first, so every invocation starts from the same data.
 
 It prints requests per second, p50/p95/p99 latency and errors per run (every status >= 400, every
 connection failure, and every POST not answered by a redirect, grouped and printed), then the
@@ -57,6 +58,10 @@ WRITES = [
 ]
 
 
+# Marks the meetings the load test logs, so the next run can remove them and start from the same data.
+LOAD_TEST_NOTE = "Reunión de seguimiento (prueba de carga)."
+
+
 def write_fields(ids: dict, user_id: int, rng: random.Random) -> list[tuple[str, str]]:
     """The fields an officer submits when logging a meeting with one legislator."""
     when = datetime.now(UTC) - timedelta(hours=rng.randint(1, 72)) - timedelta(hours=5)  # America/Lima
@@ -68,7 +73,7 @@ def write_fields(ids: dict, user_id: int, rng: random.Random) -> list[tuple[str,
         ("campaign_id", str(ids["campaign_id"])),
         ("legislator_ids", str(rng.choice(ids["legislator_ids"]))),
         ("staff_ids", str(user_id)),
-        ("notes", "Reunión de seguimiento (prueba de carga)."),
+        ("notes", LOAD_TEST_NOTE),
         ("outcome", "Pidió el informe técnico."),
     ]
 
@@ -155,6 +160,22 @@ def ensure_database(url: str, rebuild: bool) -> None:
     admin.dispose()
 
 
+def _forget_earlier_runs() -> None:
+    """Remove the meetings earlier runs logged: each run then starts from the same data and compares fairly."""
+    from sqlalchemy import delete, text
+
+    from crm.extensions import db
+    from crm.outreach.models import Interaction
+
+    removed = db.session.execute(delete(Interaction).where(Interaction.notes == LOAD_TEST_NOTE)).rowcount
+    db.session.commit()
+    if removed:
+        # Vacuum now, so autovacuum does not clean up the deleted rows in the middle of a measured run.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE interactions, interaction_legislators, interaction_staff, audit_entries"))
+        log(f"  removed {removed:,} meetings logged by earlier runs, so this run starts from the built data set")
+
+
 def build_data_set(url: str) -> dict:
     """Create the data set once; later runs find it and reuse it."""
     from sqlalchemy import func, select, text
@@ -179,6 +200,7 @@ def build_data_set(url: str) -> dict:
             db.session.commit()
             log(f"  data set built in {time.perf_counter() - started:.1f} s")
             campaign = db.session.execute(select(Campaign).where(Campaign.name == "Bench: Ley de prueba")).scalar_one()
+        _forget_earlier_runs()
         users = db.session.execute(
             select(User.id, User.email).where(User.email.like("bench-officer-%")).order_by(User.id)).all()
         ids = {
