@@ -56,10 +56,6 @@ def instance_dir(environ=os.environ) -> Path:
     return Path(environ.get("CRM_INSTANCE_DIR") or BASE_DIR / "instance")
 
 
-# The instance folder of this process, for code that needs it outside an app (backups, CLI defaults).
-INSTANCE_DIR = instance_dir()
-
-
 def default_database_url(environ=os.environ) -> str:
     return f"sqlite:///{instance_dir(environ) / 'cabildeo.sqlite3'}"
 
