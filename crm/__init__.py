@@ -1,6 +1,5 @@
 """Application factory. No database queries run at start-up."""
 
-import logging
 from datetime import timedelta
 
 from flask import Flask, g
@@ -107,6 +106,3 @@ def _register_request_hooks(app: Flask) -> None:
     def rollback_on_error(exc):
         if exc is not None:
             db.session.rollback()
-
-
-logging.getLogger("apscheduler").setLevel(logging.WARNING)

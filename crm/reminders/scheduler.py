@@ -190,6 +190,8 @@ def build_scheduler(app: Flask, holder: str, *, blocking: bool = True, jobstore=
 
     global _app, _holder
     _app, _holder = app, holder
+    # APScheduler logs every job run at INFO: once a minute per job is noise.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     cls = BlockingScheduler if blocking else BackgroundScheduler
     jobstores = {"default": jobstore} if jobstore is not None else None
     scheduler = cls(timezone="UTC", jobstores=jobstores) if jobstores else cls(timezone="UTC")
