@@ -33,10 +33,13 @@ def sqlite_path(url: str | URL) -> Path:
     return Path(database)
 
 
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
 def default_backup_path(url: str | URL, directory: Path) -> Path:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     suffix = "sqlite3" if dialect_of(url) == "sqlite" else "dump"
-    return directory / f"cabildeo-{stamp}.{suffix}"
+    return directory / f"cabildeo-{_stamp()}.{suffix}"
 
 
 # --- SQLite -------------------------------------------------------------------------------------
@@ -54,6 +57,13 @@ def integrity_check(path: Path) -> str:
     finally:
         connection.close()
     return "\n".join(str(row[0]) for row in rows)
+
+
+def _require_sound(path: Path, problem: str) -> None:
+    """Raise `problem: <what integrity_check found>` unless the file is sound."""
+    result = integrity_check(path)
+    if result != "ok":
+        raise BackupError(f"{problem}: {result}")
 
 
 def _copy_pages(source: sqlite3.Connection, target_path: Path, busy_timeout_ms: int) -> None:
@@ -99,44 +109,34 @@ def backup_sqlite(live: Path, destination: Path, busy_timeout_ms: int = 30_000) 
             _copy_pages(source, partial, busy_timeout_ms)
         finally:
             source.close()
-        _single_file(partial)
-        result = integrity_check(partial)
-        if result != "ok":
-            raise BackupError(f"The copy failed its integrity check: {result}")
+        # A backup is one self-contained file (rollback journal, no -wal/-shm companions).
+        _set_journal_mode(partial, "DELETE")
+        _require_sound(partial, "The copy failed its integrity check")
     return destination
 
 
-def _single_file(path: Path) -> None:
-    """Make a backup a self-contained file (rollback journal, no -wal/-shm companions)."""
-    connection = sqlite3.connect(path)
+def _set_journal_mode(path: Path, mode: str, busy_timeout_ms: int = 5_000) -> None:
+    connection = sqlite3.connect(path, timeout=busy_timeout_ms / 1000)
     try:
-        connection.execute("PRAGMA journal_mode=DELETE")
+        connection.execute(f"PRAGMA journal_mode={mode}")
     finally:
         connection.close()
 
 
 def restore_sqlite(backup: Path, live: Path, busy_timeout_ms: int = 30_000) -> Path | None:
     """Copy a backup over the live database with the backup API; returns the safety copy of the old one."""
-    result = integrity_check(backup)
-    if result != "ok":
-        raise BackupError(f"{backup} is not a sound SQLite database: {result}")
+    _require_sound(backup, f"{backup} is not a sound SQLite database")
     safety = None
     if live.exists():
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        safety = backup_sqlite(live, live.with_name(f"{live.stem}.before-restore-{stamp}.sqlite3"), busy_timeout_ms)
+        safety = backup_sqlite(live, live.with_name(f"{live.stem}.before-restore-{_stamp()}.sqlite3"), busy_timeout_ms)
     live.parent.mkdir(parents=True, exist_ok=True)
     source = sqlite3.connect(backup)
-    target = sqlite3.connect(live, timeout=busy_timeout_ms / 1000)
     try:
-        target.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-        source.backup(target, pages=-1)
-        target.execute("PRAGMA journal_mode=WAL")
+        _copy_pages(source, live, busy_timeout_ms)
     finally:
         source.close()
-        target.close()
-    result = integrity_check(live)
-    if result != "ok":
-        raise BackupError(f"The restored database failed its integrity check: {result}")
+    _set_journal_mode(live, "WAL", busy_timeout_ms)
+    _require_sound(live, "The restored database failed its integrity check")
     return safety
 
 
