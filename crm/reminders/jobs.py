@@ -20,11 +20,11 @@ from sqlalchemy.orm import selectinload
 from crm.accounts.models import User
 from crm.core.mail import enqueue_many
 from crm.core.permissions import STAFF_ROLES, Role
-from crm.core.time import local_to_utc, local_today, utcnow, zone
+from crm.core.time import local_day_bounds, local_to_utc, local_today, utcnow, zone
 from crm.extensions import db
 from crm.outreach.models import Interaction, Task, interaction_staff
 from crm.reminders.digests import build_digests, build_weekly
-from crm.reminders.emails import interaction_label, missed_row, reminder_row
+from crm.reminders.emails import external_url, interaction_label, missed_row, reminder_row
 from crm.reminders.models import OutboundEmail
 
 # How far back a job looks for reminders it should have written while the scheduler was down.
@@ -79,6 +79,7 @@ def run_due_soon(now: datetime | None = None) -> int:
     ).all()
     keys = {task.id: due_soon_key(task.id, task.due_at) for task, _user in rows}
     done = existing_keys(list(keys.values()))
+    tasks_url = _tasks_url()
     out = []
     for task, user in rows:
         key = keys[task.id]
@@ -88,7 +89,7 @@ def run_due_soon(now: datetime | None = None) -> int:
             out.append(
                 reminder_row(
                     key=key, kind="due_soon", user=user, now=now, task=task,
-                    task_url=_task_url(task),
+                    task_url=tasks_url,
                     subject_fn=lambda t=task: _("Tarea para pronto: %(title)s", title=t.title),
                 )
             )
@@ -123,13 +124,14 @@ def run_overdue(now: datetime | None = None) -> int:
     wanted = []
     for task, user in rows:
         today = local_today(user.timezone, now)
-        start_of_day = local_to_utc(datetime(today.year, today.month, today.day), user.timezone)
+        start_of_day, _next_day = local_day_bounds(today, user.timezone)
         if task.due_at >= start_of_day or now >= _digest_instant(user, today):
             wanted.append((overdue_key(task.id, today), task, user))
     done = existing_keys([key for key, _t, _u in wanted])
+    tasks_url = _tasks_url()
     out = [
         reminder_row(
-            key=key, kind="overdue", user=user, now=now, task=task, task_url=_task_url(task),
+            key=key, kind="overdue", user=user, now=now, task=task, task_url=tasks_url,
             subject_fn=lambda t=task: _("Tarea vencida: %(title)s", title=t.title),
         )
         for key, task, user in wanted
@@ -138,12 +140,10 @@ def run_overdue(now: datetime | None = None) -> int:
     return enqueue_many(out)
 
 
-def _task_url(task) -> str:
-    from crm.reminders.emails import external_url
-
-    for endpoint in ("outreach.my_tasks",):
-        if endpoint in current_app.view_functions:
-            return external_url(endpoint)
+def _tasks_url() -> str:
+    """Where a task reminder points: the recipient's task list (the site's root when outreach is absent)."""
+    if "outreach.my_tasks" in current_app.view_functions:
+        return external_url("outreach.my_tasks")
     return current_app.config["BASE_URL"].rstrip("/") + "/"
 
 
