@@ -140,8 +140,13 @@ def authenticate(email: str, password: str):
     return user, None
 
 
-def logout_everywhere(user: User) -> None:
+def _end_sessions(user: User) -> None:
+    """A new session version: every signed-in session and remember cookie of this user stops working."""
     user.session_version = (user.session_version or 1) + 1
+
+
+def logout_everywhere(user: User) -> None:
+    _end_sessions(user)
     audit.record("auth.logout", user, actor=user)
     db.session.flush()
 
@@ -153,7 +158,7 @@ def change_password(user: User, current: str | None, new: str, *, actor=None, ch
     if problem:
         raise AccountError(str(problem))
     user.password_hash = hash_password(new)
-    user.session_version = (user.session_version or 1) + 1
+    _end_sessions(user)
     user.failed_logins = 0
     user.locked_until = None
     audit.record("user.password_changed", user, actor=actor or user)
@@ -172,7 +177,7 @@ def update_user(user: User, *, actor, role=None, active=None, partner_organisati
         if user.id == actor.id and not active:
             raise AccountError(_("No puede desactivar su propia cuenta."))
         if user.active and not active:
-            user.session_version = (user.session_version or 1) + 1
+            _end_sessions(user)
         user.active = active
     if partner_organisation_id is not ...:
         user.partner_organisation_id = partner_organisation_id
