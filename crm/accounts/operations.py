@@ -3,7 +3,7 @@
 import secrets
 from datetime import timedelta
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -12,7 +12,7 @@ from crm.accounts.models import User
 from crm.accounts.passwords import hash_password, password_problem, verify_password
 from crm.accounts.tokens import make_token
 from crm.core import audit
-from crm.core.mail import enqueue_email
+from crm.core.mail import enqueue_email, external_url
 from crm.core.permissions import Role
 from crm.core.time import is_valid_timezone, utcnow
 from crm.extensions import db
@@ -88,7 +88,7 @@ def send_account_link(user: User, purpose: str) -> None:
     """Queue an invitation or a password-reset email with a signed link."""
     token = make_token(user, purpose)
     endpoint = "accounts.accept_invite" if purpose == "invite" else "accounts.reset_password"
-    link = current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, token=token)
+    link = external_url(endpoint, token=token)
     with force_locale(user.language):
         if purpose == "invite":
             subject = _("Invitación a Cabildeo")

@@ -2,6 +2,7 @@
 
 import hashlib
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import select
@@ -9,6 +10,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from crm.core.time import utcnow
 from crm.extensions import db
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for an email, built from BASE_URL; works in jobs, where there is no request."""
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "http")
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def message_id_for(key: str) -> str:

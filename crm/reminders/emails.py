@@ -1,23 +1,15 @@
 """Rendering reminder emails: text + HTML, in the recipient's language and timezone, with an unsubscribe link."""
 
 from datetime import date, datetime
-from urllib.parse import urlsplit
 
 from babel.dates import format_date, format_datetime, format_time
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from crm.core.mail import outbox_row
+from crm.core.mail import external_url, outbox_row
 from crm.core.time import zone
 from crm.reminders.tokens import make_unsubscribe_token
-
-
-def external_url(endpoint: str, **values) -> str:
-    """An absolute link built from BASE_URL; works in jobs, where there is no request."""
-    base = urlsplit(current_app.config["BASE_URL"])
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "http")
-    return adapter.build(endpoint, values, force_external=True)
 
 
 def unsubscribe_url(user_id: int, kind: str) -> str:
