@@ -246,30 +246,39 @@ def delete_campaign(campaign: Campaign, *, actor) -> None:
     db.session.flush()
 
 
-def set_partner_access(campaign: Campaign, partner_id: int, level: str, *, actor) -> None:
-    if level not in ACCESS_LEVELS:
+def set_partner_access(campaign: Campaign, levels: dict[int, str], *, actor) -> None:
+    """Set each partner's access level ({partner_id: level}); the campaign's grants are read in one statement."""
+    if any(level not in ACCESS_LEVELS for level in levels.values()):
         raise CampaignError(_("Nivel de acceso desconocido."))
-    row = db.session.execute(
-        select(CampaignPartnerAccess).where(
-            CampaignPartnerAccess.campaign_id == campaign.id, CampaignPartnerAccess.partner_organisation_id == partner_id
-        )
-    ).scalar_one_or_none()
-    old_level = row.level if row else "aggregate"
-    if old_level == level:
+    existing = {
+        row.partner_organisation_id: row
+        for row in db.session.execute(
+            select(CampaignPartnerAccess).where(CampaignPartnerAccess.campaign_id == campaign.id)
+        ).scalars()
+    }
+    changed = []
+    for partner_id, level in levels.items():
+        row = existing.get(partner_id)
+        old_level = row.level if row else "aggregate"
+        if old_level == level:
+            continue
+        if row is None:
+            row = CampaignPartnerAccess(campaign_id=campaign.id, partner_organisation_id=partner_id, level=level)
+            db.session.add(row)
+        else:
+            row.level = level
+        changed.append((row, partner_id, old_level, level))
+    if not changed:
         return
-    if row is None:
-        row = CampaignPartnerAccess(campaign_id=campaign.id, partner_organisation_id=partner_id, level=level)
-        db.session.add(row)
-    else:
-        row.level = level
     db.session.flush()
-    audit.record(
-        "campaign.partner_access",
-        row,
-        old={"campaign_id": campaign.id, "partner_organisation_id": partner_id, "level": old_level},
-        new={"level": level},
-        actor=actor,
-    )
+    for row, partner_id, old_level, level in changed:
+        audit.record(
+            "campaign.partner_access",
+            row,
+            old={"campaign_id": campaign.id, "partner_organisation_id": partner_id, "level": old_level},
+            new={"level": level},
+            actor=actor,
+        )
 
 
 def record_stances_bulk(*, campaign_id: int, legislator_ids: list[int], level: str, actor, **fields) -> int:

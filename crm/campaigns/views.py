@@ -330,8 +330,7 @@ def access(campaign_id):
                 flash(_("Nivel de acceso no válido para %(name)s.", name=partner.name), "danger")
                 return render_template("campaigns/access.html", campaign=campaign, rows=rows, form=form, choices=ACCESS_CHOICES), 422
             wanted[partner.id] = value
-        for partner_id, value in wanted.items():
-            operations.set_partner_access(campaign, partner_id, value, actor=current_user)
+        operations.set_partner_access(campaign, wanted, actor=current_user)
         flash(_("Accesos guardados."), "success")
         return redirect(url_for("campaigns.access", campaign_id=campaign.id))
     return render_template("campaigns/access.html", campaign=campaign, rows=rows, form=form, choices=ACCESS_CHOICES)

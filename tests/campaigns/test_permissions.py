@@ -159,3 +159,26 @@ def test_admin_sets_partner_access_and_it_is_audited(seeded, partner, make_user,
     client.post(f"/campaigns/{seeded.campaign.id}/access", data={f"access-{partner.id}": "aggregate"})
     viewer = login_as(make_user("viewer", partner_organisation_id=partner.id))
     assert viewer.get(read_routes(seeded)["list"]).status_code == 403
+
+
+def test_saving_partner_access_reads_the_grants_once(seeded, partner, make_user, login_as, statements):
+    from crm.coalition.models import PartnerOrganisation
+
+    others = [PartnerOrganisation(name=f"Aliada {i}") for i in range(4)]
+    db.session.add_all(others)
+    db.session.commit()
+    grant(seeded, others[0])
+    client = login_as(make_user("admin"))
+    data = {f"access-{partner.id}": "whip_list", f"access-{others[0].id}": "aggregate"}
+    data.update({f"access-{o.id}": "whip_list" for o in others[2:]})
+    with statements() as s:
+        response = client.post(f"/campaigns/{seeded.campaign.id}/access", data=data)
+    assert response.status_code == 302
+    reads = [q for q in s if q.lstrip().upper().startswith("SELECT") and "campaign_partner_access" in q]
+    assert len(reads) == 2  # the page's rows and the grants to change, whatever the number of partners
+    levels = dict(db.session.execute(select(CampaignPartnerAccess.partner_organisation_id, CampaignPartnerAccess.level)).all())
+    assert levels == {partner.id: "whip_list", others[0].id: "aggregate", others[2].id: "whip_list", others[3].id: "whip_list"}
+    audited = db.session.execute(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "campaign.partner_access")
+    ).scalar_one()
+    assert audited == 4
