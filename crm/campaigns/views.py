@@ -106,7 +106,7 @@ def _as_of(body=None) -> date:
     return min(day, _today())
 
 
-def _pick_body(bodies, campaign):
+def _pick_body(bodies):
     """The stage asked for in ?stage=, else the next one to be voted; a foreign or bad id is a 404."""
     raw = request.args.get("stage") or request.form.get("stage")
     if raw:
@@ -150,13 +150,13 @@ def _campaign_and_bodies_or_404(campaign_id: int):
 
 
 def _count_for_request(campaign, bodies, breakdowns=()):
-    body = _pick_body(bodies, campaign)
+    """The stage the request asks for, its count (None without stages) and the day counted."""
+    body = _pick_body(bodies)
     as_of = _as_of(body)
     if body is None:
-        return bodies, None, None, as_of
+        return None, None, as_of
     cutoff = local_day_bounds(as_of, current_user.timezone)[1]
-    count = queries.whip_count(campaign, body, as_of, cutoff, breakdowns=breakdowns)
-    return bodies, body, count, as_of
+    return body, queries.whip_count(campaign, body, as_of, cutoff, breakdowns=breakdowns), as_of
 
 
 # --- campaigns ----------------------------------------------------------------------------------------
@@ -365,7 +365,7 @@ def _breakdown_fragment(campaign, bodies, detail):
         abort(404)
     if not detail:
         deny("whip list not granted", campaign)
-    bodies, body, count, as_of = _count_for_request(campaign, bodies, (by,))
+    count = _count_for_request(campaign, bodies, (by,))[1]
     if count is None:
         abort(404)
     row_labels = _labels_for(str(get_locale()))["ROW_LABELS"]
@@ -385,7 +385,7 @@ def whip(campaign_id):
     fragment = request.args.get("fragment")
     if fragment == "breakdown":
         return _breakdown_fragment(campaign, bodies, detail)
-    bodies, body, count, as_of = _count_for_request(campaign, bodies, ("group",) if detail else ())
+    body, count, as_of = _count_for_request(campaign, bodies, ("group",) if detail else ())
     context = {"campaign": campaign, "bodies": bodies, "body": body, "count": count, "as_of": as_of,
                "detail": detail, "today": _today(),
                # A stance recorded now would not show in a past count: offer edits on today's view only.
@@ -433,7 +433,7 @@ def whip(campaign_id):
 def trend(campaign_id):
     """Week-by-week counts for the chart; aggregate data, so partners may see it."""
     campaign, bodies = _campaign_and_bodies_or_404(campaign_id)
-    body = _pick_body(bodies, campaign)
+    body = _pick_body(bodies)
     if body is None:
         return jsonify({"labels": [], "datasets": [], "needed": None})
     as_of = _as_of(body)
@@ -460,7 +460,7 @@ def trend(campaign_id):
 def whip_list(campaign_id):
     campaign, bodies = _campaign_and_bodies_or_404(campaign_id)
     _require_whip_list(campaign)
-    bodies, body, count, as_of = _count_for_request(campaign, bodies)
+    body, count, as_of = _count_for_request(campaign, bodies)
     members = sorted(count.members, key=lambda m: m.sort_name) if count else []
     return render_template(
         "campaigns/whip_list.html", campaign=campaign, bodies=bodies, body=body, count=count, as_of=as_of,
@@ -573,7 +573,7 @@ def export(campaign_id, fmt):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     _require_whip_list(campaign)
-    bodies, body, count, as_of = _count_for_request(campaign, bodies)
+    body, count, as_of = _count_for_request(campaign, bodies)
     if count is None:
         abort(404)
     rows = exports.whip_rows(count)
