@@ -129,17 +129,22 @@ def _int_arg(name):
         return None
 
 
-def _saved(form, save, error_field, message):
-    """Validate the form and save it through operations: the saved object, or None (a CampaignError marks error_field)."""
-    if not form.validate_on_submit():
-        return None
-    try:
-        obj = save()
-    except operations.CampaignError as error:
-        error_field.errors.append(str(error))
-        return None
-    flash(message, "success")
-    return obj
+def _form_page(template, form, save, error_field, message, campaign=None, **context):
+    """Validate the form and save it through operations, then go to the campaign's page; otherwise show the
+    form again, with 422 when it has errors (a CampaignError marks error_field)."""
+    if form.validate_on_submit():
+        try:
+            saved = save()
+        except operations.CampaignError as error:
+            error_field.errors.append(str(error))
+        else:
+            flash(message, "success")
+            return redirect(url_for("campaigns.detail", campaign_id=(campaign or saved).id))
+    return render_template(template, form=form, campaign=campaign, **context), 422 if form.errors else 200
+
+
+def _values(form, fields) -> dict:
+    return {name: getattr(form, name).data for name in fields}
 
 
 def _campaign_and_bodies_or_404(campaign_id: int):
@@ -175,23 +180,17 @@ def _campaign_form(campaign=None):
     return form
 
 
-def _campaign_values(form):
-    return {name: getattr(form, name).data for name in operations.CAMPAIGN_FIELDS}
-
-
 @bp.route("/campaigns/new", methods=["GET", "POST"])
 @manager_required
 def new_campaign():
     form = _campaign_form()
-    campaign = _saved(
+    return _form_page(
+        "campaigns/campaign_form.html",
         form,
-        lambda: operations.create_campaign(actor=current_user, **_campaign_values(form)),
+        lambda: operations.create_campaign(actor=current_user, **_values(form, operations.CAMPAIGN_FIELDS)),
         form.name,
         _("Campaña creada. Añada ahora sus etapas de votación."),
     )
-    if campaign is not None:
-        return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
-    return render_template("campaigns/campaign_form.html", form=form, campaign=None), 422 if form.errors else 200
 
 
 @bp.route("/campaigns/<int:campaign_id>")
@@ -212,14 +211,14 @@ def detail(campaign_id):
 def edit_campaign(campaign_id):
     campaign = _campaign_or_404(campaign_id)
     form = _campaign_form(campaign)
-    if _saved(
+    return _form_page(
+        "campaigns/campaign_form.html",
         form,
-        lambda: operations.update_campaign(campaign, actor=current_user, **_campaign_values(form)),
+        lambda: operations.update_campaign(campaign, actor=current_user, **_values(form, operations.CAMPAIGN_FIELDS)),
         form.name,
         _("Campaña actualizada."),
-    ):
-        return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
-    return render_template("campaigns/campaign_form.html", form=form, campaign=campaign), 422 if form.errors else 200
+        campaign,
+    )
 
 
 # --- stages -------------------------------------------------------------------------------------------
@@ -235,10 +234,6 @@ def _stage_form(campaign, stage=None):
     return form
 
 
-def _stage_values(form):
-    return {name: getattr(form, name).data for name in operations.STAGE_FIELDS}
-
-
 def _stage_or_404(campaign, stage_id) -> VoteStage:
     stage = db.session.get(VoteStage, stage_id)
     if stage is None or stage.campaign_id != campaign.id:
@@ -251,14 +246,15 @@ def _stage_or_404(campaign, stage_id) -> VoteStage:
 def new_stage(campaign_id):
     campaign = _campaign_or_404(campaign_id)
     form = _stage_form(campaign)
-    if _saved(
+    return _form_page(
+        "campaigns/stage_form.html",
         form,
-        lambda: operations.add_stage(campaign, actor=current_user, **_stage_values(form)),
+        lambda: operations.add_stage(campaign, actor=current_user, **_values(form, operations.STAGE_FIELDS)),
         form.rule_kind,
         _("Etapa añadida."),
-    ):
-        return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
-    return render_template("campaigns/stage_form.html", form=form, campaign=campaign, stage=None), 422 if form.errors else 200
+        campaign,
+        stage=None,
+    )
 
 
 @bp.route("/campaigns/<int:campaign_id>/stages/<int:stage_id>/edit", methods=["GET", "POST"])
@@ -267,14 +263,15 @@ def edit_stage(campaign_id, stage_id):
     campaign = _campaign_or_404(campaign_id)
     stage = _stage_or_404(campaign, stage_id)
     form = _stage_form(campaign, stage)
-    if _saved(
+    return _form_page(
+        "campaigns/stage_form.html",
         form,
-        lambda: operations.update_stage(stage, actor=current_user, **_stage_values(form)),
+        lambda: operations.update_stage(stage, actor=current_user, **_values(form, operations.STAGE_FIELDS)),
         form.rule_kind,
         _("Etapa actualizada."),
-    ):
-        return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
-    return render_template("campaigns/stage_form.html", form=form, campaign=campaign, stage=stage), 422 if form.errors else 200
+        campaign,
+        stage=stage,
+    )
 
 
 @bp.route("/campaigns/<int:campaign_id>/stages/<int:stage_id>/delete", methods=["POST"])
