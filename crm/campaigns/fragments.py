@@ -9,8 +9,8 @@ from functools import lru_cache
 from markupsafe import Markup, escape
 
 from crm.campaigns.models import STANCE_LEVELS
+from crm.campaigns.queries import PERSUADABLE
 
-PERSUADABLE = ("leaning_yes", "undecided", "leaning_no", "unknown")
 AGAINST = ("opposed", "hard_opposed")
 
 

@@ -365,7 +365,7 @@ def _breakdown_fragment(campaign, bodies, detail):
     count = _count_for_request(campaign, bodies, (by,))[1]
     if count is None:
         abort(404)
-    row_labels = _labels_for(str(get_locale()))["ROW_LABELS"]
+    row_labels = labels()["ROW_LABELS"]
     rows = count.by_district if by == "district" else count.by_committee
     return render_template(
         "campaigns/_breakdown.html",
@@ -391,7 +391,7 @@ def whip(campaign_id):
         return render_template("campaigns/_summary.html", **context)
     if count is not None and detail:
         seated = _seating(count)
-        row_labels = _labels_for(str(get_locale()))["ROW_LABELS"]
+        row_labels = labels()["ROW_LABELS"]
         level_labels, no_group = row_labels["levels"], row_labels["no_group"]
         seats, context["seat_rows"] = hemicycle.seats_for(seated, no_group, level_labels)
         context["svg"] = hemicycle.render(seats, row_labels["hemicycle"] % {"body": body.name})
