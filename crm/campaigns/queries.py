@@ -245,28 +245,22 @@ def campaign_index(today: date) -> list[tuple[Campaign, Headline]]:
     chamber_stages = [s.id for s in heads.values() if s is not None and not s.committee_id]
     committee_stages = [s.id for s in heads.values() if s is not None and s.committee_id]
     counts: dict[int, Counter] = defaultdict(Counter)
-    if chamber_stages or committee_stages:
-        parts = []
-        if chamber_stages:
-            parts.append(
-                select(
-                    VoteStage.id.label("stage_id"),
-                    VoteStage.campaign_id.label("campaign_id"),
-                    SeatMembership.legislator_id.label("legislator_id"),
-                )
-                .join(SeatMembership, SeatMembership.chamber_id == VoteStage.chamber_id)
-                .where(VoteStage.id.in_(chamber_stages), _active_on(SeatMembership, today))
-            )
-        if committee_stages:
-            parts.append(
-                select(
-                    VoteStage.id.label("stage_id"),
-                    VoteStage.campaign_id.label("campaign_id"),
-                    CommitteeMembership.legislator_id.label("legislator_id"),
-                )
-                .join(CommitteeMembership, CommitteeMembership.committee_id == VoteStage.committee_id)
-                .where(VoteStage.id.in_(committee_stages), _active_on(CommitteeMembership, today))
-            )
+    # Each headline stage's sitting members: chamber seats or committee places.
+    parts = [
+        select(
+            VoteStage.id.label("stage_id"),
+            VoteStage.campaign_id.label("campaign_id"),
+            link.legislator_id.label("legislator_id"),
+        )
+        .join(link, on)
+        .where(VoteStage.id.in_(stage_ids), _active_on(link, today))
+        for stage_ids, link, on in (
+            (chamber_stages, SeatMembership, SeatMembership.chamber_id == VoteStage.chamber_id),
+            (committee_stages, CommitteeMembership, CommitteeMembership.committee_id == VoteStage.committee_id),
+        )
+        if stage_ids
+    ]
+    if parts:
         members = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("members")
         ranked = (
             select(

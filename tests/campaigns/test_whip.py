@@ -275,6 +275,21 @@ def test_index_lists_campaigns_with_their_headline(world, make_user, login_as):
     assert "<strong>4</strong> / 3" in html
 
 
+def test_index_counts_chamber_and_committee_headlines_side_by_side(world, make_user, login_as):
+    from crm.campaigns import operations
+
+    for i in range(4):
+        stance(world, i, "supporter")
+    floor = operations.create_campaign(actor=None, name="Solo Pleno", legislature_id=world.legislature.id)
+    operations.add_stage(floor, actor=None, name="Pleno", chamber_id=world.chamber.id, rule_kind="absolute_majority")
+    for i in range(6, 12):  # outside the committee: only the floor campaign counts them
+        operations.record_stance(campaign_id=floor.id, legislator_id=world.legislators[i].id, level="champion", actor=None)
+    db.session.commit()
+    html = login_as(make_user("director")).get("/campaigns").get_data(as_text=True)
+    assert "<strong>4</strong> / 3" in html  # committee headline of the first campaign
+    assert "<strong>6</strong> / 11" in html  # floor headline: 20 legal seats, absolute majority
+
+
 def test_unknown_ids_are_404(world, make_user, login_as):
     client = login_as(make_user("director"))
     assert client.get("/campaigns/999999/whip").status_code == 404
