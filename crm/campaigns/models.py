@@ -17,7 +17,6 @@ STANCE_LEVELS = (
     "unknown",
 )
 COMMITMENTS = ("public", "written", "private", "inferred")
-RULE_KINDS = ("simple_majority", "absolute_majority", "fraction", "fixed")
 
 
 class Campaign(db.Model):
