@@ -8,11 +8,12 @@ from openpyxl import Workbook
 
 from crm.campaigns.forms import COMMITMENT_CHOICES, LEVEL_CHOICES
 from crm.core.text import neutralise_cell
+from crm.legislature.forms import ROLE_CHOICES as COMMITTEE_ROLE_CHOICES
 
 
 def whip_rows(count) -> list[list]:
     levels, commitments = dict(LEVEL_CHOICES), dict(COMMITMENT_CHOICES)
-    roles = {"chair": _("Presidencia"), "vice_chair": _("Vicepresidencia"), "secretary": _("Secretaría"), "member": _("Miembro")}
+    roles = {c.value: str(c.label) for c in COMMITTEE_ROLE_CHOICES}
     header = [
         _("Nombre"), _("Bancada"), _("Distrito"), _("Postura"), _("Compromiso"), _("Confianza"),
         _("Evaluada el"), _("Comisión de la campaña"), _("Último contacto"), _("Próxima tarea"), _("Responsable"),

@@ -27,6 +27,7 @@ from crm.core.permissions import admin_required, deny, manager_required, require
 from crm.core.time import local_day_bounds, local_today, to_local, zone
 from crm.core.visibility import can_see_whip_list, can_write, whip_list_campaign_ids
 from crm.extensions import db
+from crm.legislature.forms import ROLE_CHOICES as COMMITTEE_ROLE_CHOICES
 from crm.legislature.models import Legislator
 
 
@@ -52,7 +53,7 @@ def _labels_for(locale: str) -> dict:
                 "district": (_("Por distrito"), _("Distrito")),
                 "committee": (_("Por comisión"), _("Comisión")),
             },
-            "roles": {"chair": _("Presidencia"), "vice_chair": _("Vicepresidencia"), "secretary": _("Secretaría"), "member": _("Miembro")},
+            "roles": {c.value: str(c.label) for c in COMMITTEE_ROLE_CHOICES},
         },
     }
 

@@ -275,6 +275,25 @@ def test_index_lists_campaigns_with_their_headline(world, make_user, login_as):
     assert "<strong>4</strong> / 3" in html
 
 
+def test_committee_roles_are_named_on_the_target_list_and_in_the_export(world, make_user, login_as):
+    from crm.legislature.models import CommitteeMembership
+
+    db.session.execute(
+        CommitteeMembership.__table__.update()
+        .where(CommitteeMembership.legislator_id == world.legislators[1].id)
+        .values(role="ranking_member")
+    )
+    stance(world, 1, "undecided")
+    db.session.commit()
+    client = login_as(make_user("director"))
+    html = whip(client, world).get_data(as_text=True)
+    targets = html[html.index('id="target-list"') :]
+    row = targets[targets.index("Legisladora 001") :].split("</tr>")[0]
+    assert "Miembro principal de la minoría" in row and "ranking_member" not in row
+    exported = client.get(f"/campaigns/{world.campaign.id}/export.csv?stage={world.plenary.id}").get_data(as_text=True)
+    assert "Miembro principal de la minoría" in exported
+
+
 def test_index_counts_chamber_and_committee_headlines_side_by_side(world, make_user, login_as):
     from crm.campaigns import operations
 
