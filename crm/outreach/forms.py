@@ -16,10 +16,11 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from crm.campaigns.forms import LEVEL_CHOICES
+from crm.core.forms import choices
 from crm.core.time import local_to_utc, local_today, to_local, utcnow
 
 KIND_LABELS = {
@@ -32,16 +33,7 @@ KIND_LABELS = {
 }
 PRIORITY_LABELS = {"low": _l("Baja"), "normal": _l("Normal"), "high": _l("Alta")}
 STATUS_LABELS = {"open": _l("Pendiente"), "done": _l("Hecha"), "cancelled": _l("Cancelada")}
-STANCE_LABELS = {
-    "champion": _l("Impulsora"),
-    "supporter": _l("A favor"),
-    "leaning_yes": _l("Inclinada a favor"),
-    "undecided": _l("Indecisa"),
-    "leaning_no": _l("Inclinada en contra"),
-    "opposed": _l("En contra"),
-    "hard_opposed": _l("Firmemente en contra"),
-    "unknown": _l("Desconocida"),
-}
+STANCE_LABELS = dict(LEVEL_CHOICES)
 DUE_CHOICES = [
     ("today", _l("Hoy")),
     ("tomorrow", _l("Mañana")),
@@ -66,13 +58,8 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def options(pairs) -> list[SelectChoice]:
-    """WTForms 3.3 wants SelectChoice objects rather than (value, label) tuples."""
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
 def _kind_choices():
-    return options(KIND_LABELS.items())
+    return choices(KIND_LABELS.items())
 
 
 class InteractionForm(FlaskForm):
@@ -113,12 +100,12 @@ class TaskForm(FlaskForm):
     description = TextAreaField(_l("Descripción"), validators=[Optional(), Length(max=10_000)])
     due_date = DateField(_l("Fecha límite"), validators=[Optional()])
     due_time = TimeField(_l("Hora"), validators=[Optional()])
-    priority = SelectField(_l("Prioridad"), choices=options(PRIORITY_LABELS.items()), default="normal")
+    priority = SelectField(_l("Prioridad"), choices=choices(PRIORITY_LABELS.items()), default="normal")
     assignee_id = SelectField(_l("Responsable"), coerce=int, choices=[], validate_choice=False)
     campaign_id = SelectField(_l("Campaña"), coerce=int, choices=[], validate_choice=False)
     legislator_id = HiddenField()
     interaction_id = HiddenField()
-    status = SelectField(_l("Estado"), choices=options(STATUS_LABELS.items()), default="open")
+    status = SelectField(_l("Estado"), choices=choices(STATUS_LABELS.items()), default="open")
 
 
 class EmptyForm(FlaskForm):

@@ -11,6 +11,7 @@ from crm.accounts import operations as account_operations
 from crm.accounts.models import User
 from crm.campaigns.models import Campaign
 from crm.coalition.talking_points import for_legislators
+from crm.core.forms import choices
 from crm.core.pagination import parse_page
 from crm.core.permissions import deny, manager_required, staff_required
 from crm.core.time import local_to_utc, to_local, utcnow
@@ -30,7 +31,6 @@ from crm.outreach.forms import (
     InteractionForm,
     QuickLogForm,
     TaskForm,
-    options,
     parse_ids,
     parse_stances,
     parse_task_slots,
@@ -118,9 +118,9 @@ def interaction_detail(interaction_id):
 def _fill_interaction_choices(form) -> tuple[list, list]:
     """Fill the form's menus; returns the campaigns and the staff, which the page uses again."""
     campaigns, staff = queries.campaign_choices(), queries.staff_choices()
-    form.campaign_id.choices = options([(0, _("— Sin campaña —"))] + campaigns)
-    form.staff_ids.choices = options(staff)
-    form.partner_ids.choices = options(queries.partner_choices())
+    form.campaign_id.choices = choices([(0, _("— Sin campaña —"))] + campaigns)
+    form.staff_ids.choices = choices(staff)
+    form.partner_ids.choices = choices(queries.partner_choices())
     return campaigns, staff
 
 
@@ -303,7 +303,7 @@ def _quick_step_one_errors(form, legislator_ids) -> bool:
 @staff_required
 def quick_log():
     form = QuickLogForm()
-    form.campaign_id.choices = options(queries.campaign_choices() + [(0, _("— Sin campaña —"))])
+    form.campaign_id.choices = choices(queries.campaign_choices() + [(0, _("— Sin campaña —"))])
     legislator_ids, stances = _quick_state()
     step = form.step.data if form.step.data in ("1", "2", "3") else "1"
     action = request.form.get("action", "next")
@@ -419,8 +419,8 @@ def team_tasks():
 
 def _task_form_page(task: Task | None):
     form = TaskForm(obj=task) if task else TaskForm()
-    form.assignee_id.choices = options(queries.staff_choices())
-    form.campaign_id.choices = options([(0, _("— Sin campaña —"))] + queries.campaign_choices())
+    form.assignee_id.choices = choices(queries.staff_choices())
+    form.campaign_id.choices = choices([(0, _("— Sin campaña —"))] + queries.campaign_choices())
     if request.method == "GET":
         if task:
             form.campaign_id.data = task.campaign_id or 0
