@@ -10,17 +10,16 @@ from crm.accounts.models import User
 from crm.campaigns.models import Campaign, StanceAssessment, VoteStage
 from crm.coalition.models import MediaMention, PartnerOrganisation, media_mention_legislators
 from crm.core.pagination import Page, paginate
-from crm.core.permissions import Role
+from crm.core.permissions import STAFF_ROLES
 from crm.core.text import fold
 from crm.core.time import local_day_bounds, local_today, utcnow
 from crm.core.visibility import can_see_internal_notes, whip_list_campaign_ids
 from crm.extensions import db
-from crm.legislature.models import Aide, Committee, Legislator, SeatMembership
+from crm.legislature.models import Committee, Legislator, SeatMembership
 from crm.legislature.queries import sitting
 from crm.outreach.models import Interaction, Task, interaction_legislators, interaction_partners, interaction_staff
 
 PERSUADABLE_LEVELS = ("leaning_yes", "undecided", "leaning_no", "unknown")
-STAFF_ROLES = (Role.ADMIN, Role.DIRECTOR, Role.OFFICER)
 
 
 # --- Who sees which interactions ---
@@ -166,18 +165,6 @@ def campaign_choices() -> list[tuple[int, str]]:
     return [(r.id, r.name) for r in rows]
 
 
-def staff_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(
-        select(User.id, User.name).where(User.role.in_(STAFF_ROLES), User.active.is_(True)).order_by(User.name)
-    ).all()
-    return [(r.id, r.name) for r in rows]
-
-
-def partner_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(select(PartnerOrganisation.id, PartnerOrganisation.name).order_by(PartnerOrganisation.name))
-    return [(r.id, r.name) for r in rows]
-
-
 def current_levels(campaign_id: int | None, legislator_ids) -> dict[int, str]:
     """The latest stance per legislator on one campaign."""
     if not campaign_id or not legislator_ids:
@@ -255,7 +242,7 @@ def task_row(task_id: int):
     return db.session.execute(_task_rows(select(Task)).where(Task.id == task_id)).one_or_none()
 
 
-def team_tasks(*, page: int, assignee_id=None, campaign_id=None, status="open", now=None) -> Page:
+def team_tasks(*, page: int, assignee_id=None, campaign_id=None, status="open") -> Page:
     statement = _task_rows(select(Task))
     if assignee_id:
         statement = statement.where(Task.assignee_id == assignee_id)
@@ -514,10 +501,4 @@ def calendar_items(user, now: datetime | None = None, days_back: int = 180):
             .order_by(Task.due_at)
         ).all()
     return interactions, tasks
-
-
-def aides_for(legislator_ids) -> list[Aide]:
-    if not legislator_ids:
-        return []
-    return list(db.session.execute(select(Aide).where(Aide.legislator_id.in_(legislator_ids)).order_by(Aide.name)).scalars())
 

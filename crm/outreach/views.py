@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from crm.accounts import operations as account_operations
 from crm.accounts.models import User
+from crm.accounts.queries import partner_choices, staff_choices
 from crm.campaigns.models import Campaign
 from crm.coalition.talking_points import for_legislators
 from crm.core.forms import choices
@@ -117,10 +118,10 @@ def interaction_detail(interaction_id):
 
 def _fill_interaction_choices(form) -> tuple[list, list]:
     """Fill the form's menus; returns the campaigns and the staff, which the page uses again."""
-    campaigns, staff = queries.campaign_choices(), queries.staff_choices()
+    campaigns, staff = queries.campaign_choices(), staff_choices()
     form.campaign_id.choices = choices([(0, _("— Sin campaña —"))] + campaigns)
     form.staff_ids.choices = choices(staff)
-    form.partner_ids.choices = choices(queries.partner_choices())
+    form.partner_ids.choices = choices(partner_choices())
     return campaigns, staff
 
 
@@ -342,7 +343,7 @@ def quick_log():
             levels=queries.current_levels(form.campaign_id.data, legislator_ids) if step == "2" else {},
             task_raw=task_raw,
             task_errors=getattr(form, "_task_errors", task_errors),
-            staff=queries.staff_choices() if step == "3" else [],
+            staff=staff_choices() if step == "3" else [],
         ),
         status,
     )
@@ -419,7 +420,7 @@ def team_tasks():
 
 def _task_form_page(task: Task | None):
     form = TaskForm(obj=task) if task else TaskForm()
-    form.assignee_id.choices = choices(queries.staff_choices())
+    form.assignee_id.choices = choices(staff_choices())
     form.campaign_id.choices = choices([(0, _("— Sin campaña —"))] + queries.campaign_choices())
     if request.method == "GET":
         if task:
