@@ -113,12 +113,6 @@ def batches_for_export(drive_id: int):
     ).all()
 
 
-def partner_choices():
-    return [tuple(row) for row in db.session.execute(
-        select(PartnerOrganisation.id, PartnerOrganisation.name).order_by(PartnerOrganisation.name)
-    )]
-
-
 # --- Drives ------------------------------------------------------------------------------------------
 
 

@@ -8,7 +8,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from crm.accounts.queries import staff_choices
+from crm.accounts.queries import partner_choices, staff_choices
 from crm.coalition import bp, csv_import, operations, queries, talking_points
 from crm.coalition.forms import (
     BatchForm,
@@ -21,6 +21,7 @@ from crm.coalition.forms import (
 )
 from crm.coalition.models import MediaMention, PartnerOrganisation, PetitionDrive, SignatureBatch
 from crm.coalition.projection import project
+from crm.core.forms import choices
 from crm.core.pagination import parse_page
 from crm.core.permissions import deny, manager_required, staff_required
 from crm.core.text import neutralise_cell
@@ -138,7 +139,9 @@ def _projection(drive, totals, today):
 
 def _drive_form(drive=None):
     form = DriveForm(obj=drive)
-    form.campaign_id.choices = queries.campaign_choices(without_drive=True, keep_id=drive.campaign_id if drive else None)
+    form.campaign_id.choices = choices(
+        queries.campaign_choices(without_drive=True, keep_id=drive.campaign_id if drive else None)
+    )
     return form
 
 
@@ -246,10 +249,10 @@ def drive_export(drive_id):
 # --- Signature batches -------------------------------------------------------------------------------
 
 
-def _collector_choices():
+def _collector_groups():
     staff = [(f"u:{uid}", name) for uid, name in staff_choices()]
-    partners = [(f"p:{pid}", name) for pid, name in queries.partner_choices()]
-    return [("", _("— Elija —"))] + [(_("Equipo"), staff), (_("Organizaciones aliadas"), partners)]
+    partners = [(f"p:{pid}", name) for pid, name in partner_choices()]
+    return [(_("Equipo"), staff), (_("Organizaciones aliadas"), partners)]
 
 
 def _collector_ids(value: str):
@@ -259,11 +262,11 @@ def _collector_ids(value: str):
 
 
 def _batch_form(obj=None):
+    """The form and the collector menu's groups, which the template draws as optgroups."""
     form = BatchForm(obj=obj)
-    form.collector.choices = [("", _("— Elija —"))] + [
-        (value, label) for _group, options in _collector_choices()[1:] for value, label in options
-    ]
-    return form
+    groups = _collector_groups()
+    form.collector.choices = choices([("", _("— Elija —"))] + [pair for _group, pairs in groups for pair in pairs])
+    return form, groups
 
 
 def _batch_values(form):
@@ -279,7 +282,7 @@ def _batch_values(form):
 @staff_required
 def batch_new(drive_id):
     petition = db.get_or_404(PetitionDrive, drive_id)
-    form = _batch_form()
+    form, collector_groups = _batch_form()
     if request.method == "GET":
         form.collected_on.data = _today()
         form.collector.data = f"u:{current_user.id}"
@@ -288,7 +291,7 @@ def batch_new(drive_id):
     if done:
         return done
     return render_template("coalition/batch_form.html", form=form, drive=petition, batch=None,
-                           collector_groups=_collector_choices()[1:])
+                           collector_groups=collector_groups)
 
 
 @bp.route("/petitions/batches/<int:batch_id>/edit", methods=["GET", "POST"])
@@ -296,7 +299,7 @@ def batch_new(drive_id):
 def batch_edit(batch_id):
     batch = db.get_or_404(SignatureBatch, batch_id)
     petition = db.session.get(PetitionDrive, batch.drive_id)
-    form = _batch_form(batch)
+    form, collector_groups = _batch_form(batch)
     if request.method == "GET":
         form.collector.data = f"u:{batch.collector_user_id}" if batch.collector_user_id else f"p:{batch.collector_partner_id}"
     done = _save(form, "collected", lambda: operations.update_batch(batch, actor=_me(), **_batch_values(form)),
@@ -304,7 +307,7 @@ def batch_edit(batch_id):
     if done:
         return done
     return render_template("coalition/batch_form.html", form=form, drive=petition, batch=batch,
-                           collector_groups=_collector_choices()[1:])
+                           collector_groups=collector_groups)
 
 
 @bp.route("/petitions/batches/<int:batch_id>/verify", methods=["GET", "POST"])
@@ -382,8 +385,8 @@ def mentions():
 
 def _mention_form(mention=None):
     form = MentionForm(obj=mention)
-    form.campaign_id.choices = [(0, _("— Ninguna —"))] + queries.campaign_choices()
-    form.legislator_ids.choices = queries.legislator_choices()
+    form.campaign_id.choices = choices([(0, _("— Ninguna —"))] + queries.campaign_choices())
+    form.legislator_ids.choices = choices(queries.legislator_choices())
     if request.method == "GET" and mention is not None:
         form.campaign_id.data = mention.campaign_id or 0
         form.legislator_ids.data = [leg.id for leg in mention.legislators]

@@ -175,6 +175,18 @@ def test_officer_records_a_batch_but_cannot_verify(login_as, make_user, make_dri
     assert client.post(f"/petitions/batches/{batch.id}/verify", data={"verified": "1"}).status_code == 403
 
 
+def test_batch_form_reads_the_collector_menus_once(login_as, make_user, make_drive, make_partner, statements):
+    drive = make_drive()
+    make_partner("CLADEM")
+    db.session.commit()
+    client = login_as(make_user("officer"))
+    client.get(f"/petitions/{drive.id}/batches/new")  # warm the session so only the page is counted
+    with statements() as sent:
+        page = client.get(f"/petitions/{drive.id}/batches/new").get_data(as_text=True)
+    assert "CLADEM" in page
+    assert len([s for s in sent if "FROM partner_organisations" in s]) == 1
+
+
 def test_batch_form_refuses_a_future_date_and_a_bad_region(login_as, make_user, make_drive, today):
     officer = make_user("officer")
     drive = make_drive()
