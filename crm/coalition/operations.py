@@ -131,8 +131,13 @@ def create_drive(*, actor, campaign_id, name, threshold, deadline=None, is_demo=
     return _audited_create(drive, "drive.create", actor=actor, new=values)
 
 
+def _current(obj, fields) -> dict:
+    """The object's present values, as Python values (an audit snapshot turns dates into text)."""
+    return {name: getattr(obj, name) for name in fields}
+
+
 def update_drive(drive: PetitionDrive, *, actor, **values) -> PetitionDrive:
-    merged = audit.snapshot(drive, DRIVE_FIELDS)
+    merged = _current(drive, DRIVE_FIELDS)
     merged.update({k: _clean(v) for k, v in values.items() if k in DRIVE_FIELDS})
     _check_drive(merged, drive.id)
     _audited_update(drive, "drive.update", actor=actor, snapshot=_fields(DRIVE_FIELDS),
@@ -304,7 +309,7 @@ def create_media_mention(*, actor, published_on, outlet, kind, title=None, url=N
 
 
 def update_media_mention(mention: MediaMention, *, actor, legislator_ids=None, **values) -> MediaMention:
-    merged = audit.snapshot(mention, MENTION_FIELDS)
+    merged = _current(mention, MENTION_FIELDS)
     merged.update({k: _clean(v) for k, v in values.items() if k in MENTION_FIELDS})
     merged["campaign_id"] = merged.get("campaign_id") or None
     _check_mention(merged)

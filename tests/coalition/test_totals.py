@@ -102,3 +102,13 @@ def test_totals_add_up_and_never_double_count(specs, make_drive, make_partner, m
     assert summary == totals
     for batch in db.session.execute(select(SignatureBatch).where(SignatureBatch.drive_id == drive.id)).scalars():
         assert batch.verified + batch.rejected <= batch.collected
+
+
+def test_partial_updates_keep_the_dates_they_do_not_touch(make_user, make_drive, today):
+    director = make_user("director")
+    drive = make_drive(deadline=today + timedelta(days=30))
+    operations.update_drive(drive, actor=director, name="Firmas 2027")
+    assert (drive.name, drive.deadline) == ("Firmas 2027", today + timedelta(days=30))
+    mention = operations.create_media_mention(actor=director, published_on=today, outlet="La República", kind="press")
+    operations.update_media_mention(mention, actor=director, title="Entrevista")
+    assert (mention.title, mention.published_on) == ("Entrevista", today)
