@@ -26,10 +26,10 @@ def for_district(district: str | None) -> tuple[list[str], list[str]]:
 
 
 def for_legislators(legislators) -> list[str]:
-    """Every distinct talking point for the legislators of one meeting, in order."""
+    """Every distinct talking point for the legislators of one meeting, in order; one query per district."""
     points: list[str] = []
-    for legislator in legislators:
-        for point in for_district(legislator.district)[1]:
+    for district in dict.fromkeys(legislator.district for legislator in legislators):
+        for point in for_district(district)[1]:
             if point not in points:
                 points.append(point)
     return points
