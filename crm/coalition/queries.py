@@ -9,7 +9,6 @@ from sqlalchemy.orm import selectinload
 
 from crm.coalition.models import MediaMention, PartnerOrganisation, PetitionDrive, SignatureBatch
 from crm.coalition.projection import WINDOW_DAYS
-from crm.coalition.regions import regions_for_district
 from crm.core.pagination import paginate
 from crm.extensions import db
 
@@ -220,22 +219,23 @@ def campaign_choices(without_drive: bool = False, keep_id: int | None = None):
 # --- Signatures meet legislators ---------------------------------------------------------------------
 
 
-def legislator_signatures(district: str | None):
-    """Verified signatures from the regions of a district, per drive: (drive, campaign name, verified)."""
+def verified_by_region(regions) -> list[tuple]:
+    """Verified signatures per drive and region, for the given regions: (drive id, campaign name, region, count).
+
+    One statement for any number of districts; ordered by drive name.
+    """
     from crm.campaigns.models import Campaign
 
-    regions = regions_for_district(district)
     if not regions:
-        return regions, []
-    rows = db.session.execute(
-        select(PetitionDrive, Campaign.name, _sum(SignatureBatch.verified))
+        return []
+    return [tuple(row) for row in db.session.execute(
+        select(PetitionDrive.id, Campaign.name, SignatureBatch.region, _sum(SignatureBatch.verified))
         .join(Campaign, Campaign.id == PetitionDrive.campaign_id)
         .join(SignatureBatch, SignatureBatch.drive_id == PetitionDrive.id)
-        .where(SignatureBatch.region.in_(regions))
-        .group_by(PetitionDrive.id, Campaign.name)
-        .order_by(PetitionDrive.name)
-    ).all()
-    return regions, rows
+        .where(SignatureBatch.region.in_(sorted(regions)))
+        .group_by(PetitionDrive.id, PetitionDrive.name, Campaign.name, SignatureBatch.region)
+        .order_by(PetitionDrive.name, PetitionDrive.id)
+    )]
 
 
 # --- Media mentions ----------------------------------------------------------------------------------

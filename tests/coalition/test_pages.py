@@ -410,3 +410,22 @@ def test_partner_page_shows_what_each_campaign_opens(login_as, make_user, make_p
     page = login_as(make_user("viewer", partner_organisation_id=partner.id)).get(f"/partners/{partner.id}")
     text = page.get_data(as_text=True)
     assert "Campaña abierta" in text and "Lista de votos por legislador" in text
+
+
+def test_talking_points_for_a_meeting_cost_the_same_whatever_the_districts(
+        login_as, make_user, make_drive, make_batch, make_legislator, make_campaign, statements):
+    drive = make_drive(campaign=make_campaign("Despenalización por violación"))
+    people = []
+    for region in ("Cusco", "Puno", "Tacna"):
+        make_batch(drive, collected=100, verified=50, region=region)
+        people.append(make_legislator(f"Congresista de {region}", district=region))
+    db.session.commit()
+    client = login_as(make_user("officer"))
+    counts, pages = [], []
+    for picked in (people[:1], people):
+        query = "&".join(f"legislator={p.id}" for p in picked)
+        with statements() as sql:
+            pages.append(client.get(f"/interactions/new?{query}&talking_points=1").get_data(as_text=True))
+        counts.append(len(sql))
+    assert counts[0] == counts[1], counts
+    assert all(f"50 ciudadanas y ciudadanos de {region}" in pages[1] for region in ("Cusco", "Puno", "Tacna"))
