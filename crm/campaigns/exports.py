@@ -8,10 +8,16 @@ from openpyxl import Workbook
 
 from crm.campaigns.forms import COMMITMENT_CHOICES, LEVEL_CHOICES
 from crm.core.text import neutralise_cell
+from crm.core.time import to_local
 from crm.legislature.forms import ROLE_CHOICES as COMMITTEE_ROLE_CHOICES
 
 
-def whip_rows(count) -> list[list]:
+def whip_rows(count, tz_name: str | None) -> list[list]:
+    """The whip list as rows; dates are the user's local days, as on the whip page."""
+
+    def local_day(value) -> str:
+        return to_local(value, tz_name).date().isoformat() if value else ""
+
     levels, commitments = dict(LEVEL_CHOICES), dict(COMMITMENT_CHOICES)
     roles = {c.value: str(c.label) for c in COMMITTEE_ROLE_CHOICES}
     header = [
@@ -28,10 +34,10 @@ def whip_rows(count) -> list[list]:
                 str(levels[m.level]),
                 str(commitments.get(m.commitment, "")) if m.commitment else "",
                 m.confidence if m.confidence is not None else "",
-                m.assessed_at.date().isoformat() if m.assessed_at else "",
+                local_day(m.assessed_at),
                 roles.get(m.lead_role, m.lead_role or ""),
-                m.last_contact.date().isoformat() if m.last_contact else "",
-                m.next_task_due.date().isoformat() if m.next_task_due else "",
+                local_day(m.last_contact),
+                local_day(m.next_task_due),
                 m.owner or "",
             ]
         )

@@ -574,7 +574,7 @@ def export(campaign_id, fmt):
     body, count, as_of = _count_for_request(campaign, bodies)
     if count is None:
         abort(404)
-    rows = exports.whip_rows(count)
+    rows = exports.whip_rows(count, current_user.timezone)
     name = f"whip-{campaign.id}-{body.stage.id}-{as_of.isoformat()}"
     if fmt == "csv":
         return Response(

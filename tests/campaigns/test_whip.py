@@ -208,6 +208,21 @@ def test_export_csv_and_xlsx_neutralise_formulas(world, make_user, login_as):
     assert client.get(f"/campaigns/{world.campaign.id}/export.pdf").status_code == 404
 
 
+def test_export_dates_are_the_users_local_days(world, make_user, login_as):
+    """A stance taken at 21:30 in Lima is dated that day in the export, as on the page, not the next UTC day."""
+    from datetime import UTC, datetime
+
+    evening_in_lima = datetime(2026, 3, 10, 2, 30, tzinfo=UTC)  # 9 March, 21:30 in Lima
+    stance(world, 0, "supporter", when=evening_in_lima)
+    add_contact(world.legislators[0], evening_in_lima)
+    db.session.commit()
+    client = login_as(make_user("director", timezone="America/Lima"))
+    response = client.get(f"/campaigns/{world.campaign.id}/export.csv?stage={world.plenary.id}")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    row = next(r for r in rows if r[0] == world.legislators[0].full_name)
+    assert row[6] == "2026-03-09" and row[8] == "2026-03-09"
+
+
 def test_update_stance_in_place_with_htmx_is_audited(world, make_user, login_as):
     officer = make_user("officer")
     client = login_as(officer)
