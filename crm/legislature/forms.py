@@ -2,17 +2,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, EmailField, IntegerField, SelectField, StringField, TextAreaField, URLField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from crm.core.forms import choices
 
-def to_choices(pairs) -> list[SelectChoice]:
-    """WTForms 3.3 wants SelectChoice objects rather than (value, label) tuples."""
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
-GENDER_CHOICES = to_choices([("", _l("Sin indicar")), ("F", _l("Femenino")), ("M", _l("Masculino")), ("X", _l("Otro"))])
-FORMAT_CHOICES = to_choices([
+GENDER_CHOICES = choices([("", _l("Sin indicar")), ("F", _l("Femenino")), ("M", _l("Masculino")), ("X", _l("Otro"))])
+FORMAT_CHOICES = choices([
     ("openperu", "OpenPeru (congresistas.json)"),
     ("congress-legislators", "unitedstates/congress-legislators"),
     ("popolo", "Popolo JSON"),
@@ -65,7 +60,7 @@ class ImportForm(FlaskForm):
     period = StringField(_l("Periodo (p. ej. 2011-2016)"), validators=[Optional(), Length(max=40)])
 
 
-ROLE_CHOICES = to_choices([
+ROLE_CHOICES = choices([
     ("member", _l("Miembro")), ("chair", _l("Presidencia")), ("vice_chair", _l("Vicepresidencia")),
     ("secretary", _l("Secretaría")), ("ranking_member", _l("Miembro principal de la minoría")),
 ])

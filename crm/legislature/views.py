@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from crm.core.forms import choices
 from crm.core.permissions import deny, manager_required, staff_required
 from crm.core.text import neutralise_cell
 from crm.core.visibility import can_write
@@ -23,7 +24,6 @@ from crm.legislature.forms import (
     LegislatureForm,
     OwnerForm,
     SeatsForm,
-    to_choices,
 )
 from crm.legislature.importers import FORMAT_LABELS, ImportFailed, jobs
 from crm.legislature.importers.records import decode_text
@@ -70,20 +70,20 @@ def directory_filters():
     return render_template("legislature/_directory_filters.html", filters=filters, menus=menus)
 
 
-def _directory_menus(choices: dict, filters) -> dict:
+def _directory_menus(options: dict, filters) -> dict:
     """(value, label) pairs for each filter menu; the legislature or chamber is named when no chamber is picked."""
     party, bancada = _("partido"), _("bancada")
     wide = not filters.chamber
     return {
-        "chamber": [(id_, f"{name} · {legislature}") for id_, name, legislature, _lid in choices["chambers"]],
+        "chamber": [(id_, f"{name} · {legislature}") for id_, name, legislature, _lid in options["chambers"]],
         "group": [
             (id_, f"{name} ({party if kind == 'party' else bancada}{f' · {legislature}' if wide else ''})")
-            for id_, name, kind, legislature in choices["groups"]
+            for id_, name, kind, legislature in options["groups"]
         ],
-        "committee": [(id_, f"{name} · {chamber}" if wide else name) for id_, name, chamber in choices["committees"]],
-        "district": [(d, d) for d in choices["districts"]],
-        "owner": [(f"u{id_}", name) for id_, name in choices["users"]]
-        + [(f"p{id_}", name) for id_, name in choices["partners"]],
+        "committee": [(id_, f"{name} · {chamber}" if wide else name) for id_, name, chamber in options["committees"]],
+        "district": [(d, d) for d in options["districts"]],
+        "owner": [(f"u{id_}", name) for id_, name in options["users"]]
+        + [(f"p{id_}", name) for id_, name in options["partners"]],
     }
 
 
@@ -110,9 +110,9 @@ def export():
 
 # --- profile -----------------------------------------------------------------------------------------------------
 def _owner_choices():
-    choices = queries.owner_choices()
-    return to_choices([("", _("Sin responsable"))] + [(f"u{i}", name) for i, name in choices["users"]] + [
-        (f"p{i}", _("%(name)s (organización aliada)", name=name)) for i, name in choices["partners"]
+    owners = queries.owner_choices()
+    return choices([("", _("Sin responsable"))] + [(f"u{i}", name) for i, name in owners["users"]] + [
+        (f"p{i}", _("%(name)s (organización aliada)", name=name)) for i, name in owners["partners"]
     ])
 
 
@@ -128,13 +128,13 @@ def _profile_forms(legislator, owner_form=None, switch_form=None, committee_form
     if not can_write(current_user):
         return {}
     committee_form = committee_form or CommitteeMembershipForm()
-    committee_form.committee_id.choices = to_choices(
+    committee_form.committee_id.choices = choices(
         (cid, f"{name} · {chamber}") for cid, name, chamber in queries.committees_for_legislator(legislator.id)
     )
     owner_form = owner_form or OwnerForm(owner=_owner_value(legislator))
     owner_form.owner.choices = _owner_choices()
     switch_form = switch_form or GroupSwitchForm()
-    switch_form.group_id.choices = to_choices(
+    switch_form.group_id.choices = choices(
         (g.id, f"{g.name} · {_('partido') if g.kind == 'party' else _('bancada')} · {legislature}")
         for g, legislature in queries.groups_for_legislator(legislator.id)
     )
@@ -159,7 +159,7 @@ def edit(legislator_id):
     if request.method == "GET":
         form.links.data = "\n".join(legislator.links or [])
     if legislator.gender and legislator.gender not in {c.value for c in form.gender.choices}:
-        form.gender.choices = [*form.gender.choices, *to_choices([(legislator.gender, legislator.gender)])]
+        form.gender.choices = [*form.gender.choices, *choices([(legislator.gender, legislator.gender)])]
     if form.validate_on_submit():
         values = {name: getattr(form, name).data for name in operations.EDITABLE_FIELDS}
         try:
