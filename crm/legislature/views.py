@@ -32,13 +32,6 @@ from crm.legislature.models import Aide, Chamber, Committee, Group, ImportJob, L
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 
 
-def _legislator_or_404(legislator_id: int) -> Legislator:
-    legislator = db.session.get(Legislator, legislator_id)
-    if legislator is None:
-        abort(404)
-    return legislator
-
-
 def _field_error(form, error, default: str) -> None:
     field = getattr(form, error.field or default, None) or getattr(form, default)
     field.errors = [*field.errors, str(error)]
@@ -154,7 +147,7 @@ def profile(legislator_id):
 @bp.route("/legislators/<int:legislator_id>/edit", methods=["GET", "POST"])
 @staff_required
 def edit(legislator_id):
-    legislator = _legislator_or_404(legislator_id)
+    legislator = db.get_or_404(Legislator, legislator_id)
     form = LegislatorForm(obj=legislator)
     if request.method == "GET":
         form.links.data = "\n".join(legislator.links or [])
@@ -190,7 +183,7 @@ def _profile_post(legislator, form_key: str, form, action, error_field: str, mes
 @bp.route("/legislators/<int:legislator_id>/owner", methods=["POST"])
 @login_required
 def set_owner(legislator_id):
-    legislator = _legislator_or_404(legislator_id)
+    legislator = db.get_or_404(Legislator, legislator_id)
     _require_write(legislator)
     form = OwnerForm()
 
@@ -207,7 +200,7 @@ def set_owner(legislator_id):
 @bp.route("/legislators/<int:legislator_id>/groups", methods=["POST"])
 @login_required
 def switch_group(legislator_id):
-    legislator = _legislator_or_404(legislator_id)
+    legislator = db.get_or_404(Legislator, legislator_id)
     _require_write(legislator)
     form = GroupSwitchForm()
     return _profile_post(
@@ -221,7 +214,7 @@ def switch_group(legislator_id):
 @bp.route("/legislators/<int:legislator_id>/committees", methods=["POST"])
 @login_required
 def add_committee_membership(legislator_id):
-    legislator = _legislator_or_404(legislator_id)
+    legislator = db.get_or_404(Legislator, legislator_id)
     _require_write(legislator)
     form = CommitteeMembershipForm()
     return _profile_post(
@@ -235,7 +228,7 @@ def add_committee_membership(legislator_id):
 @bp.route("/legislators/<int:legislator_id>/committees/<int:membership_id>/end", methods=["POST"])
 @login_required
 def end_committee_membership(legislator_id, membership_id):
-    legislator = _legislator_or_404(legislator_id)
+    legislator = db.get_or_404(Legislator, legislator_id)
     _require_write(legislator)
     membership = queries.get_committee_membership(legislator_id, membership_id)
     if membership is None:
@@ -260,7 +253,7 @@ def _aide_or_404(legislator_id, aide_id) -> Aide:
 @bp.route("/legislators/<int:legislator_id>/aides/new", methods=["GET", "POST"])
 @staff_required
 def add_aide(legislator_id):
-    legislator = _legislator_or_404(legislator_id)
+    legislator = db.get_or_404(Legislator, legislator_id)
     form = AideForm()
     if form.validate_on_submit():
         try:
@@ -278,7 +271,7 @@ def add_aide(legislator_id):
 @bp.route("/legislators/<int:legislator_id>/aides/<int:aide_id>/edit", methods=["GET", "POST"])
 @staff_required
 def edit_aide(legislator_id, aide_id):
-    legislator = _legislator_or_404(legislator_id)
+    legislator = db.get_or_404(Legislator, legislator_id)
     aide = _aide_or_404(legislator_id, aide_id)
     form = AideForm(obj=aide)
     if form.validate_on_submit():
@@ -347,10 +340,7 @@ def _job_or_404(job_id, lock: bool = False) -> ImportJob:
     if lock:
         # Two browser tabs stepping the same job take turns (PostgreSQL row lock; SQLite writes serialise).
         statement = statement.with_for_update()
-    job = db.session.execute(statement).scalar_one_or_none()
-    if job is None:
-        abort(404)
-    return job
+    return db.one_or_404(statement)
 
 
 @bp.route("/imports/legislators/<int:job_id>")
@@ -427,7 +417,7 @@ def create_legislature():
 @bp.route("/legislatures/<int:legislature_id>/chambers", methods=["POST"])
 @manager_required
 def add_chamber(legislature_id):
-    legislature = db.session.get(Legislature, legislature_id) or abort(404)
+    legislature = db.get_or_404(Legislature, legislature_id)
     key = f"chamber-{legislature.id}"
     form = ChamberForm(prefix=key)
     return _apply(form, key, lambda: operations.add_chamber(legislature, name=form.name.data, seats=form.seats.data),
@@ -437,7 +427,7 @@ def add_chamber(legislature_id):
 @bp.route("/chambers/<int:chamber_id>/seats", methods=["POST"])
 @manager_required
 def set_chamber_seats(chamber_id):
-    chamber = db.session.get(Chamber, chamber_id) or abort(404)
+    chamber = db.get_or_404(Chamber, chamber_id)
     key = f"seats-{chamber.id}"
     form = SeatsForm(prefix=key)
     return _apply(form, key, lambda: operations.set_chamber_seats(chamber, seats=form.seats.data),
@@ -447,7 +437,7 @@ def set_chamber_seats(chamber_id):
 @bp.route("/chambers/<int:chamber_id>/committees", methods=["POST"])
 @manager_required
 def add_committee(chamber_id):
-    chamber = db.session.get(Chamber, chamber_id) or abort(404)
+    chamber = db.get_or_404(Chamber, chamber_id)
     key = f"committee-{chamber.id}"
     form = CommitteeForm(prefix=key)
     return _apply(form, key, lambda: operations.add_committee(chamber, name=form.name.data), _("Comisión añadida."))

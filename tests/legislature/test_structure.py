@@ -50,3 +50,14 @@ def test_structure_is_for_managers(make_user, login_as):
     assert client.post("/chambers/99999/seats", data={}).status_code == 403
     director = login_as(make_user("director"))
     assert director.post("/chambers/99999/seats", data={}).status_code == 404
+
+
+def test_unknown_ids_are_404(make_user, login_as):
+    director = login_as(make_user("director"))
+    assert director.post("/legislatures/99999/chambers", data={}).status_code == 404
+    assert director.post("/chambers/99999/committees", data={}).status_code == 404
+    assert director.get("/imports/legislators/99999").status_code == 404
+    assert director.post("/imports/legislators/99999/apply").status_code == 404
+    assert director.post("/imports/legislators/99999/step").status_code == 404
+    assert director.post("/legislators/99999/owner", data={}).status_code == 404
+    assert director.get("/legislators/99999/aides/new").status_code == 404
