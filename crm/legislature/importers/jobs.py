@@ -15,9 +15,7 @@ def dry_run(fmt: str, files: dict, options: dict, today: date | None = None) -> 
     roster = parse_roster(fmt, files, options, today)
     sync = Sync(roster, options, write=False, today=today)
     sync.prepare()
-    report = sync.run()
-    report = sync.report.as_dict(roster)  # prepare/run may have added problems
-    return options, report
+    return options, sync.run()  # run() reports last, so problems found by prepare() are included
 
 
 def check(roster, options, today=None) -> dict | None:
