@@ -178,3 +178,10 @@ def test_web_upload_with_committee_files_dry_run(make_user, login_as):
     expected = len(memberships["SSAF"]) + len(memberships["HSAG"])
     assert ">537<" in html and "comisiones nuevas: 230" in html
     assert f"membresías de comisión nuevas o cambiadas: {expected}" in html and "United States Congress" in html
+
+
+def test_import_page_names_the_format_in_the_users_language(make_user, login_as):
+    client = login_as(make_user("director", language="en"))
+    response = _upload(client, FIXTURES / "plain.csv", fmt="csv", chamber="Pleno", seats="130", legislature="Prueba")
+    assert response.status_code == 302
+    assert "Cabildeo CSV" in client.get(response.headers["Location"]).get_data(as_text=True)

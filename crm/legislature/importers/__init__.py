@@ -3,6 +3,7 @@
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from crm.legislature.importers import congress, openperu, plaincsv, popolo
 from crm.legislature.importers.records import ImportFailed, Roster
@@ -18,7 +19,7 @@ FORMAT_LABELS = {
     "openperu": "OpenPeru congresistas.json",
     "congress-legislators": "unitedstates/congress-legislators",
     "popolo": "Popolo JSON",
-    "csv": "CSV de Cabildeo",
+    "csv": _l("CSV de Cabildeo"),
 }
 DEFAULT_COUNTRY = {"openperu": "PE", "congress-legislators": "US"}
 CHUNK = 150
