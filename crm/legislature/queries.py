@@ -14,6 +14,7 @@ from sqlalchemy import Date, and_, asc, bindparam, desc, exists, func, or_, sele
 from sqlalchemy.orm import aliased, selectinload
 
 from crm.core.pagination import PagedStatement, parse_page
+from crm.core.permissions import STAFF_ROLES
 from crm.core.text import fold
 from crm.extensions import db
 from crm.legislature.models import (
@@ -306,7 +307,7 @@ def owner_choices() -> dict:
 
     return {
         "users": db.session.execute(
-            select(User.id, User.name).where(User.active.is_(True), User.role.in_(("admin", "director", "officer")))
+            select(User.id, User.name).where(User.active.is_(True), User.role.in_(sorted(STAFF_ROLES)))
             .order_by(User.name)
         ).all(),
         "partners": db.session.execute(
