@@ -37,6 +37,23 @@ def _field_error(form, error, default: str) -> None:
     field.errors = [*field.errors, str(error)]
 
 
+def _save(form, error_field: str, action, message: str, target: str):
+    """Run a submitted form's change; a refusal lands on `error_field`. Returns the redirect, or None to re-render."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        action()
+    except operations.LegislatureError as error:
+        _field_error(form, error, error_field)
+        return None
+    flash(message, "success")
+    return redirect(target)
+
+
+def _profile_url(legislator_id: int, anchor: str = "") -> str:
+    return url_for("legislature.profile", legislator_id=legislator_id) + anchor
+
+
 def _require_write(obj=None):
     if not can_write(current_user):
         deny("read-only account", obj)
@@ -153,29 +170,22 @@ def edit(legislator_id):
         form.links.data = "\n".join(legislator.links or [])
     if legislator.gender and legislator.gender not in {c.value for c in form.gender.choices}:
         form.gender.choices = [*form.gender.choices, *choices([(legislator.gender, legislator.gender)])]
-    if form.validate_on_submit():
-        values = {name: getattr(form, name).data for name in operations.EDITABLE_FIELDS}
-        try:
-            operations.update_legislator(legislator, **values)
-        except operations.LegislatureError as error:
-            _field_error(form, error, "full_name")
-        else:
-            flash(_("Datos guardados."), "success")
-            return redirect(url_for("legislature.profile", legislator_id=legislator.id))
+    done = _save(
+        form, "full_name",
+        lambda: operations.update_legislator(legislator, **{k: getattr(form, k).data for k in operations.EDITABLE_FIELDS}),
+        _("Datos guardados."), _profile_url(legislator.id),
+    )
+    if done is not None:
+        return done
     return render_template("legislature/edit.html", form=form, legislator=legislator), 200 if not form.errors else 400
 
 
 def _profile_post(legislator, form_key: str, form, action, error_field: str, message: str, anchor: str = ""):
     """Handle one of the profile's forms: on success flash and go back to its section, else show the errors."""
     forms = _profile_forms(legislator, **{form_key: form})
-    if form.validate_on_submit():
-        try:
-            action()
-        except operations.LegislatureError as error:
-            _field_error(form, error, error_field)
-        else:
-            flash(message, "success")
-            return redirect(url_for("legislature.profile", legislator_id=legislator.id) + anchor)
+    done = _save(form, error_field, action, message, _profile_url(legislator.id, anchor))
+    if done is not None:
+        return done
     data = queries.profile(legislator.id)
     return render_template("legislature/profile.html", data=data, legislator=legislator, **forms), 400
 
@@ -239,7 +249,7 @@ def end_committee_membership(legislator_id, membership_id):
         flash(str(error), "danger")
     else:
         flash(_("Membresía de comisión terminada hoy; queda en el historial."), "success")
-    return redirect(url_for("legislature.profile", legislator_id=legislator.id) + "#comisiones")
+    return redirect(_profile_url(legislator.id, "#comisiones"))
 
 
 # --- aides -------------------------------------------------------------------------------------------------------
@@ -250,22 +260,24 @@ def _aide_or_404(legislator_id, aide_id) -> Aide:
     return aide
 
 
+def _aide_page(legislator, aide, write, message: str):
+    """The new/edit aide form: `write(**values)` saves it."""
+    form = AideForm(obj=aide)
+    done = _save(form, "name", lambda: write(**{k: getattr(form, k).data for k in operations.AIDE_FIELDS}), message,
+                 _profile_url(legislator.id, "#asesores"))
+    if done is not None:
+        return done
+    return render_template("legislature/aide_form.html", form=form, legislator=legislator, aide=aide), (
+        400 if form.errors else 200
+    )
+
+
 @bp.route("/legislators/<int:legislator_id>/aides/new", methods=["GET", "POST"])
 @staff_required
 def add_aide(legislator_id):
     legislator = db.get_or_404(Legislator, legislator_id)
-    form = AideForm()
-    if form.validate_on_submit():
-        try:
-            operations.add_aide(legislator, **{k: getattr(form, k).data for k in operations.AIDE_FIELDS})
-        except operations.LegislatureError as error:
-            _field_error(form, error, "name")
-        else:
-            flash(_("Asesor o asesora añadida."), "success")
-            return redirect(url_for("legislature.profile", legislator_id=legislator.id) + "#asesores")
-    return render_template("legislature/aide_form.html", form=form, legislator=legislator, aide=None), (
-        400 if form.errors else 200
-    )
+    return _aide_page(legislator, None, lambda **values: operations.add_aide(legislator, **values),
+                      _("Asesor o asesora añadida."))
 
 
 @bp.route("/legislators/<int:legislator_id>/aides/<int:aide_id>/edit", methods=["GET", "POST"])
@@ -273,18 +285,8 @@ def add_aide(legislator_id):
 def edit_aide(legislator_id, aide_id):
     legislator = db.get_or_404(Legislator, legislator_id)
     aide = _aide_or_404(legislator_id, aide_id)
-    form = AideForm(obj=aide)
-    if form.validate_on_submit():
-        try:
-            operations.update_aide(aide, **{k: getattr(form, k).data for k in operations.AIDE_FIELDS})
-        except operations.LegislatureError as error:
-            _field_error(form, error, "name")
-        else:
-            flash(_("Datos del asesor o asesora guardados."), "success")
-            return redirect(url_for("legislature.profile", legislator_id=legislator.id) + "#asesores")
-    return render_template("legislature/aide_form.html", form=form, legislator=legislator, aide=aide), (
-        400 if form.errors else 200
-    )
+    return _aide_page(legislator, aide, lambda **values: operations.update_aide(aide, **values),
+                      _("Datos del asesor o asesora guardados."))
 
 
 @bp.route("/legislators/<int:legislator_id>/aides/<int:aide_id>/delete", methods=["POST"])
@@ -293,7 +295,7 @@ def remove_aide(legislator_id, aide_id):
     aide = _aide_or_404(legislator_id, aide_id)
     operations.remove_aide(aide)
     flash(_("Asesor o asesora eliminada."), "success")
-    return redirect(url_for("legislature.profile", legislator_id=legislator_id) + "#asesores")
+    return redirect(_profile_url(legislator_id, "#asesores"))
 
 
 # --- imports -----------------------------------------------------------------------------------------------------
@@ -393,14 +395,9 @@ def structure():
 
 
 def _apply(form, key, action, message):
-    if form.validate_on_submit():
-        try:
-            action()
-        except operations.LegislatureError as error:
-            _field_error(form, error, "name" if hasattr(form, "name") else "seats")
-        else:
-            flash(message, "success")
-            return redirect(url_for("legislature.structure"))
+    done = _save(form, "name" if hasattr(form, "name") else "seats", action, message, url_for("legislature.structure"))
+    if done is not None:
+        return done
     return _structure_page({key: form}, 400)
 
 
