@@ -382,9 +382,10 @@ def _structure_page(bound: dict | None = None, status: int = 200):
         key = f"chamber-{legislature.id}"
         forms[key] = bound.get(key) or ChamberForm(prefix=key)
         for chamber, _committees, _sitting in chambers:
-            for kind, form_class in (("seats", SeatsForm), ("committee", CommitteeForm)):
-                key = f"{kind}-{chamber.id}"
-                forms[key] = bound.get(key) or form_class(prefix=key, **({"seats": chamber.seats} if kind == "seats" else {}))
+            key = f"seats-{chamber.id}"
+            forms[key] = bound.get(key) or SeatsForm(prefix=key, seats=chamber.seats)
+            key = f"committee-{chamber.id}"
+            forms[key] = bound.get(key) or CommitteeForm(prefix=key)
     return render_template("legislature/structure.html", overview=overview, forms=forms), status
 
 
