@@ -5,19 +5,10 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from crm.extensions import db
-from crm.legislature.importers import FORMATS, ImportFailed, jobs
+from crm.legislature.importers import FORMATS, STRUCTURE_LABELS, ImportFailed, jobs
 from crm.legislature.importers.records import decode_text
-
-STRUCTURE_LABELS = {
-    "legislatures": _l("legislaturas nuevas"), "chambers": _l("cámaras nuevas"),
-    "groups": _l("bancadas y partidos nuevos"), "committees": _l("comisiones nuevas"),
-    "identifiers": _l("identificadores nuevos"), "seats": _l("escaños nuevos o cambiados"),
-    "group_memberships": _l("afiliaciones nuevas o cambiadas"),
-    "committee_memberships": _l("membresías de comisión nuevas o cambiadas"),
-}
 
 
 def _read(path: str | None, label: str) -> str | None:

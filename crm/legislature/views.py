@@ -25,7 +25,7 @@ from crm.legislature.forms import (
     OwnerForm,
     SeatsForm,
 )
-from crm.legislature.importers import FORMAT_LABELS, ImportFailed, jobs
+from crm.legislature.importers import FORMAT_LABELS, STRUCTURE_LABELS, ImportFailed, jobs
 from crm.legislature.importers.records import decode_text
 from crm.legislature.models import Aide, Chamber, Committee, Group, ImportJob, Legislator, Legislature
 
@@ -334,7 +334,8 @@ def import_start():
                 return redirect(url_for("legislature.import_job", job_id=job.id))
     status = 422 if (failure or report) else (400 if form.errors else 200)
     return render_template("legislature/import_start.html", form=form, report=report, failure=failure,
-                           labels=FORMAT_LABELS, recent=queries.recent_import_jobs()), status
+                           labels=FORMAT_LABELS, structure_labels=STRUCTURE_LABELS,
+                           recent=queries.recent_import_jobs()), status
 
 
 def _job_or_404(job_id, lock: bool = False) -> ImportJob:
@@ -349,7 +350,8 @@ def _job_or_404(job_id, lock: bool = False) -> ImportJob:
 @manager_required
 def import_job(job_id):
     job = _job_or_404(job_id)
-    return render_template("legislature/import_job.html", job=job, report=job.report, labels=FORMAT_LABELS)
+    return render_template("legislature/import_job.html", job=job, report=job.report, labels=FORMAT_LABELS,
+                           structure_labels=STRUCTURE_LABELS)
 
 
 @bp.route("/imports/legislators/<int:job_id>/apply", methods=["POST"])

@@ -185,3 +185,10 @@ def test_import_page_names_the_format_in_the_users_language(make_user, login_as)
     response = _upload(client, FIXTURES / "plain.csv", fmt="csv", chamber="Pleno", seats="130", legislature="Prueba")
     assert response.status_code == 302
     assert "Cabildeo CSV" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_dry_run_page_names_the_new_structure(make_user, login_as):
+    client = login_as(make_user("director"))
+    response = _upload(client, FIXTURES / "plain.csv", fmt="csv", chamber="Pleno", seats="130", legislature="Prueba")
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "legislaturas nuevas: 1" in html and "cámaras nuevas: 2" in html

@@ -21,10 +21,18 @@ FORMAT_LABELS = {
     "popolo": "Popolo JSON",
     "csv": _l("CSV de Cabildeo"),
 }
+# What a report's "structure" counts, for the import pages and the command line.
+STRUCTURE_LABELS = {
+    "legislatures": _l("legislaturas nuevas"), "chambers": _l("cámaras nuevas"),
+    "groups": _l("bancadas y partidos nuevos"), "committees": _l("comisiones nuevas"),
+    "identifiers": _l("identificadores nuevos"), "seats": _l("escaños nuevos o cambiados"),
+    "group_memberships": _l("afiliaciones nuevas o cambiadas"),
+    "committee_memberships": _l("membresías de comisión nuevas o cambiadas"),
+}
 DEFAULT_COUNTRY = {"openperu": "PE", "congress-legislators": "US"}
 CHUNK = 150
 
-__all__ = ["FORMATS", "FORMAT_LABELS", "ImportFailed", "Roster", "Sync", "parse_roster", "default_options", "CHUNK"]
+__all__ = ["FORMATS", "FORMAT_LABELS", "STRUCTURE_LABELS", "ImportFailed", "Roster", "Sync", "parse_roster", "default_options", "CHUNK"]
 
 
 def default_options(fmt: str, options: dict) -> dict:
