@@ -239,7 +239,6 @@ class Sync:
 
     def _sync_person(self, person: PersonRecord, leg) -> None:
         is_new = leg is None or getattr(leg, "is_new", False)
-        changes = []
         old, new = {}, {}
         wanted = {name: getattr(person, name) for name in FIELDS if getattr(person, name) not in (None, "")}
         if "gender" in wanted:
@@ -254,7 +253,6 @@ class Sync:
         extra = [link for link in dict.fromkeys(person.links) if link not in links]
         if extra:
             old["links"], new["links"] = links, links + extra
-        changes += list(new)
         child_changes = self._children(person, leg)
         if is_new:
             self.report.counts["create"] += 1
@@ -262,7 +260,7 @@ class Sync:
             self.report.counts["update"] += 1
             if len(self.report.details) < MAX_DETAILS:
                 self.report.details.append(
-                    {"where": person.where, "name": person.full_name, "changes": sorted(set(changes + child_changes))}
+                    {"where": person.where, "name": person.full_name, "changes": sorted({*new, *child_changes})}
                 )
         else:
             self.report.counts["unchanged"] += 1
