@@ -105,3 +105,11 @@ def test_plain_csv_unknown_column_is_refused():
 def test_new_chamber_needs_seats():
     _, report = jobs.dry_run("csv", {"main": "full_name\nAna Pérez\n"}, {**OPTIONS, "chamber": "Pleno"})
     assert report["errors"] == 1 and report["problems"][0]["field"] == "seats"
+
+
+def test_dry_run_details_name_what_changes():
+    _apply("csv", "full_name,chamber,chamber_seats,email\nAna Pérez,Pleno,130,ana@example.org\n")
+    text = "full_name,chamber,email,phone,bancada\nAna Pérez,Pleno,ana@example.pe,+51 1 311 7000,Bancada Verde\n"
+    _, report = jobs.dry_run("csv", {"main": text}, OPTIONS)
+    assert report["counts"]["update"] == 1
+    assert report["details"] == [{"where": "línea 2", "name": "Ana Pérez", "changes": ["email", "groups", "phone"]}]
