@@ -29,6 +29,7 @@ EDITABLE_FIELDS = (
 )
 AIDE_FIELDS = ("name", "title", "email", "phone", "notes")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_HTTP_URL = re.compile(r"^https?://\S+$")
 
 
 class LegislatureError(ValueError):
@@ -63,7 +64,7 @@ def _links(value) -> list[str]:
     items = value.splitlines() if isinstance(value, str) else list(value or [])
     links = [item.strip() for item in items if item and item.strip()]
     for link in links:
-        if not re.match(r"^https?://\S+$", link):
+        if not _HTTP_URL.match(link):
             raise LegislatureError(_("Enlaces: «%(link)s» no es una dirección http(s) válida.", link=link), "links")
     return list(dict.fromkeys(links))
 
@@ -75,7 +76,7 @@ def update_legislator(legislator: Legislator, *, actor=None, **values) -> Legisl
     _check_email(values.get("email"), _("Correo"))
     if "sort_name" in values and not values["sort_name"]:
         values["sort_name"] = values.get("full_name") or legislator.full_name
-    if values.get("photo_url") and not re.match(r"^https?://\S+$", values["photo_url"]):
+    if values.get("photo_url") and not _HTTP_URL.match(values["photo_url"]):
         raise LegislatureError(_("La URL de la foto debe empezar por http:// o https://."), "photo_url")
     before = audit.snapshot(legislator, values)
     for key, value in values.items():
