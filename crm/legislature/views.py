@@ -14,6 +14,8 @@ from crm.core.visibility import can_write
 from crm.extensions import db
 from crm.legislature import bp, operations, queries
 from crm.legislature.forms import (
+    GENDER_CHOICES,
+    ROLE_CHOICES,
     AideForm,
     ChamberForm,
     CommitteeForm,
@@ -149,6 +151,15 @@ def _profile_forms(legislator, owner_form=None, switch_form=None, committee_form
         for g, legislature in queries.groups_for_legislator(legislator.id)
     )
     return {"owner_form": owner_form, "switch_form": switch_form, "committee_form": committee_form}
+
+
+@bp.context_processor
+def profile_labels():
+    """The edit forms' own labels, so the profile names every gender and committee role they offer."""
+    return {
+        "GENDER_LABELS": {c.value: c.label for c in GENDER_CHOICES},
+        "COMMITTEE_ROLE_LABELS": {c.value: c.label for c in ROLE_CHOICES},
+    }
 
 
 @bp.route("/legislators/<int:legislator_id>")

@@ -39,6 +39,16 @@ def test_profile_costs_constant_statements(make_legislators, make_user, login_as
     assert counts[0] == counts[1]
 
 
+def test_every_gender_the_form_offers_is_shown_in_words(make_legislators, make_user, login_as):
+    _chamber, people = make_legislators(3, prefix="Género")
+    for person, gender in zip(people, ("F", "M", "X"), strict=True):
+        person.gender = gender
+    db.session.commit()
+    client = login_as(make_user("viewer"))
+    shown = [client.get(f"/legislators/{p.id}").get_data(as_text=True) for p in people]
+    assert "Femenino" in shown[0] and "Masculino" in shown[1] and "Otro" in shown[2]
+
+
 def test_unknown_legislator_is_404(make_user, login_as):
     client = login_as(make_user("officer"))
     assert client.get("/legislators/999999").status_code == 404
