@@ -21,7 +21,7 @@ from crm.coalition.forms import (
 )
 from crm.coalition.models import MediaMention, PartnerOrganisation, PetitionDrive, SignatureBatch
 from crm.coalition.projection import project
-from crm.core.forms import choices
+from crm.core.forms import choices, save_submitted
 from crm.core.pagination import parse_page
 from crm.core.permissions import deny, manager_required, staff_required
 from crm.core.text import neutralise_cell
@@ -46,19 +46,8 @@ def _values(form, names):
 
 
 def _save(form, error_field, write, message, target):
-    """Run a submitted form's write; a refusal lands on `error_field`. Returns the redirect, or None to re-render.
-
-    `target` is a URL, or a function of what `write` returned (for pages of a new object).
-    """
-    if not form.validate_on_submit():
-        return None
-    try:
-        saved = write()
-    except operations.CoalitionError as error:
-        getattr(form, error_field).errors.append(str(error))
-        return None
-    flash(message, "success")
-    return redirect(target(saved) if callable(target) else target)
+    return save_submitted(form, write, refusal=operations.CoalitionError, error_field=error_field,
+                          message=message, target=target)
 
 
 # --- Partners ----------------------------------------------------------------------------------------

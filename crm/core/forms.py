@@ -1,8 +1,28 @@
-"""Helpers for WTForms: WTForms 3.3 deprecates (value, label) tuples as select choices."""
+"""Helpers for WTForms: select choices, and the submit-write-redirect step of a form page."""
 
+from flask import flash, redirect
 from wtforms import SelectChoice
 
 
 def choices(pairs) -> list[SelectChoice]:
     """Turn (value, label) pairs, e.g. query rows, into SelectChoice objects."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def save_submitted(form, write, *, refusal: type[Exception], error_field: str, message: str, target):
+    """Validate a submitted form and run its write through operations; then flash `message` and redirect.
+
+    A `refusal` raised by the write lands on the field it names (`error.field`, when it has one) or on
+    `error_field`. `target` is a URL, or a function of what `write` returned (for the page of a new object).
+    Returns the redirect, or None to show the form again.
+    """
+    if not form.validate_on_submit():
+        return None
+    try:
+        saved = write()
+    except refusal as error:
+        field = getattr(form, getattr(error, "field", None) or error_field, None) or getattr(form, error_field)
+        field.errors = [*field.errors, str(error)]
+        return None
+    flash(message, "success")
+    return redirect(target(saved) if callable(target) else target)

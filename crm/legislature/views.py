@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from crm.core.forms import choices
+from crm.core.forms import choices, save_submitted
 from crm.core.permissions import deny, manager_required, staff_required
 from crm.core.text import neutralise_cell
 from crm.core.visibility import can_write
@@ -34,22 +34,9 @@ from crm.legislature.models import Aide, Chamber, Committee, Group, ImportJob, L
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 
 
-def _field_error(form, error, default: str) -> None:
-    field = getattr(form, error.field or default, None) or getattr(form, default)
-    field.errors = [*field.errors, str(error)]
-
-
 def _save(form, error_field: str, action, message: str, target: str):
-    """Run a submitted form's change; a refusal lands on `error_field`. Returns the redirect, or None to re-render."""
-    if not form.validate_on_submit():
-        return None
-    try:
-        action()
-    except operations.LegislatureError as error:
-        _field_error(form, error, error_field)
-        return None
-    flash(message, "success")
-    return redirect(target)
+    return save_submitted(form, action, refusal=operations.LegislatureError, error_field=error_field,
+                          message=message, target=target)
 
 
 def _profile_url(legislator_id: int, anchor: str = "") -> str:
