@@ -5,6 +5,9 @@ import hashlib
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from crm.accounts.models import User
+from crm.extensions import db
+
 INVITE_MAX_AGE = 7 * 24 * 3600
 RESET_MAX_AGE = 2 * 3600
 
@@ -25,9 +28,6 @@ def make_token(user, purpose: str) -> str:
 
 def read_token(token: str, purpose: str, max_age: int):
     """Return the user the token names, or None when it is forged, expired or already used."""
-    from crm.accounts.models import User
-    from crm.extensions import db
-
     try:
         data = _serializer(purpose).loads(token, max_age=max_age)
     except (BadSignature, SignatureExpired):

@@ -14,10 +14,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Date, String, and_, bindparam, cast, func, literal, or_, select, true, union_all
 from sqlalchemy.orm import aliased
 
-from crm.accounts.models import User
+from crm.accounts.models import PartnerOrganisation, User
 from crm.campaigns import votemath
 from crm.campaigns.models import STANCE_LEVELS, Campaign, CampaignPartnerAccess, StanceAssessment, VoteStage
-from crm.coalition.models import PartnerOrganisation
 from crm.core.types import UTCDateTime
 from crm.extensions import db
 from crm.legislature.models import (
@@ -30,7 +29,6 @@ from crm.legislature.models import (
     Legislature,
     SeatMembership,
 )
-from crm.outreach.models import Interaction, Task, interaction_legislators
 
 SECURED = ("champion", "supporter")
 LIKELY = ("champion", "supporter", "leaning_yes")
@@ -367,6 +365,26 @@ class WhipCount(_Tallied):
         return votemath.gap(self.needed, self.likely)
 
 
+# Each member's last contact and next open task come from outreach, which sits above campaigns: outreach
+# registers their builder here when it loads (crm.outreach.activity), so this module never imports it.
+_MEMBER_ACTIVITY: dict = {}
+
+
+def register_member_activity(builder) -> None:
+    """builder(cutoff) -> ((select, key column) of the last contact, (select, key column) of the next open task).
+
+    Each select has the legislator key column and a "value" column; the whip statement groups or correlates it.
+    """
+    _MEMBER_ACTIVITY["builder"] = builder
+
+
+def _member_activity(cutoff):
+    builder = _MEMBER_ACTIVITY.get("builder")
+    if builder is None:
+        raise RuntimeError("crm.outreach is not loaded: the whip count needs its contact and task subqueries")
+    return builder(cutoff)
+
+
 def _member_rows(
     campaign_id: int, stage: VoteStage, day: date, cutoff: datetime, chamber_id: int | None, with_committees: bool
 ):
@@ -409,12 +427,7 @@ def _member_statement(committee: bool, set_based: bool = False, with_committees:
     lead_link = aliased(CommitteeMembership)
     # "id<RS>name<US>id<RS>name…": each member's committees in the body's chamber, for the committee breakdown.
     packed_committees = func.aggregate_strings(cast(Committee.id, String) + FIELD_SEP + Committee.name, ITEM_SEP)
-    contact = (
-        select(interaction_legislators.c.legislator_id, func.max(Interaction.starts_at).label("value"))
-        .join(Interaction, Interaction.id == interaction_legislators.c.interaction_id)
-        .where(Interaction.deleted_at.is_(None), Interaction.starts_at < cutoff)
-    )
-    next_due = select(Task.legislator_id, func.min(Task.due_at).label("value")).where(Task.status == "open")
+    (contact, contact_key), (next_due, next_due_key) = _member_activity(cutoff)
     committees = (
         select(CommitteeMembership.legislator_id, packed_committees.label("value"))
         .join(Committee, Committee.id == CommitteeMembership.committee_id)
@@ -435,8 +448,8 @@ def _member_statement(committee: bool, set_based: bool = False, with_committees:
         joins.append((stance, true()))
         extra_cols = []
         for name, query, key in (
-            ("contact", contact, interaction_legislators.c.legislator_id),
-            ("next_due", next_due, Task.legislator_id),
+            ("contact", contact, contact_key),
+            ("next_due", next_due, next_due_key),
         ):
             grouped = query.where(key.in_(member_ids)).group_by(key).subquery(name)
             extra_cols.append(grouped.c.value)
@@ -455,8 +468,8 @@ def _member_statement(committee: bool, set_based: bool = False, with_committees:
         extra_cols = [
             query.with_only_columns(query.selected_columns.value).where(key == lid).correlate(members).scalar_subquery()
             for query, key in (
-                (contact, interaction_legislators.c.legislator_id),
-                (next_due, Task.legislator_id),
+                (contact, contact_key),
+                (next_due, next_due_key),
                 *([(committees, CommitteeMembership.legislator_id)] if with_committees else []),
             )
         ]

@@ -23,9 +23,10 @@ from crm.campaigns.forms import (
     select_choices,
 )
 from crm.campaigns.models import STANCE_LEVELS, VoteStage
+from crm.campaigns.visibility import can_see_whip_list, whip_list_campaign_ids
 from crm.core.permissions import admin_required, deny, manager_required, require
 from crm.core.time import local_day_bounds, local_today, to_local, zone
-from crm.core.visibility import can_see_whip_list, can_write, whip_list_campaign_ids
+from crm.core.visibility import can_write
 from crm.extensions import db
 from crm.legislature.forms import ROLE_CHOICES as COMMITTEE_ROLE_CHOICES
 from crm.legislature.models import Legislator

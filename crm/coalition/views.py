@@ -8,6 +8,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from crm.accounts.models import PartnerOrganisation
 from crm.accounts.queries import partner_choices, staff_choices
 from crm.coalition import bp, csv_import, operations, queries, talking_points
 from crm.coalition.forms import (
@@ -19,7 +20,7 @@ from crm.coalition.forms import (
     PartnerForm,
     VerifyForm,
 )
-from crm.coalition.models import MediaMention, PartnerOrganisation, PetitionDrive, SignatureBatch
+from crm.coalition.models import MediaMention, PetitionDrive, SignatureBatch
 from crm.coalition.projection import project
 from crm.core.forms import choices, save_submitted
 from crm.core.pagination import parse_page

@@ -8,6 +8,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from crm.accounts.models import User
+from crm.core.audit import AuditEntry
 from crm.core.time import utcnow
 from crm.extensions import db
 
@@ -62,9 +64,6 @@ def home_sections(user) -> list[tuple[str, list[Card]]]:
 
 def security_summary() -> dict:
     """Two numbers an admin should notice: failed logins in the last day and accounts locked now."""
-    from crm.accounts.models import User
-    from crm.audit.models import AuditEntry
-
     now = utcnow()
     failed = db.session.execute(
         select(func.count(AuditEntry.id)).where(

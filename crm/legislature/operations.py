@@ -6,6 +6,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from crm.accounts.models import PartnerOrganisation, User
 from crm.core import audit
 from crm.core.text import fold
 from crm.core.time import utcnow
@@ -92,9 +93,6 @@ def update_legislator(legislator: Legislator, *, actor=None, **values) -> Legisl
 
 def set_owner(legislator: Legislator, *, user_id=None, partner_id=None, actor=None) -> Legislator:
     """The relationship has one owner: a staff member or a partner organisation (or nobody)."""
-    from crm.accounts.models import User
-    from crm.coalition.models import PartnerOrganisation
-
     if user_id and partner_id:
         raise LegislatureError(_("Elija una persona del equipo o una organización aliada, no ambas."))
     if user_id:

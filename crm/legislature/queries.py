@@ -13,6 +13,7 @@ from functools import lru_cache
 from sqlalchemy import Date, and_, asc, bindparam, desc, exists, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
+from crm.accounts.models import PartnerOrganisation, User
 from crm.core.pagination import PagedStatement, parse_page
 from crm.core.permissions import STAFF_ROLES
 from crm.core.text import fold
@@ -176,9 +177,6 @@ def directory_statement(shape: DirectoryShape) -> PagedStatement:
     Built once per shape with bound values: building and fingerprinting this statement costs more than
     running it, so the directory reuses it (and its count) across requests.
     """
-    from crm.accounts.models import User
-    from crm.coalition.models import PartnerOrganisation
-
     today = bindparam("today", type_=Date())
     chamber_id = bindparam("chamber_id") if shape.chamber else None
     # "Senado · 2026–2031": the chamber alone does not say which term when several legislatures are loaded.
@@ -302,9 +300,6 @@ def filter_choices(filters: DirectoryFilters) -> dict:
 
 def owner_choices() -> dict:
     """Who can own a relationship: active staff members and partner organisations (two statements)."""
-    from crm.accounts.models import User
-    from crm.coalition.models import PartnerOrganisation
-
     return {
         "users": db.session.execute(
             select(User.id, User.name).where(User.active.is_(True), User.role.in_(sorted(STAFF_ROLES)))
@@ -328,9 +323,6 @@ class Profile:
 
 def profile(legislator_id: int) -> Profile | None:
     """Everything the profile page shows, in a fixed number of statements."""
-    from crm.accounts.models import User
-    from crm.coalition.models import PartnerOrganisation
-
     legislator = db.session.execute(
         select(Legislator).where(Legislator.id == legislator_id)
         .options(selectinload(Legislator.identifiers), selectinload(Legislator.aides))
@@ -444,8 +436,6 @@ def get_committee_membership(legislator_id: int, membership_id: int):
 
 def recent_import_jobs(limit: int = 10):
     """The latest web imports with who started them (one statement)."""
-    from crm.accounts.models import User
-
     return db.session.execute(
         select(ImportJob.id, ImportJob.created_at, ImportJob.filename, ImportJob.format, ImportJob.status,
                ImportJob.result, ImportJob.report, User.name)

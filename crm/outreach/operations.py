@@ -6,10 +6,9 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from crm.accounts.models import User
+from crm.accounts.models import PartnerOrganisation, User
 from crm.campaigns.models import STANCE_LEVELS, Campaign
 from crm.campaigns.operations import CampaignError, record_stance
-from crm.coalition.models import PartnerOrganisation
 from crm.core import audit
 from crm.core.time import utcnow
 from crm.extensions import db

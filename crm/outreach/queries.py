@@ -6,14 +6,15 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import DateTime, String, and_, case, cast, exists, false, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased, selectinload
 
-from crm.accounts.models import User
+from crm.accounts.models import PartnerOrganisation, User
 from crm.campaigns.models import Campaign, StanceAssessment, VoteStage
-from crm.coalition.models import MediaMention, PartnerOrganisation, media_mention_legislators
+from crm.campaigns.visibility import whip_list_campaign_ids
+from crm.coalition.models import MediaMention, media_mention_legislators
 from crm.core.pagination import Page, paginate
 from crm.core.permissions import STAFF_ROLES
 from crm.core.text import fold
 from crm.core.time import local_day_bounds, local_today, utcnow
-from crm.core.visibility import can_see_internal_notes, whip_list_campaign_ids
+from crm.core.visibility import can_see_internal_notes
 from crm.extensions import db
 from crm.legislature.models import Committee, Legislator, SeatMembership
 from crm.legislature.queries import sitting

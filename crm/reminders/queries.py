@@ -2,9 +2,9 @@
 
 from sqlalchemy import func, select
 
+from crm.core.outbox import OUTBOX_STATUSES, OutboundEmail
 from crm.core.pagination import Page, paginate
 from crm.extensions import db
-from crm.reminders.models import OUTBOX_STATUSES, OutboundEmail
 
 # What an admin needs to act on comes first.
 STATUS_TABS = ("failed", "missed", "pending", "sending", "sent", "discarded")

@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError
 
 from crm.core.time import utcnow
 from crm.extensions import db
+from crm.reminders import jobs
 from crm.reminders.models import ProcessLock
 from crm.reminders.sender import new_owner
 
@@ -146,8 +147,6 @@ _on_lost_lease = None
 
 def run_job(name: str) -> None:
     """Entry point APScheduler calls: one app context and one commit per job run."""
-    from crm.reminders import jobs
-
     assert _app is not None, "the scheduler app is not set"
     with _app.app_context():
         try:

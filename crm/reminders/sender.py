@@ -25,9 +25,9 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import and_, bindparam, or_, select
 
+from crm.core.outbox import OutboundEmail
 from crm.core.time import utcnow
 from crm.extensions import db
-from crm.reminders.models import OutboundEmail
 
 log = logging.getLogger(__name__)
 
