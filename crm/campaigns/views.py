@@ -25,7 +25,8 @@ from crm.campaigns.forms import (
 from crm.campaigns.models import STANCE_LEVELS, VoteStage
 from crm.campaigns.visibility import can_see_whip_list, whip_list_campaign_ids
 from crm.core.permissions import admin_required, deny, manager_required, require
-from crm.core.time import local_day_bounds, local_today, to_local, zone
+from crm.core.time import local_day_bounds, to_local, zone
+from crm.core.views import int_arg, is_htmx, user_today
 from crm.core.visibility import can_write
 from crm.extensions import db
 from crm.legislature.forms import ROLE_CHOICES as COMMITTEE_ROLE_CHOICES
@@ -90,22 +91,18 @@ def _require_whip_list(campaign):
     require(can_see_whip_list(current_user, campaign.id), "whip list not granted", campaign)
 
 
-def _today() -> date:
-    return local_today(current_user.timezone)
-
-
 def _as_of(body=None) -> date:
     """?as_of= if given; otherwise today, or the vote day of a stage already past (its chamber may be gone)."""
     raw = request.args.get("as_of", "").strip()
     if not raw:
         target = body.stage.target_date if body is not None else None
-        return target if target is not None and target < _today() else _today()
+        return target if target is not None and target < user_today() else user_today()
     try:
         day = date.fromisoformat(raw)
     except ValueError:
         flash(_("Fecha «al día» no válida: use el formato AAAA-MM-DD. Se muestra el recuento de hoy."), "warning")
-        return _today()
-    return min(day, _today())
+        return user_today()
+    return min(day, user_today())
 
 
 def _pick_body(bodies):
@@ -120,15 +117,8 @@ def _pick_body(bodies):
             if body.stage.id == stage_id:
                 return body
         abort(404)
-    head = queries.headline_stage([b.stage for b in bodies], _today())
+    head = queries.headline_stage([b.stage for b in bodies], user_today())
     return next((b for b in bodies if b.stage is head), None)
-
-
-def _int_arg(name):
-    try:
-        return int(request.args[name]) if request.args.get(name) else None
-    except ValueError:
-        return None
 
 
 def _form_page(template, form, save, error_field, message, campaign=None, **context):
@@ -172,7 +162,7 @@ def _count_for_request(campaign, bodies, breakdowns=()):
 @bp.route("/campaigns")
 @login_required
 def index():
-    rows = queries.campaign_index(_today())
+    rows = queries.campaign_index(user_today())
     return render_template("campaigns/index.html", rows=rows, can_manage=current_user.is_manager)
 
 
@@ -386,9 +376,9 @@ def whip(campaign_id):
         return _breakdown_fragment(campaign, bodies, detail)
     body, count, as_of = _count_for_request(campaign, bodies, ("group",) if detail else ())
     context = {"campaign": campaign, "bodies": bodies, "body": body, "count": count, "as_of": as_of,
-               "detail": detail, "today": _today(),
+               "detail": detail, "today": user_today(),
                # A stance recorded now would not show in a past count: offer edits on today's view only.
-               "can_edit": can_write(current_user) and as_of == _today()}
+               "can_edit": can_write(current_user) and as_of == user_today()}
     if fragment == "summary" and count is not None:
         return render_template("campaigns/_summary.html", **context)
     if count is not None and detail:
@@ -404,7 +394,7 @@ def whip(campaign_id):
             (*titles["district"], None, "district"),
             (*titles["committee"], None, "committee"),
         ]
-        owner_user, owner_partner = _int_arg("owner_user"), _int_arg("owner_partner")
+        owner_user, owner_partner = int_arg("owner_user"), int_arg("owner_partner")
         ranked = queries.targets(count.members, owner_user_id=owner_user, owner_partner_id=owner_partner)
         shown = ranked if request.args.get("targets") == "all" else ranked[:TARGETS_SHOWN]
         context["target_rows"] = fragments.target_rows(
@@ -463,8 +453,8 @@ def whip_list(campaign_id):
     members = sorted(count.members, key=lambda m: m.sort_name) if count else []
     return render_template(
         "campaigns/whip_list.html", campaign=campaign, bodies=bodies, body=body, count=count, as_of=as_of,
-        members=members, can_edit=can_write(current_user) and as_of == _today(), bulk_form=BulkStanceForm(formdata=None),
-        today=_today(),
+        members=members, can_edit=can_write(current_user) and as_of == user_today(), bulk_form=BulkStanceForm(formdata=None),
+        today=user_today(),
     )
 
 
@@ -498,7 +488,7 @@ def update_stance(campaign_id, legislator_id):
     _require_write(campaign)
     legislator = db.get_or_404(Legislator, legislator_id)
     form = StanceForm()
-    htmx = request.headers.get("HX-Request") == "true"
+    htmx = is_htmx()
     if not form.validate_on_submit():
         message = "; ".join(str(e) for errors in form.errors.values() for e in errors)
         if htmx:

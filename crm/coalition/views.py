@@ -26,20 +26,12 @@ from crm.core.forms import choices, save_submitted
 from crm.core.pagination import parse_page
 from crm.core.permissions import deny, manager_required, staff_required
 from crm.core.text import neutralise_cell
-from crm.core.time import local_today
+from crm.core.views import acting_user, int_arg, is_htmx, user_today
 from crm.core.visibility import can_see_batch_notes, can_see_partner, can_see_partner_notes, can_write, is_partner
 from crm.extensions import db
 from crm.legislature.models import Legislator
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
-
-
-def _me():
-    return current_user._get_current_object()
-
-
-def _today():
-    return local_today(current_user.timezone)
 
 
 def _values(form, names):
@@ -68,7 +60,7 @@ def partners():
 @manager_required
 def partner_new():
     form = PartnerForm()
-    done = _save(form, "name", lambda: operations.create_partner(actor=_me(), **_values(form, operations.PARTNER_FIELDS)),
+    done = _save(form, "name", lambda: operations.create_partner(actor=acting_user(), **_values(form, operations.PARTNER_FIELDS)),
                  _("Organización aliada creada."), lambda partner: url_for("coalition.partner", partner_id=partner.id))
     if done:
         return done
@@ -98,7 +90,7 @@ def partner_edit(partner_id):
     organisation = db.get_or_404(PartnerOrganisation, partner_id)
     form = PartnerForm(obj=organisation)
     done = _save(form, "name",
-                 lambda: operations.update_partner(organisation, actor=_me(), **_values(form, operations.PARTNER_FIELDS)),
+                 lambda: operations.update_partner(organisation, actor=acting_user(), **_values(form, operations.PARTNER_FIELDS)),
                  _("Organización aliada actualizada."),
                  url_for("coalition.partner", partner_id=organisation.id))
     if done:
@@ -112,7 +104,7 @@ def partner_edit(partner_id):
 @bp.route("/petitions")
 @login_required
 def drives():
-    today = _today()
+    today = user_today()
     summaries = [
         (drive, campaign, totals, _projection(drive, totals, today))
         for drive, campaign, totals in queries.drive_summaries(today)
@@ -139,7 +131,7 @@ def _drive_form(drive=None):
 @manager_required
 def drive_new():
     form = _drive_form()
-    done = _save(form, "name", lambda: operations.create_drive(actor=_me(), **_values(form, operations.DRIVE_FIELDS)),
+    done = _save(form, "name", lambda: operations.create_drive(actor=acting_user(), **_values(form, operations.DRIVE_FIELDS)),
                  _("Recolección de firmas creada."), lambda drive: url_for("coalition.drive", drive_id=drive.id))
     if done:
         return done
@@ -151,7 +143,7 @@ def drive_new():
 def drive_edit(drive_id):
     drive = db.get_or_404(PetitionDrive, drive_id)
     form = _drive_form(drive)
-    done = _save(form, "name", lambda: operations.update_drive(drive, actor=_me(), **_values(form, operations.DRIVE_FIELDS)),
+    done = _save(form, "name", lambda: operations.update_drive(drive, actor=acting_user(), **_values(form, operations.DRIVE_FIELDS)),
                  _("Recolección de firmas actualizada."), url_for("coalition.drive", drive_id=drive.id))
     if done:
         return done
@@ -165,7 +157,7 @@ def drive(drive_id):
     if found is None:
         abort(404)
     petition, campaign_name = found
-    today = _today()
+    today = user_today()
     totals = queries.drive_totals(petition.id, today)
     regions = queries.by_region(petition.id)
     series = queries.weekly_series(petition.id)
@@ -274,9 +266,9 @@ def batch_new(drive_id):
     petition = db.get_or_404(PetitionDrive, drive_id)
     form, collector_groups = _batch_form()
     if request.method == "GET":
-        form.collected_on.data = _today()
+        form.collected_on.data = user_today()
         form.collector.data = f"u:{current_user.id}"
-    done = _save(form, "collected", lambda: operations.record_batch(actor=_me(), drive=petition, **_batch_values(form)),
+    done = _save(form, "collected", lambda: operations.record_batch(actor=acting_user(), drive=petition, **_batch_values(form)),
                  _("Lote de firmas registrado."), url_for("coalition.drive", drive_id=petition.id))
     if done:
         return done
@@ -292,7 +284,7 @@ def batch_edit(batch_id):
     form, collector_groups = _batch_form(batch)
     if request.method == "GET":
         form.collector.data = f"u:{batch.collector_user_id}" if batch.collector_user_id else f"p:{batch.collector_partner_id}"
-    done = _save(form, "collected", lambda: operations.update_batch(batch, actor=_me(), **_batch_values(form)),
+    done = _save(form, "collected", lambda: operations.update_batch(batch, actor=acting_user(), **_batch_values(form)),
                  _("Lote corregido."), url_for("coalition.drive", drive_id=petition.id))
     if done:
         return done
@@ -307,7 +299,7 @@ def batch_verify(batch_id):
     petition = db.session.get(PetitionDrive, batch.drive_id)
     form = VerifyForm(obj=batch)
     done = _save(form, "verified",
-                 lambda: operations.verify_batch(batch, actor=_me(), **_values(form, operations.VERIFY_FIELDS)),
+                 lambda: operations.verify_batch(batch, actor=acting_user(), **_values(form, operations.VERIFY_FIELDS)),
                  _("Verificación guardada."), url_for("coalition.drive", drive_id=petition.id))
     if done:
         return done
@@ -323,9 +315,9 @@ def batch_import(drive_id):
     result, content = None, None
     if request.method == "POST" and confirm.validate_on_submit() and confirm.content.data:
         content = confirm.content.data
-        result = csv_import.parse(content, today=_today())
+        result = csv_import.parse(content, today=user_today())
         if result.ok:
-            batches = operations.import_batches(actor=_me(), drive=petition, rows=result.rows)
+            batches = operations.import_batches(actor=acting_user(), drive=petition, rows=result.rows)
             flash(_("Se importaron %(n)s lotes con %(total)s firmas.", n=len(batches),
                     total=sum(b.collected for b in batches)), "success")
             return redirect(url_for("coalition.drive", drive_id=petition.id))
@@ -338,7 +330,7 @@ def batch_import(drive_id):
             form.file.errors.append(_("El archivo pasa de 2 MB; divídalo en partes."))
         else:
             content = csv_import.decode(raw)
-            result = csv_import.parse(content, today=_today())
+            result = csv_import.parse(content, today=user_today())
             confirm.content.data = content
     return render_template("coalition/batch_import.html", form=form, confirm=confirm, drive=petition,
                            result=result, header=",".join(csv_import.HEADER))
@@ -353,7 +345,7 @@ def legislator_signatures(legislator_id):
     legislator = db.get_or_404(Legislator, legislator_id)
     regions, points = talking_points.for_district(legislator.district)
     # The profile loads the fragment with htmx; a direct visit (or no JavaScript) gets a whole page.
-    template = "coalition/_legislator_signatures.html" if request.headers.get("HX-Request") else (
+    template = "coalition/_legislator_signatures.html" if is_htmx() else (
         "coalition/legislator_signatures_page.html"
     )
     return render_template(template, legislator=legislator, regions=regions, points=points,
@@ -366,7 +358,7 @@ def legislator_signatures(legislator_id):
 @bp.route("/media")
 @staff_required
 def mentions():
-    campaign_id = request.args.get("campaign", type=int)
+    campaign_id = int_arg("campaign")
     kind = request.args.get("kind") or None
     page = queries.mentions_page(parse_page(request.args.get("page")), campaign_id=campaign_id, kind=kind)
     return render_template("coalition/mentions.html", page=page, campaigns=queries.campaign_choices(),
@@ -395,8 +387,8 @@ def _mention_values(form):
 def mention_new():
     form = _mention_form()
     if request.method == "GET":
-        form.published_on.data = _today()
-    done = _save(form, "outlet", lambda: operations.create_media_mention(actor=_me(), **_mention_values(form)),
+        form.published_on.data = user_today()
+    done = _save(form, "outlet", lambda: operations.create_media_mention(actor=acting_user(), **_mention_values(form)),
                  _("Mención en medios registrada."), url_for("coalition.mentions"))
     if done:
         return done
@@ -408,7 +400,7 @@ def mention_new():
 def mention_edit(mention_id):
     mention = db.get_or_404(MediaMention, mention_id)
     form = _mention_form(mention)
-    done = _save(form, "outlet", lambda: operations.update_media_mention(mention, actor=_me(), **_mention_values(form)),
+    done = _save(form, "outlet", lambda: operations.update_media_mention(mention, actor=acting_user(), **_mention_values(form)),
                  _("Mención en medios actualizada."), url_for("coalition.mentions"))
     if done:
         return done

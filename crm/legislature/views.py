@@ -10,6 +10,7 @@ from sqlalchemy import select
 from crm.core.forms import choices, save_submitted
 from crm.core.permissions import deny, manager_required, staff_required
 from crm.core.text import neutralise_cell
+from crm.core.views import acting_user
 from crm.core.visibility import can_write
 from crm.extensions import db
 from crm.legislature import bp, operations, queries
@@ -328,7 +329,7 @@ def import_start():
         else:
             if not report["errors"]:
                 job = jobs.create_job(fmt=form.format.data, filename=form.file.data.filename, files=files,
-                                      options=options, report=report, actor=current_user._get_current_object())
+                                      options=options, report=report, actor=acting_user())
                 return redirect(url_for("legislature.import_job", job_id=job.id))
     status = 422 if (failure or report) else (400 if form.errors else 200)
     return render_template("legislature/import_start.html", form=form, report=report, failure=failure,
@@ -359,7 +360,7 @@ def import_apply(job_id):
     if job.status != "checked":
         flash(_("Esta importación ya se aplicó o está en curso."), "warning")
         return redirect(url_for("legislature.import_job", job_id=job.id))
-    jobs.begin_apply(job, current_user._get_current_object())
+    jobs.begin_apply(job, acting_user())
     return redirect(url_for("legislature.import_job", job_id=job.id))
 
 
@@ -368,7 +369,7 @@ def import_apply(job_id):
 def import_step(job_id):
     job = _job_or_404(job_id, lock=True)
     if job.status == "running":
-        jobs.run_step(job, current_user._get_current_object())
+        jobs.run_step(job, acting_user())
     return render_template("legislature/_import_progress.html", job=job)
 
 

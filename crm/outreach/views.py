@@ -16,6 +16,7 @@ from crm.core.forms import choices
 from crm.core.pagination import parse_page
 from crm.core.permissions import deny, manager_required, staff_required
 from crm.core.time import local_to_utc, to_local, utcnow
+from crm.core.views import acting_user, int_arg, is_htmx
 from crm.extensions import db
 from crm.legislature.models import Legislator
 from crm.outreach import bp, ics, operations, queries
@@ -56,21 +57,8 @@ def outreach_labels():
     }
 
 
-def _me() -> User:
-    return current_user._get_current_object()
-
-
 def _tz() -> str:
     return current_user.timezone
-
-
-def _is_htmx() -> bool:
-    return bool(request.headers.get("HX-Request"))
-
-
-def _arg_int(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
 
 
 # --- Interactions ---
@@ -81,11 +69,11 @@ def _arg_int(name: str) -> int | None:
 def interactions():
     deleted = bool(request.args.get("deleted")) and current_user.is_admin
     page = queries.interaction_page(
-        _me(),
+        acting_user(),
         page=parse_page(request.args.get("page")),
-        campaign_id=_arg_int("campaign"),
+        campaign_id=int_arg("campaign"),
         kind=request.args.get("kind") if request.args.get("kind") in INTERACTION_KINDS else None,
-        legislator_id=_arg_int("legislator"),
+        legislator_id=int_arg("legislator"),
         mine=bool(request.args.get("mine")) and current_user.is_staff,
         deleted=deleted,
     )
@@ -95,7 +83,7 @@ def interactions():
 
 
 def _interaction_for_or_404(interaction_id: int) -> Interaction:
-    interaction = queries.interaction_for(_me(), interaction_id)
+    interaction = queries.interaction_for(acting_user(), interaction_id)
     if interaction is None:
         abort(404)
     return interaction
@@ -105,12 +93,12 @@ def _interaction_for_or_404(interaction_id: int) -> Interaction:
 @login_required
 def interaction_detail(interaction_id):
     interaction = _interaction_for_or_404(interaction_id)
-    extras = queries.interaction_extras(_me(), interaction)
+    extras = queries.interaction_extras(acting_user(), interaction)
     return render_template(
         "outreach/interaction_detail.html",
         interaction=interaction,
-        can_edit=operations.can_edit_interaction(_me(), interaction),
-        can_restore=operations.can_restore_interaction(_me()),
+        can_edit=operations.can_edit_interaction(acting_user(), interaction),
+        can_restore=operations.can_restore_interaction(acting_user()),
         action_form=EmptyForm(),
         **extras,
     )
@@ -184,10 +172,10 @@ def _interaction_form(interaction: Interaction | None):
         data = _interaction_input(form, legislator_ids, aide_ids)
         try:
             if interaction is None:
-                saved = operations.log_interaction(data, actor=_me(), stances=stances, tasks=drafts)
+                saved = operations.log_interaction(data, actor=acting_user(), stances=stances, tasks=drafts)
                 flash(_("Contacto registrado."), "success")
             else:
-                saved = operations.update_interaction(interaction, data, actor=_me(), stances=stances)
+                saved = operations.update_interaction(interaction, data, actor=acting_user(), stances=stances)
                 flash(_("Contacto actualizado."), "success")
             return redirect(url_for("outreach.interaction_detail", interaction_id=saved.id))
         except operations.OutreachError as error:
@@ -225,7 +213,7 @@ def new_interaction():
 @staff_required
 def edit_interaction(interaction_id):
     interaction = _interaction_for_or_404(interaction_id)
-    if not operations.can_edit_interaction(_me(), interaction):
+    if not operations.can_edit_interaction(acting_user(), interaction):
         deny("not the author", interaction)
     if interaction.deleted_at is not None:
         abort(404)
@@ -236,9 +224,9 @@ def edit_interaction(interaction_id):
 @staff_required
 def delete_interaction(interaction_id):
     interaction = _interaction_for_or_404(interaction_id)
-    if not operations.can_edit_interaction(_me(), interaction):
+    if not operations.can_edit_interaction(acting_user(), interaction):
         deny("not the author", interaction)
-    operations.delete_interaction(interaction, actor=_me())
+    operations.delete_interaction(interaction, actor=acting_user())
     flash(_("Contacto eliminado. Un administrador puede restaurarlo."), "info")
     return redirect(url_for("outreach.interactions"))
 
@@ -247,9 +235,9 @@ def delete_interaction(interaction_id):
 @staff_required
 def restore_interaction(interaction_id):
     interaction = _interaction_for_or_404(interaction_id)
-    if not operations.can_restore_interaction(_me()):
+    if not operations.can_restore_interaction(acting_user()):
         deny("only admins restore", interaction)
-    operations.restore_interaction(interaction, actor=_me())
+    operations.restore_interaction(interaction, actor=acting_user())
     flash(_("Contacto restaurado."), "success")
     return redirect(url_for("outreach.interaction_detail", interaction_id=interaction.id))
 
@@ -259,7 +247,7 @@ def restore_interaction(interaction_id):
 def legislator_panel():
     """htmx: stance pickers and aides for the legislators chosen so far."""
     legislator_ids = parse_ids(request.args.getlist("legislator_ids"))
-    campaign_id = _arg_int("campaign_id")
+    campaign_id = int_arg("campaign_id")
     return render_template(
         "outreach/_legislator_panel.html",
         picked=queries.legislators_by_ids(legislator_ids),
@@ -368,7 +356,7 @@ def _quick_save(form, legislator_ids, stances, *, with_tasks: bool):
         notes_internal=form.notes_internal.data,
     )
     try:
-        return operations.log_interaction(data, actor=_me(), stances=stances, tasks=drafts)
+        return operations.log_interaction(data, actor=acting_user(), stances=stances, tasks=drafts)
     except operations.OutreachError as error:
         if error.field in ("legislator_ids", "kind", "place", "campaign_id", "starts_at"):
             _report(form, error)
@@ -393,7 +381,7 @@ def _task_or_404(task_id: int) -> Task:
 @bp.route("/tasks")
 @staff_required
 def my_tasks():
-    buckets = queries.my_tasks(_me())
+    buckets = queries.my_tasks(acting_user())
     return render_template("outreach/my_tasks.html", buckets=buckets, now=utcnow())
 
 
@@ -402,7 +390,7 @@ def my_tasks():
 def team_tasks():
     status = request.args.get("status", "open")
     status = status if status in ("open", "done", "cancelled", "all") else "open"
-    assignee_id, campaign_id = _arg_int("assignee"), _arg_int("campaign")
+    assignee_id, campaign_id = int_arg("assignee"), int_arg("campaign")
     page = queries.team_tasks(
         page=parse_page(request.args.get("page")), assignee_id=assignee_id, campaign_id=campaign_id, status=status
     )
@@ -432,7 +420,7 @@ def _task_form_page(task: Task | None):
             form.assignee_id.data = current_user.id
             form.legislator_id.data = request.args.get("legislator", "")
             form.interaction_id.data = request.args.get("interaction", "")
-            form.campaign_id.data = _arg_int("campaign") or 0
+            form.campaign_id.data = int_arg("campaign") or 0
     legislator_id = int(form.legislator_id.data) if str(form.legislator_id.data or "").isdigit() else None
     interaction_id = int(form.interaction_id.data) if str(form.interaction_id.data or "").isdigit() else None
     status = 200
@@ -451,12 +439,12 @@ def _task_form_page(task: Task | None):
         )
         try:
             if task is None:
-                if interaction_id is not None and queries.interaction_for(_me(), interaction_id) is None:
+                if interaction_id is not None and queries.interaction_for(acting_user(), interaction_id) is None:
                     raise operations.OutreachError(_("El contacto elegido no existe."))
-                task = operations.create_task(actor=_me(), interaction_id=interaction_id, **values)
+                task = operations.create_task(actor=acting_user(), interaction_id=interaction_id, **values)
                 flash(_("Tarea creada."), "success")
             else:
-                operations.update_task(task, actor=_me(), status=form.status.data, **values)
+                operations.update_task(task, actor=acting_user(), status=form.status.data, **values)
                 flash(_("Tarea guardada."), "success")
             return redirect(url_for("outreach.my_tasks"))
         except operations.OutreachError as error:
@@ -478,19 +466,19 @@ def new_task():
 @staff_required
 def edit_task(task_id):
     task = _task_or_404(task_id)
-    if not operations.can_modify_task(_me(), task):
+    if not operations.can_modify_task(acting_user(), task):
         deny("not assignee or creator", task)
     return _task_form_page(task)
 
 
 def _set_status(task_id: int, status: str):
     task = _task_or_404(task_id)
-    if not operations.can_modify_task(_me(), task):
+    if not operations.can_modify_task(acting_user(), task):
         deny("not assignee or creator", task)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    operations.set_task_status(task, status, actor=_me())
-    if _is_htmx():
+    operations.set_task_status(task, status, actor=acting_user())
+    if is_htmx():
         return render_template(
             "outreach/_task_item.html", row=queries.task_row(task.id), now=utcnow(),
             show_assignee=request.args.get("team") == "1",
@@ -519,8 +507,8 @@ def reopen_task(task_id):
 def legislator_timeline(legislator_id):
     legislator = db.get_or_404(Legislator, legislator_id)
     page = parse_page(request.args.get("page"))
-    entries, has_more = queries.timeline(_me(), legislator_id, page=page)
-    template = "outreach/_timeline.html" if _is_htmx() else "outreach/timeline_page.html"
+    entries, has_more = queries.timeline(acting_user(), legislator_id, page=page)
+    template = "outreach/_timeline.html" if is_htmx() else "outreach/timeline_page.html"
     return render_template(template, legislator=legislator, entries=entries, has_more=has_more, page=page)
 
 
@@ -529,7 +517,7 @@ def legislator_timeline(legislator_id):
 @staff_required
 def going_cold(campaign_id=None):
     campaigns = queries.campaign_choices()
-    campaign_id = campaign_id or _arg_int("campaign") or (campaigns[0][0] if campaigns else None)
+    campaign_id = campaign_id or int_arg("campaign") or (campaigns[0][0] if campaigns else None)
     campaign = db.session.get(Campaign, campaign_id) if campaign_id else None
     if campaign_id and campaign is None:
         abort(404)
@@ -541,7 +529,7 @@ def going_cold(campaign_id=None):
 @staff_required
 def calendar_settings():
     form = EmptyForm()
-    user = _me()
+    user = acting_user()
     if form.validate_on_submit():
         if request.form.get("action") == "revoke":
             account_operations.revoke_calendar_token(user, actor=user)
