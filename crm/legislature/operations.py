@@ -19,6 +19,7 @@ from crm.legislature.models import (
     CommitteeMembership,
     Group,
     GroupMembership,
+    LegislativeTerm,
     Legislator,
     Legislature,
     SeatMembership,
@@ -230,7 +231,33 @@ def create_legislature(*, name: str, country: str, period_label=None, start_date
     db.session.flush()
     audit.record("legislature.create", legislature, new=audit.snapshot(
         legislature, ("name", "country", "period_label", "start_date", "end_date")), actor=actor)
+    find_or_add_term(legislature, period_label, start_date, end_date, actor=actor)
     return legislature
+
+
+def find_or_add_term(legislature: Legislature | None, label: str | None, start: date | None, end: date | None, *,
+                     write: bool = True, actor=None) -> LegislativeTerm | None:
+    """The legislature's term with this label (or its only/latest one when the source names none), else a new one.
+
+    A dry run (write=False) gets an unsaved term, so it reports the same bounds the import will apply.
+    """
+    if legislature is None:
+        return None
+    label = _clean(label)
+    terms = list(legislature.terms) if legislature.id else []
+    if label is None and terms:
+        return terms[-1]
+    term = next((t for t in terms if t.label == (label or legislature.name)), None)
+    if term is not None:
+        return term
+    term = LegislativeTerm(label=label or legislature.name, start_date=start, end_date=end)
+    if write:
+        term.legislature_id = legislature.id
+        db.session.add(term)
+        db.session.flush()
+        audit.record("term.create", term, new=audit.snapshot(term, ("legislature_id", "label", "start_date", "end_date")),
+                     actor=actor)
+    return term
 
 
 def _check_seats(seats):
@@ -276,3 +303,12 @@ def add_committee(chamber: Chamber, *, name: str, actor=None) -> Committee:
     db.session.flush()
     audit.record("committee.create", committee, new={"chamber_id": chamber.id, "name": name}, actor=actor)
     return committee
+
+
+def set_pinned(legislature: Legislature, pinned: bool, *, actor=None) -> Legislature:
+    """Pin a legislature as one of "ours" (or unpin it): lists and pickers default to the pinned ones."""
+    if legislature.pinned != pinned:
+        legislature.pinned = pinned
+        db.session.flush()
+        audit.record("legislature.pin", legislature, old={"pinned": not pinned}, new={"pinned": pinned}, actor=actor)
+    return legislature

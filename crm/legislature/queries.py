@@ -1,8 +1,8 @@
 """Read side of the legislature domain: pages cost a fixed number of statements, whatever the row count.
 
 Semantics other domains rely on:
-- a legislator *sits* in a chamber while a SeatMembership has end_date NULL or end_date >= today;
-- the *current* group of a kind is the GroupMembership with end_date NULL in a group of that kind.
+- a legislator *sits* in a chamber on a day when a SeatMembership is active on it (models.active_on);
+- the *current* group of a kind is the GroupMembership of that kind active on the day, latest start first.
 """
 
 import re
@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import Date, and_, asc, bindparam, desc, exists, func, or_, select
+from sqlalchemy import Date, and_, asc, bindparam, desc, exists, func, select
 from sqlalchemy.orm import aliased, selectinload
 
 from crm.accounts.models import PartnerOrganisation, User
 from crm.core.pagination import PagedStatement, parse_page
 from crm.core.permissions import STAFF_ROLES
 from crm.core.text import fold
+from crm.core.time import local_today
 from crm.extensions import db
 from crm.legislature.models import (
     Aide,
@@ -29,6 +30,7 @@ from crm.legislature.models import (
     Legislator,
     Legislature,
     SeatMembership,
+    active_on,
 )
 
 SORTS = ("name", "-name", "district", "-district", "bancada", "-bancada", "chamber", "-chamber")
@@ -39,8 +41,8 @@ PER_PAGE_CHOICES = (25, 50, 100)
 def sitting(today=None):
     """SQL condition: the seat membership is current (`today`: a date or a bound parameter)."""
     if today is None:
-        today = date.today()
-    return or_(SeatMembership.end_date.is_(None), SeatMembership.end_date >= today)
+        today = local_today(None)
+    return active_on(SeatMembership, today)
 
 
 def _int(value):
@@ -123,10 +125,10 @@ def _current_seat_column(column, today):
     )
 
 
-def _current_group_column(kind: str):
+def _current_group_column(kind: str, today):
     return (
         select(Group.name).select_from(GroupMembership).join(Group, Group.id == GroupMembership.group_id)
-        .where(GroupMembership.legislator_id == Legislator.id, GroupMembership.end_date.is_(None), Group.kind == kind)
+        .where(GroupMembership.legislator_id == Legislator.id, active_on(GroupMembership, today), Group.kind == kind)
         .order_by(GroupMembership.start_date.desc(), GroupMembership.id.desc()).limit(1)
         .correlate(Legislator).scalar_subquery()
     )
@@ -161,7 +163,7 @@ def directory_shape(filters: DirectoryFilters) -> DirectoryShape:
 def directory_params(filters: DirectoryFilters, today: date | None = None) -> dict:
     """The values the prepared directory statement is executed with."""
     params = {
-        "today": today or date.today(), "chamber_id": filters.chamber, "group_id": filters.group,
+        "today": today or local_today(None), "chamber_id": filters.chamber, "group_id": filters.group,
         "committee_id": filters.committee, "district": filters.district,
         "owner_id": int(filters.owner[1:]) if filters.owner[:1] in ("u", "p") else None,
     }
@@ -182,8 +184,8 @@ def directory_statement(shape: DirectoryShape) -> PagedStatement:
     # "Senado · 2026–2031": the chamber alone does not say which term when several legislatures are loaded.
     chamber_label = Chamber.name + " · " + func.coalesce(Legislature.period_label, Legislature.name)
     chamber_name = _current_seat_column(chamber_label, today).label("chamber_name")
-    bancada_name = _current_group_column("bancada").label("bancada_name")
-    party_name = _current_group_column("party").label("party_name")
+    bancada_name = _current_group_column("bancada", today).label("bancada_name")
+    party_name = _current_group_column("party", today).label("party_name")
     owner_user = aliased(User)
     statement = (
         select(Legislator, chamber_name, bancada_name, party_name,
@@ -202,13 +204,13 @@ def directory_statement(shape: DirectoryShape) -> PagedStatement:
     if shape.group:
         conditions = [GroupMembership.legislator_id == Legislator.id, GroupMembership.group_id == bindparam("group_id")]
         if shape.status == "active":
-            conditions.append(GroupMembership.end_date.is_(None))
+            conditions.append(active_on(GroupMembership, today))
         statement = statement.where(exists().where(*conditions))
     if shape.committee:
         statement = statement.where(exists().where(
             CommitteeMembership.legislator_id == Legislator.id,
             CommitteeMembership.committee_id == bindparam("committee_id"),
-            or_(CommitteeMembership.end_date.is_(None), CommitteeMembership.end_date >= today),
+            active_on(CommitteeMembership, today),
         ))
     if shape.district:
         statement = statement.where(Legislator.district == bindparam("district"))
@@ -245,7 +247,7 @@ def _directory_order(statement, sort: str, chamber_label, today):
             current = _latest_per_legislator(
                 select(GroupMembership.legislator_id, Group.name.label("value"))
                 .join(Group, Group.id == GroupMembership.group_id)
-                .where(GroupMembership.end_date.is_(None), Group.kind == "bancada"),
+                .where(active_on(GroupMembership, today), Group.kind == "bancada"),
                 GroupMembership.legislator_id, GroupMembership.start_date.desc(), GroupMembership.id.desc(),
             )
         else:
@@ -377,7 +379,7 @@ def current_members(chamber_id: int | None = None, committee_id: int | None = No
     Rows: legislator_id, full_name, sort_name, district, chamber_id, bancada_id, bancada_name.
     With committee_id, only current members of that committee (and their committee role as `role`).
     """
-    today = today or date.today()
+    today = today or local_today(None)
     bancada = (
         select(GroupMembership.group_id.label("group_id"), GroupMembership.legislator_id.label("legislator_id"),
                Group.name.label("name"), Group.legislature_id.label("legislature_id"),
@@ -386,7 +388,7 @@ def current_members(chamber_id: int | None = None, committee_id: int | None = No
                    order_by=(GroupMembership.start_date.desc(), GroupMembership.id.desc()),
                ).label("rank"))
         .join(Group, Group.id == GroupMembership.group_id)
-        .where(GroupMembership.end_date.is_(None), Group.kind == "bancada")
+        .where(active_on(GroupMembership, today), Group.kind == "bancada")
         .subquery()
     )
     statement = (
@@ -410,7 +412,7 @@ def current_members(chamber_id: int | None = None, committee_id: int | None = No
         statement = statement.join(
             CommitteeMembership, and_(
                 CommitteeMembership.legislator_id == Legislator.id, CommitteeMembership.committee_id == committee_id,
-                or_(CommitteeMembership.end_date.is_(None), CommitteeMembership.end_date >= today),
+                active_on(CommitteeMembership, today),
             ),
         ).join(Committee, and_(Committee.id == committee_id, Committee.chamber_id == SeatMembership.chamber_id))
         statement = statement.add_columns(CommitteeMembership.role)
