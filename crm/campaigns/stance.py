@@ -58,17 +58,18 @@ def latest_lateral(campaign_id, legislator_id_column, cutoff, name: str = "stanc
     ).lateral(name)
 
 
-def latest_per_pair(cutoff=None, campaign_id=None, name: str = "stances"):
+def latest_per_pair(cutoff=None, campaign_ids=None, name: str = "stances"):
     """Subquery (campaign_id, legislator_id, level, assessed_at): the latest assessment of every pair.
 
-    One window over the assessments, for lists that span many legislators or campaigns at once.
+    One window over the assessments (of the given campaigns, or all), for lists that span many legislators or
+    campaigns at once.
     """
     rank = func.row_number().over(partition_by=(SA.campaign_id, SA.legislator_id), order_by=NEWEST_FIRST)
     ranked = select(SA.campaign_id, SA.legislator_id, SA.level, SA.assessed_at, rank.label("rank")).where(
         counts_before(cutoff)
     )
-    if campaign_id is not None:
-        ranked = ranked.where(SA.campaign_id == campaign_id)
+    if campaign_ids is not None:
+        ranked = ranked.where(SA.campaign_id.in_(list(campaign_ids)))
     ranked = ranked.subquery()
     return select(ranked.c.campaign_id, ranked.c.legislator_id, ranked.c.level, ranked.c.assessed_at).where(
         ranked.c.rank == 1
@@ -86,7 +87,7 @@ def levels_as_of(campaign_id: int, legislator_ids, cutoff: datetime | None = Non
     ids = list(legislator_ids)
     if not ids:
         return {}
-    stances = latest_per_pair(cutoff, campaign_id)
+    stances = latest_per_pair(cutoff, [campaign_id])
     rows = db.session.execute(
         select(stances.c.legislator_id, stances.c.level).where(stances.c.legislator_id.in_(ids))
     ).all()

@@ -1,8 +1,7 @@
 """Read side of the campaigns domain: every page costs a constant number of statements.
 
-The current (or "as of") stance of a legislator is its latest assessment before a cutoff. The whip page finds it
-per member with a correlated "latest id" subquery on the (campaign, legislator, time) index, inside its single
-member statement; the campaign list uses one row_number() window over every campaign's assessments.
+The current (or "as of") stance of a legislator comes from crm.campaigns.stance, the one definition: the whip
+page asks it per member inside its single member statement, the campaign list through one window.
 
 Topics: common (level groupings and SQL building blocks), stages (campaigns, stages and the campaign list),
 whip (the whip count and targets), stances (trend, current level and history), choices (form menus).
@@ -18,14 +17,10 @@ from crm.campaigns.queries.common import (
     FIELD_SEP,
     ITEM_SEP,
     LEVEL_RANK,
-    LIKELY,
-    PERSUADABLE,
     ROLE_RANK,
     SA,
-    SECURED,
     TREND_WEEKS,
     Body,
-    latest_assessment_id,
     likely_of,
     secured_of,
 )
@@ -38,7 +33,6 @@ from crm.campaigns.queries.stages import (
     needed_for,
 )
 from crm.campaigns.queries.stances import (
-    current_level,
     stance_history,
     trend,
     week_cutoffs,
@@ -60,21 +54,16 @@ __all__ = [
     "Headline",
     "ITEM_SEP",
     "LEVEL_RANK",
-    "LIKELY",
     "Member",
-    "PERSUADABLE",
     "ROLE_RANK",
     "SA",
-    "SECURED",
     "TREND_WEEKS",
     "WhipCount",
     "body_choices",
     "campaign_index",
     "campaign_with_bodies",
-    "current_level",
     "get_campaign",
     "headline_stage",
-    "latest_assessment_id",
     "legislator_names",
     "legislature_choices",
     "likely_of",

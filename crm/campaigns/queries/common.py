@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
 
-from sqlalchemy import and_, literal, or_, select
+from sqlalchemy import literal, select
 
-from crm.campaigns.models import STANCE_LEVELS, StanceAssessment, VoteStage
-from crm.legislature.models import (
-    CommitteeMembership,
-    SeatMembership,
-)
+from crm.campaigns.models import LIKELY, SECURED, STANCE_LEVELS, StanceAssessment, VoteStage
+from crm.legislature.models import CommitteeMembership, SeatMembership, active_on
 
-SECURED = ("champion", "supporter")
-LIKELY = ("champion", "supporter", "leaning_yes")
-PERSUADABLE = ("leaning_yes", "undecided", "leaning_no", "unknown")
 LEVEL_RANK = {level: i for i, level in enumerate(STANCE_LEVELS)}
 ROLE_RANK = {"chair": 0, "vice_chair": 1, "secretary": 2, "member": 3}  # unknown roles rank with members
 TREND_WEEKS = 12
@@ -49,13 +42,6 @@ SA = StanceAssessment
 # --- small SQL building blocks -------------------------------------------------------------------------
 
 
-def _active_on(model, day: date):
-    return and_(
-        or_(model.start_date.is_(None), model.start_date <= day),
-        or_(model.end_date.is_(None), model.end_date >= day),
-    )
-
-
 @dataclass
 class Body:
     """Who votes at a stage: a chamber (legal seats) or a committee (its sitting members)."""
@@ -84,12 +70,12 @@ def _members_of(committee: bool, body_id, day):
     if committee:
         return (
             select(CommitteeMembership.legislator_id.label("legislator_id"), literal(None).label("district"))
-            .where(CommitteeMembership.committee_id == body_id, _active_on(CommitteeMembership, day))
+            .where(CommitteeMembership.committee_id == body_id, active_on(CommitteeMembership, day))
             .subquery("members")
         )
     return (
         select(SeatMembership.legislator_id.label("legislator_id"), SeatMembership.district.label("district"))
-        .where(SeatMembership.chamber_id == body_id, _active_on(SeatMembership, day))
+        .where(SeatMembership.chamber_id == body_id, active_on(SeatMembership, day))
         .subquery("members")
     )
 
@@ -117,17 +103,3 @@ def _params(campaign_id, stage, day, cutoff, chamber_id=None):
         "day": day,
         "cutoff": cutoff,
     }
-
-
-def latest_assessment_id(campaign_id: int, legislator_id_column, cutoff: datetime | None, *correlate_with):
-    """Correlated subquery: id of the latest assessment (by time, then id) of one legislator before `cutoff`.
-
-    The "max" variant of the current-stance lookup. Its ORDER BY matches the (campaign, legislator, time)
-    index, so each member costs one index probe and the whole page stays one statement.
-    """
-    query = select(SA.id).where(SA.campaign_id == campaign_id, SA.legislator_id == legislator_id_column)
-    if cutoff is not None:
-        query = query.where(SA.assessed_at < cutoff)
-    return (
-        query.order_by(SA.assessed_at.desc(), SA.id.desc()).limit(1).correlate(*correlate_with).scalar_subquery()
-    )

@@ -9,15 +9,16 @@ from datetime import date
 from sqlalchemy import and_, bindparam, func, select, union_all
 from sqlalchemy.orm import aliased
 
-from crm.campaigns import votemath
+from crm.campaigns import stance, votemath
 from crm.campaigns.models import Campaign, VoteStage
-from crm.campaigns.queries.common import SA, Body, _active_on, _prebuilt, likely_of, secured_of
+from crm.campaigns.queries.common import Body, _prebuilt, likely_of, secured_of
 from crm.extensions import db
 from crm.legislature.models import (
     Chamber,
     Committee,
     CommitteeMembership,
     SeatMembership,
+    active_on,
 )
 
 # --- campaigns and stages ------------------------------------------------------------------------------
@@ -121,7 +122,7 @@ def campaign_index(today: date) -> list[tuple[Campaign, Headline]]:
             link.legislator_id.label("legislator_id"),
         )
         .join(link, on)
-        .where(VoteStage.id.in_(stage_ids), _active_on(link, today))
+        .where(VoteStage.id.in_(stage_ids), active_on(link, today))
         for stage_ids, link, on in (
             (chamber_stages, SeatMembership, SeatMembership.chamber_id == VoteStage.chamber_id),
             (committee_stages, CommitteeMembership, CommitteeMembership.committee_id == VoteStage.committee_id),
@@ -130,30 +131,15 @@ def campaign_index(today: date) -> list[tuple[Campaign, Headline]]:
     ]
     if parts:
         members = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("members")
-        ranked = (
-            select(
-                SA.campaign_id,
-                SA.legislator_id,
-                SA.level,
-                func.row_number()
-                .over(partition_by=(SA.campaign_id, SA.legislator_id), order_by=(SA.assessed_at.desc(), SA.id.desc()))
-                .label("rn"),
-            )
-            .where(SA.campaign_id.in_([c.id for c in campaigns]))
-            .subquery("ranked")
-        )
+        latest = stance.latest_per_pair(None, [c.id for c in campaigns])
         rows = db.session.execute(
-            select(members.c.stage_id, ranked.c.level, func.count())
+            select(members.c.stage_id, latest.c.level, func.count())
             .select_from(members)
             .outerjoin(
-                ranked,
-                and_(
-                    ranked.c.campaign_id == members.c.campaign_id,
-                    ranked.c.legislator_id == members.c.legislator_id,
-                    ranked.c.rn == 1,
-                ),
+                latest,
+                and_(latest.c.campaign_id == members.c.campaign_id, latest.c.legislator_id == members.c.legislator_id),
             )
-            .group_by(members.c.stage_id, ranked.c.level)
+            .group_by(members.c.stage_id, latest.c.level)
         ).all()
         for stage_id, level, n in rows:
             counts[stage_id][level or "unknown"] += n

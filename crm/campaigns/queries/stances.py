@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, literal, select, true, union_all
 
 from crm.accounts.models import User
+from crm.campaigns import stance
 from crm.campaigns.models import STANCE_LEVELS, Campaign, VoteStage
 from crm.campaigns.queries.common import SA, TREND_WEEKS, _members_subquery
 from crm.core.types import UTCDateTime
@@ -30,18 +31,7 @@ def trend(campaign_id: int, stage: VoteStage, day: date, cutoffs: list[datetime]
     ).cte("weeks")
     # The level itself is the correlated value (not an id to join on), so no database can turn the lookup
     # into a scan of every assessment.
-    latest_level = (
-        select(SA.level)
-        .where(
-            SA.campaign_id == campaign_id,
-            SA.legislator_id == members.c.legislator_id,
-            SA.assessed_at < weeks.c.cutoff,
-        )
-        .order_by(SA.assessed_at.desc(), SA.id.desc())
-        .limit(1)
-        .correlate(members, weeks)
-        .scalar_subquery()
-    )
+    latest_level = stance.latest_level(campaign_id, members.c.legislator_id, weeks.c.cutoff, members, weeks)
     levels = (
         select(weeks.c.week, latest_level.label("level")).select_from(weeks).join(members, true()).subquery("levels")
     )
@@ -52,16 +42,6 @@ def trend(campaign_id: int, stage: VoteStage, day: date, cutoffs: list[datetime]
     for week, level, n in rows:
         series[level or "unknown"][int(week)] += n
     return series
-
-
-def current_level(campaign_id: int, legislator_id: int) -> str:
-    level = db.session.execute(
-        select(SA.level)
-        .where(SA.campaign_id == campaign_id, SA.legislator_id == legislator_id)
-        .order_by(SA.assessed_at.desc(), SA.id.desc())
-        .limit(1)
-    ).scalar_one_or_none()
-    return level or "unknown"
 
 
 # --- stance history on a legislator's profile ---------------------------------------------------------

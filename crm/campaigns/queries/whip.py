@@ -10,21 +10,18 @@ from sqlalchemy import Date, String, and_, bindparam, cast, func, select, true
 from sqlalchemy.orm import aliased
 
 from crm.accounts.models import PartnerOrganisation, User
-from crm.campaigns import votemath
-from crm.campaigns.models import STANCE_LEVELS, Campaign, VoteStage
+from crm.campaigns import stance, votemath
+from crm.campaigns.models import PERSUADABLE, STANCE_LEVELS, Campaign, VoteStage
 from crm.campaigns.queries.common import (
     FIELD_SEP,
     ITEM_SEP,
-    PERSUADABLE,
     ROLE_RANK,
     SA,
     Body,
-    _active_on,
     _members_of,
     _params,
     _prebuilt,
     _Tallied,
-    latest_assessment_id,
     likely_of,
 )
 from crm.campaigns.queries.stages import needed_for
@@ -36,6 +33,7 @@ from crm.legislature.models import (
     Group,
     GroupMembership,
     Legislator,
+    active_on,
 )
 
 # --- the whip count -----------------------------------------------------------------------------------
@@ -167,21 +165,15 @@ def _member_statement(committee: bool, set_based: bool = False, with_committees:
     committees = (
         select(CommitteeMembership.legislator_id, packed_committees.label("value"))
         .join(Committee, Committee.id == CommitteeMembership.committee_id)
-        .where(Committee.chamber_id == bindparam("chamber_id"), _active_on(CommitteeMembership, day))
+        .where(Committee.chamber_id == bindparam("chamber_id"), active_on(CommitteeMembership, day))
     )
     joins = []
     if set_based:
         # The latest stance and the committees, per member through LATERAL + index (LIMIT 1 for the stance);
         # contact and next task as grouped aggregates over the members, hash-joined once.
-        stance = (
-            select(SA.level, SA.commitment, SA.confidence, SA.assessed_at)
-            .where(SA.campaign_id == campaign_id, SA.legislator_id == lid, SA.assessed_at < cutoff)
-            .order_by(SA.assessed_at.desc(), SA.id.desc())
-            .limit(1)
-            .lateral("stance")
-        )
-        stance_cols = [stance.c.level, stance.c.commitment, stance.c.confidence, stance.c.assessed_at]
-        joins.append((stance, true()))
+        latest = stance.latest_lateral(campaign_id, lid, cutoff)
+        stance_cols = [latest.c.level, latest.c.commitment, latest.c.confidence, latest.c.assessed_at]
+        joins.append((latest, true()))
         extra_cols = []
         for name, query, key in (
             ("contact", contact, contact_key),
@@ -200,7 +192,7 @@ def _member_statement(committee: bool, set_based: bool = False, with_committees:
             joins.append((member_committees, true()))
     else:
         stance_cols = [SA.level, SA.commitment, SA.confidence, SA.assessed_at]
-        joins.append((SA, SA.id == latest_assessment_id(campaign_id, lid, cutoff, members)))
+        joins.append((SA, SA.id == stance.latest_id(campaign_id, lid, cutoff, members)))
         extra_cols = [
             query.with_only_columns(query.selected_columns.value).where(key == lid).correlate(members).scalar_subquery()
             for query, key in (
@@ -235,12 +227,12 @@ def _member_statement(committee: bool, set_based: bool = False, with_committees:
     return (
         statement.outerjoin(
             group_link,
-            and_(group_link.legislator_id == lid, group_link.group_id.in_(bancadas), _active_on(group_link, day)),
+            and_(group_link.legislator_id == lid, group_link.group_id.in_(bancadas), active_on(group_link, day)),
         )
         .outerjoin(Group, Group.id == group_link.group_id)
         .outerjoin(
             lead_link,
-            and_(lead_link.legislator_id == lid, lead_link.committee_id.in_(lead_committees), _active_on(lead_link, day)),
+            and_(lead_link.legislator_id == lid, lead_link.committee_id.in_(lead_committees), active_on(lead_link, day)),
         )
         .outerjoin(User, User.id == Legislator.owner_user_id)
         .outerjoin(owner_partner, owner_partner.id == Legislator.owner_partner_id)

@@ -10,11 +10,12 @@ from crm.outreach.queries.calendar import (
 from crm.outreach.queries.cold import (
     ColdRow,
     campaign_voters,
+    cold_candidates,
     going_cold,
     last_contact_subquery,
+    went_cold,
 )
 from crm.outreach.queries.interactions import (
-    PERSUADABLE_LEVELS,
     campaign_choices,
     current_levels,
     interaction_extras,
@@ -40,15 +41,16 @@ from crm.outreach.queries.timeline import (
 
 __all__ = [
     "ColdRow",
-    "PERSUADABLE_LEVELS",
     "TIMELINE_PAGE",
     "TaskBuckets",
     "TimelineEntry",
     "calendar_items",
     "campaign_choices",
     "campaign_voters",
+    "cold_candidates",
     "current_levels",
     "going_cold",
+    "went_cold",
     "interaction_extras",
     "interaction_for",
     "interaction_page",

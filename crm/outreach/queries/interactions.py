@@ -1,10 +1,11 @@
 """Interactions: who sees which, the list and detail, and the pickers and levels the forms use."""
 
 
-from sqlalchemy import and_, exists, false, func, or_, select
+from sqlalchemy import and_, exists, false, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from crm.accounts.models import User
+from crm.campaigns import stance
 from crm.campaigns.models import Campaign, StanceAssessment
 from crm.campaigns.visibility import whip_list_campaign_ids
 from crm.core.pagination import Page, paginate
@@ -13,9 +14,6 @@ from crm.core.visibility import can_see_internal_notes
 from crm.extensions import db
 from crm.legislature.models import Legislator, SeatMembership
 from crm.outreach.models import Interaction, Task, interaction_legislators, interaction_partners, interaction_staff
-
-PERSUADABLE_LEVELS = ("leaning_yes", "undecided", "leaning_no", "unknown")
-
 
 # --- Who sees which interactions ---
 
@@ -161,23 +159,7 @@ def campaign_choices() -> list[tuple[int, str]]:
 
 
 def current_levels(campaign_id: int | None, legislator_ids) -> dict[int, str]:
-    """The latest stance per legislator on one campaign."""
-    if not campaign_id or not legislator_ids:
+    """The current stance per legislator on one campaign, for the meeting forms (none without a campaign)."""
+    if not campaign_id:
         return {}
-    latest = _latest_stance_subquery(campaign_id)
-    rows = db.session.execute(
-        select(latest.c.legislator_id, latest.c.level).where(latest.c.rank == 1, latest.c.legislator_id.in_(legislator_ids))
-    )
-    return {r.legislator_id: r.level for r in rows}
-
-
-def _latest_stance_subquery(campaign_id: int):
-    rank = func.row_number().over(
-        partition_by=StanceAssessment.legislator_id,
-        order_by=(StanceAssessment.assessed_at.desc(), StanceAssessment.id.desc()),
-    )
-    return (
-        select(StanceAssessment.legislator_id, StanceAssessment.level, rank.label("rank"))
-        .where(StanceAssessment.campaign_id == campaign_id)
-        .subquery()
-    )
+    return stance.levels_as_of(campaign_id, legislator_ids)
