@@ -12,7 +12,6 @@ NOT_YET_SPLIT = {
     "outreach/operations.py",
     "legislature/queries.py",
     "legislature/views.py",
-    "coalition/views.py",
 }
 
 
