@@ -11,7 +11,6 @@ NOT_YET_SPLIT = {
     "outreach/views.py",
     "outreach/operations.py",
     "legislature/queries.py",
-    "legislature/views.py",
 }
 
 
