@@ -15,11 +15,12 @@ from crm.accounts.forms import (
 from crm.accounts.models import User
 from crm.accounts.safe_next import safe_next
 from crm.accounts.tokens import INVITE_MAX_AGE, RESET_MAX_AGE, read_token
-from crm.core.forms import choices
+from crm.core.forms import choices, form_values
 from crm.core.pagination import parse_page
 from crm.core.permissions import admin_required
 from crm.core.time import timezone_names, utcnow
 from crm.core.transaction import keep_writes_on_error
+from crm.core.views import acting_user
 from crm.extensions import db
 
 
@@ -58,7 +59,7 @@ def _adopt_footer_language(user) -> None:
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    operations.logout_everywhere(current_user._get_current_object())
+    operations.logout_everywhere(acting_user())
     logout_user()
     flash(_("Sesión cerrada."), "info")
     return redirect(url_for("accounts.login"))
@@ -69,7 +70,7 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        user = current_user._get_current_object()
+        user = acting_user()
         try:
             operations.change_password(user, form.current_password.data, form.new_password.data)
         except operations.AccountError as error:
@@ -84,10 +85,10 @@ def change_password():
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def preferences():
-    user = current_user._get_current_object()
+    user = acting_user()
     form = PreferencesForm(obj=user)
     if form.validate_on_submit():
-        values = {name: getattr(form, name).data for name in operations.PREFERENCE_FIELDS}
+        values = form_values(form, operations.PREFERENCE_FIELDS)
         if values.get("digest_hour") is None:
             values["digest_hour"] = 8
         try:
@@ -105,7 +106,7 @@ def set_language(code):
     if code not in current_app.config["LANGUAGES"]:
         abort(404)
     if current_user.is_authenticated:
-        operations.update_preferences(current_user._get_current_object(), language=code)
+        operations.update_preferences(acting_user(), language=code)
     response = redirect(safe_next(request.form.get("next"), url_for("home.index")))
     response.set_cookie(
         "lang", code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"]

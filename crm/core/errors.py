@@ -7,6 +7,8 @@ from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
+from crm.core.views import is_htmx
+
 log = logging.getLogger("crm.errors")
 
 MESSAGES = {
@@ -25,7 +27,7 @@ def _render(code: int, detail: str | None = None):
     if request_ctx.url_adapter is None:
         # The request named a host outside TRUSTED_HOSTS: no URL can be built, so no page template either.
         return f"{code} {title}", code, {"Content-Type": "text/plain; charset=utf-8"}
-    if request.headers.get("HX-Request"):
+    if is_htmx():
         return render_template("errors/_fragment.html", code=code, title=title, message=detail or message), code
     return render_template("errors/error.html", code=code, title=title, message=detail or message), code
 
