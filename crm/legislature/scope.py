@@ -1,13 +1,14 @@
 """The current scope: which legislatures lists, pickers and menus show unless the user asks for history.
 
-One rule: the legislatures an admin pinned as "ours"; with none pinned, those with a term in session on the day;
+One rule: the legislatures an admin pinned as "ours"; with none pinned, those in session on the day (a term
+covers it, or no term is recorded);
 with none in session, the one whose term ended last (so a fresh install with one historic roster still shows it).
 """
 
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, or_, select
 
 from crm.extensions import db
 from crm.legislature.models import Chamber, Committee, LegislativeTerm, Legislature, active_on
@@ -26,7 +27,11 @@ class LegislatureOption:
 
 def legislature_options(today: date) -> list[LegislatureOption]:
     """Every legislature with whether it is in session on the day, pinned, and in the default scope. One statement."""
-    in_session = exists().where(LegislativeTerm.legislature_id == Legislature.id, active_on(LegislativeTerm, today))
+    # A legislature with no dated term at all is taken as in session: nothing says it ended.
+    in_session = or_(
+        exists().where(LegislativeTerm.legislature_id == Legislature.id, active_on(LegislativeTerm, today)),
+        ~exists().where(LegislativeTerm.legislature_id == Legislature.id),
+    )
     last_end = (
         select(func.max(func.coalesce(LegislativeTerm.end_date, LegislativeTerm.start_date)))
         .where(LegislativeTerm.legislature_id == Legislature.id)
@@ -47,11 +52,11 @@ def legislature_options(today: date) -> list[LegislatureOption]:
     return [LegislatureOption(r.id, r.name, bool(r.in_session), bool(r.pinned), r.id in chosen) for r in rows]
 
 
-def scope_ids(today: date, choice: str | int | None = None) -> list[int] | None:
+def scope_ids(today: date, choice: str | int | None = None, options=None) -> list[int] | None:
     """Legislature ids for a list: the default scope, one legislature the user picked, or None for all of them."""
     if choice == ALL:
         return None
-    options = legislature_options(today)
+    options = legislature_options(today) if options is None else options
     if isinstance(choice, int) and any(o.id == choice for o in options):
         return [choice]
     return [o.id for o in options if o.in_scope]

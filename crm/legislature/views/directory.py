@@ -2,13 +2,15 @@
 
 import csv
 import io
+from dataclasses import replace
 
 from flask import Response, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from crm.core.text import neutralise_cell
-from crm.legislature import bp, queries
+from crm.core.views import user_today
+from crm.legislature import bp, queries, scope
 
 
 # --- directory ---------------------------------------------------------------------------------------------------
@@ -16,11 +18,17 @@ from crm.legislature import bp, queries
 @login_required
 def directory():
     filters = queries.DirectoryFilters.from_args(request.args)
-    page = queries.directory_page(filters)
+    today = user_today()
+    legislatures = scope.legislature_options(today)
+    if "status" not in request.args and not any(o.in_scope and o.in_session for o in legislatures):
+        # Only past terms in scope (say, one historic roster): "sitting today" would list nobody.
+        filters = replace(filters, status="all")
+    page = queries.directory_page(filters, today, legislatures)
     # The menus cost six queries; most visits only search, so they come with the page only when in use.
     show_menus = filters.advanced or request.args.get("more") == "1"
-    menus = _directory_menus(queries.filter_choices(filters), filters) if show_menus else None
-    return render_template("legislature/directory.html", page=page, filters=filters, menus=menus)
+    menus = _directory_menus(queries.filter_choices(filters, today), filters) if show_menus else None
+    return render_template("legislature/directory.html", page=page, filters=filters, menus=menus,
+                           legislatures=legislatures)
 
 
 @bp.route("/legislators/filters")
@@ -28,7 +36,7 @@ def directory():
 def directory_filters():
     """The filter menus alone, fetched when "more filters" is opened."""
     filters = queries.DirectoryFilters.from_args(request.args)
-    menus = _directory_menus(queries.filter_choices(filters), filters)
+    menus = _directory_menus(queries.filter_choices(filters, user_today()), filters)
     return render_template("legislature/_directory_filters.html", filters=filters, menus=menus)
 
 
@@ -60,7 +68,7 @@ def export():
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_HEADER)
-    for leg, chamber, bancada, party, owner_user, owner_partner in queries.directory_rows(filters):
+    for leg, chamber, bancada, party, owner_user, owner_partner in queries.directory_rows(filters, user_today()):
         row = (leg.id, leg.full_name, leg.sort_name, chamber, leg.district, bancada, party, leg.email, leg.phone,
                leg.office, owner_user or owner_partner, " ".join(leg.links or []))
         writer.writerow([neutralise_cell(value) if value is not None else "" for value in row])
