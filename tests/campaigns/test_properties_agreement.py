@@ -15,6 +15,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from crm.campaigns import queries
+from crm.campaigns.forms import LEVEL_CHOICES
 from crm.campaigns.models import PERSUADABLE, STANCE_LEVELS, Campaign, StanceAssessment, VoteStage
 from crm.campaigns.stance import cutoff_for_day
 from crm.core.time import local_today
@@ -25,12 +27,15 @@ from crm.legislature.models import (
     CommitteeMembership,
     Group,
     GroupMembership,
-    Legislator,
     LegislativeTerm,
+    Legislator,
     Legislature,
     SeatMembership,
 )
+from crm.legislature.queries import DirectoryFilters, directory_rows
 from crm.outreach.models import Interaction, interaction_legislators
+from crm.outreach.queries import going_cold
+from crm.reminders.digests import going_cold_rows
 from tests.conftest import login
 
 TZ = "America/Lima"
@@ -92,6 +97,7 @@ class Built:
     stances: dict = field(default_factory=dict)  # legislator_id -> [(assessed_at, id, level)]
     contacts: dict = field(default_factory=dict)  # legislator_id -> [starts_at] (not deleted)
     going_cold_days: int = 21
+    past_days: int = 7
 
 
 def ref_members(built: Built, kind: str, body: int, day: date) -> set[int]:
@@ -132,7 +138,8 @@ def _dates(today, start_offset, length, term):
 
 
 def build(world, today: date, now: datetime) -> Built:
-    legislature = Legislature(name=f"Asamblea {now.timestamp()}", country="ZZ")
+    serial = next(_serial)
+    legislature = Legislature(name=f"Asamblea {serial}", country="ZZ")
     db.session.add(legislature)
     db.session.flush()
     term_end = today + timedelta(days=world["term_end"]) if world["term_end"] is not None else None
@@ -143,7 +150,7 @@ def build(world, today: date, now: datetime) -> Built:
     db.session.add_all([term, *chambers, *groups])
     db.session.flush()
     committee = Committee(chamber_id=chambers[0].id, name="Comisión")
-    campaign = Campaign(name="Campaña", legislature_id=legislature.id, going_cold_days=world["going_cold_days"],
+    campaign = Campaign(name=f"Campaña {serial}", legislature_id=legislature.id, going_cold_days=world["going_cold_days"],
                         status="active")
     db.session.add_all([committee, campaign])
     db.session.flush()
@@ -214,3 +221,79 @@ def now_and_today():
 
 def midday(day: date) -> datetime:
     return datetime.combine(day, time(17, 0), tzinfo=UTC)
+
+
+# --- the property -----------------------------------------------------------------------------------------
+
+_serial = iter(range(1, 1_000_000))
+
+
+def _whip_ids_and_levels(count) -> dict[int, str]:
+    return {m.id: m.level for m in count.members}
+
+
+def _export_levels(client, campaign_id, stage_id) -> dict[str, str]:
+    response = client.get(f"/campaigns/{campaign_id}/export.csv", query_string={"stage": stage_id})
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    return {row[0]: row[3] for row in rows[1:]}
+
+
+def _check_stage(built, client, campaign, body, kind, index, level_words):
+    today, now = built.today, built.now
+    names = {lid: f"Persona {n:02d}" for n, lid in enumerate(built.legislators)}
+    expected = ref_members(built, kind, index, today)
+    count = queries.whip_count(campaign, body, today, cutoff_for_day(today, TZ))
+    got = _whip_ids_and_levels(count)
+    want = {lid: ref_stance(built, lid, None) for lid in expected}
+    assert got == want, "whip count today"
+    assert sum(count.counts.values()) == len(expected)
+    assert dict(count.counts) == {lv: Counter(want.values())[lv] for lv in STANCE_LEVELS}
+    assert {m.id for m in queries.targets(count.members)} == {i for i, lv in want.items() if lv in PERSUADABLE}
+    past = today - timedelta(days=built.past_days)
+    cutoff = cutoff_for_day(past, TZ)
+    past_count = queries.whip_count(campaign, body, past, cutoff)
+    assert _whip_ids_and_levels(past_count) == {
+        lid: ref_stance(built, lid, cutoff) for lid in ref_members(built, kind, index, past)
+    }, "whip count as of a past day"
+    exported = _export_levels(client, campaign.id, body.stage.id)
+    assert exported == {names[lid]: level_words[level] for lid, level in want.items()}, "CSV export"
+    html = client.get(f"/campaigns/{campaign.id}/list", query_string={"stage": body.stage.id}).get_data(as_text=True)
+    listed = {lid for lid, name in names.items() if f">{name}<" in html}
+    assert listed == expected, "whip list page"
+    assert now  # the instant every check above shares
+
+
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(world=worlds)
+def test_every_page_agrees_with_the_reference(world, client, make_user):
+    director = _director(make_user)
+    login(client, director)
+    now, today = now_and_today()
+    built = build(world, today, now)
+    built.past_days = world["past_days"]
+    campaign, bodies = queries.campaign_with_bodies(built.campaign_id)
+    level_words = {value: str(label) for value, label in LEVEL_CHOICES}
+    for body, (_stage, kind, index) in zip(bodies, built.stages, strict=True):
+        _check_stage(built, client, campaign, body, kind, index, level_words)
+
+    cold = ref_going_cold(built)
+    assert {row.legislator_id for row in going_cold(built.campaign_id, now, today)} == cold, "going-cold page"
+    digest = {line.legislator_id for _owner, line in going_cold_rows(now) if line.campaign == campaign.name}
+    assert digest == cold, "daily digest"
+
+    legislature_id = campaign.legislature_id
+    rows = directory_rows(DirectoryFilters(status="active", legislature=legislature_id), today)
+    sitting_today = {lid for lid, seats in built.seats.items() if any(active(s, e, today) for _c, s, e in seats)}
+    assert {row[0].id for row in rows} == sitting_today, "directory's sitting filter"
+
+
+_directors: dict = {}
+
+
+def _director(make_user):
+    """One director for every example of a run (users are committed, so make it once)."""
+    if "user" not in _directors or db.session.get(type(_directors["user"]), _directors["user"].id) is None:
+        _directors["user"] = make_user("director", timezone=TZ)
+    return _directors["user"]
