@@ -52,7 +52,7 @@ def create_user(*, email, name, role, password=None, actor=None, language="es_PE
     if find_user_by_email(email):
         raise AccountError(_("Ya existe un usuario con ese correo."))
     if password is not None:
-        problem = password_problem(password, email)
+        problem = password_problem(password, email, name)
         if problem:
             raise AccountError(str(problem))
     user = User(
@@ -154,7 +154,7 @@ def logout_everywhere(user: User) -> None:
 def change_password(user: User, current: str | None, new: str, *, actor=None, check_current=True) -> None:
     if check_current and not verify_password(user.password_hash, current or ""):
         raise AccountError(_("La contraseña actual no es correcta."))
-    problem = password_problem(new, user.email)
+    problem = password_problem(new, user.email, user.name)
     if problem:
         raise AccountError(str(problem))
     user.password_hash = hash_password(new)
