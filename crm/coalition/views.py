@@ -22,6 +22,7 @@ from crm.coalition.forms import (
 from crm.coalition.models import MediaMention, PartnerOrganisation, PetitionDrive, SignatureBatch
 from crm.coalition.projection import project
 from crm.core.forms import choices, save_submitted
+from crm.core.limits import accepts_upload
 from crm.core.pagination import parse_page
 from crm.core.permissions import deny, manager_required, staff_required
 from crm.core.text import neutralise_cell
@@ -315,12 +316,15 @@ def batch_verify(batch_id):
 
 
 @bp.route("/petitions/<int:drive_id>/import", methods=["GET", "POST"])
+@accepts_upload(3 * MAX_UPLOAD_BYTES)  # the confirm step sends the file back form-encoded (up to 3 bytes a byte)
 @staff_required
 def batch_import(drive_id):
     petition = db.get_or_404(PetitionDrive, drive_id)
     form, confirm = ImportForm(), ImportConfirmForm()
     result, content = None, None
-    if request.method == "POST" and confirm.validate_on_submit() and confirm.content.data:
+    if request.method == "POST" and len(confirm.content.data or "") > MAX_UPLOAD_BYTES:  # checked before parsing
+        form.file.errors = [_("El archivo pasa de 2 MB; divídalo en partes.")]
+    elif request.method == "POST" and confirm.validate_on_submit() and confirm.content.data:
         content = confirm.content.data
         result = csv_import.parse(content, today=_today())
         if result.ok:

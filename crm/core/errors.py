@@ -14,7 +14,7 @@ MESSAGES = {
     403: lambda: (_("Acceso denegado"), _("No tiene permiso para ver esta página o hacer esta acción.")),
     404: lambda: (_("Página no encontrada"), _("La página que busca no existe o fue movida.")),
     405: lambda: (_("Método no permitido"), _("Esta dirección no acepta ese tipo de solicitud.")),
-    413: lambda: (_("Archivo demasiado grande"), _("El archivo supera el tamaño permitido.")),
+    413: lambda: (_("Envío demasiado grande"), _("El archivo supera el tamaño permitido.")),
     429: lambda: (_("Demasiados intentos"), _("Espere unos minutos antes de volver a intentarlo.")),
     500: lambda: (_("Error del servidor"), _("Algo salió mal de nuestro lado. El equipo técnico fue notificado.")),
 }
@@ -31,8 +31,14 @@ def _render(code: int, detail: str | None = None):
 
 
 def register(app) -> None:
-    for code in (400, 403, 404, 405, 413, 429):
+    for code in (400, 403, 404, 405, 429):
         app.register_error_handler(code, lambda e, code=code: _render(code))
+
+    @app.errorhandler(413)
+    def too_large(e):
+        from crm.core.limits import too_large_message
+
+        return _render(413, too_large_message() if request_ctx.url_adapter is not None else None)
 
     @app.errorhandler(CSRFError)
     def csrf_failed(e):

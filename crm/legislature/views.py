@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from crm.core.forms import choices, save_submitted
+from crm.core.limits import accepts_upload
 from crm.core.permissions import deny, manager_required, staff_required
 from crm.core.text import neutralise_cell
 from crm.core.visibility import can_write
@@ -310,6 +311,7 @@ def _read_upload(storage, label) -> str | None:
 
 
 @bp.route("/imports/legislators", methods=["GET", "POST"])
+@accepts_upload(3 * MAX_UPLOAD_BYTES)  # the roster and the two optional committee files
 @manager_required
 def import_start():
     form = ImportForm()
