@@ -101,8 +101,16 @@ class Config:
     MAX_FORM_BYTES = 1024 * 1024
 
     PASSWORD_HASH_METHOD = "scrypt"
-    LOGIN_MAX_FAILURES = 10
-    LOGIN_LOCK_MINUTES = 15
+    # Failed logins are counted in the database per email and address together, and per address.
+    # Past the free failures each one adds a growing delay (2 s, 4 s, 8 s …) up to LOGIN_MAX_DELAY_MINUTES.
+    LOGIN_FREE_FAILURES = 5
+    LOGIN_ADDRESS_FREE_FAILURES = 50
+    LOGIN_MAX_DELAY_MINUTES = 15
+    LOGIN_WINDOW_HOURS = 24
+    # Password-reset requests per email and per address within the window.
+    RESET_PER_EMAIL = 3
+    RESET_PER_ADDRESS = 10
+    RESET_WINDOW_MINUTES = 60
 
     MAIL_FROM = "Cabildeo <no-reply@cabildeo.local>"
     SMTP_HOST = ""

@@ -1,6 +1,6 @@
 """Imports every model so metadata is complete for migrations and create_all."""
 
-from crm.accounts.models import User  # noqa: F401
+from crm.accounts.models import RateLimit, User  # noqa: F401
 from crm.audit.models import AuditEntry  # noqa: F401
 from crm.campaigns.models import Campaign, CampaignPartnerAccess, StanceAssessment, VoteStage  # noqa: F401
 from crm.coalition.models import MediaMention, PartnerOrganisation, PetitionDrive, SignatureBatch  # noqa: F401

@@ -42,6 +42,13 @@ def register(app) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_failed(e):
+        from crm.core.audit import record_after_rollback
+
+        # Kept although the request rolls back: a forged cross-site form shows up in the audit trail.
+        record_after_rollback(
+            "security.csrf_failed", object_type="Request",
+            new={"method": request.method, "path": request.path[:200], "reason": e.description},
+        )
         return _render(400, _("El formulario caducó o no es válido. Recargue la página e inténtelo de nuevo."))
 
     @app.errorhandler(500)

@@ -61,8 +61,8 @@ def home_sections(user) -> list[tuple[str, list[Card]]]:
 
 
 def security_summary() -> dict:
-    """Two numbers an admin should notice: failed logins in the last day and accounts locked now."""
-    from crm.accounts.models import User
+    """Two numbers an admin should notice: failed logins in the last day and sign-in delays in force now."""
+    from crm.accounts.models import RateLimit
     from crm.audit.models import AuditEntry
 
     now = utcnow()
@@ -71,5 +71,7 @@ def security_summary() -> dict:
             AuditEntry.action == "auth.login_failed", AuditEntry.created_at >= now - timedelta(days=1)
         )
     ).scalar_one()
-    locked = db.session.execute(select(func.count(User.id)).where(User.locked_until > now)).scalar_one()
-    return {"failed_logins": failed, "locked_accounts": locked}
+    delayed = db.session.execute(
+        select(func.count(RateLimit.id)).where(RateLimit.scope.startswith("login-"), RateLimit.blocked_until > now)
+    ).scalar_one()
+    return {"failed_logins": failed, "delayed_logins": delayed}
