@@ -41,8 +41,9 @@ def _estimate(password: str, hints: list[str]) -> dict:
 
 
 def _hints(email: str | None, name: str | None) -> list[str]:
+    """Words a guesser would try for this person. The email's domain is left out: everyone shares it."""
     hints = list(SITE_WORDS)
-    for value in (email, name):
+    for value in ((email or "").partition("@")[0], name):
         if value:
             hints.append(value.casefold())
             hints.extend(part for part in re.split(r"[\W_]+", value.casefold()) if len(part) >= 3)
