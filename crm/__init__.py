@@ -89,9 +89,12 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_request_hooks(app: Flask) -> None:
     # In the factory: any crm.* import runs this file first, so it must not load the app's modules.
+    from crm.core import limits
     from crm.core.logging import incoming_request_id
     from crm.core.security import apply_security_headers
     from crm.core.transaction import finish_transaction
+
+    limits.register(app)
 
     @app.before_request
     def assign_request_id():

@@ -10,6 +10,7 @@ from crm.coalition.forms import BatchForm, ImportConfirmForm, ImportForm, Verify
 from crm.coalition.models import PetitionDrive, SignatureBatch
 from crm.coalition.views.common import save
 from crm.core.forms import choices, form_values
+from crm.core.limits import accepts_upload
 from crm.core.permissions import manager_required, staff_required
 from crm.core.views import acting_user, user_today
 from crm.extensions import db
@@ -90,12 +91,15 @@ def batch_verify(batch_id):
 
 
 @bp.route("/petitions/<int:drive_id>/import", methods=["GET", "POST"])
+@accepts_upload(3 * MAX_UPLOAD_BYTES)  # the confirm step sends the file back form-encoded (up to 3 bytes a byte)
 @staff_required
 def batch_import(drive_id):
     petition = db.get_or_404(PetitionDrive, drive_id)
     form, confirm = ImportForm(), ImportConfirmForm()
     result, content = None, None
-    if request.method == "POST" and confirm.validate_on_submit() and confirm.content.data:
+    if request.method == "POST" and len(confirm.content.data or "") > MAX_UPLOAD_BYTES:  # checked before parsing
+        form.file.errors = [_("El archivo pasa de 2 MB; divídalo en partes.")]
+    elif request.method == "POST" and confirm.validate_on_submit() and confirm.content.data:
         content = confirm.content.data
         result = csv_import.parse(content, today=user_today())
         if result.ok:

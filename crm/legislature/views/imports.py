@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from crm.core.forms import form_values
+from crm.core.limits import accepts_upload
 from crm.core.permissions import manager_required
 from crm.core.views import acting_user
 from crm.extensions import db
@@ -31,6 +32,7 @@ def _read_upload(storage, label) -> str | None:
 
 
 @bp.route("/imports/legislators", methods=["GET", "POST"])
+@accepts_upload(3 * MAX_UPLOAD_BYTES)  # the roster and the two optional committee files
 @manager_required
 def import_start():
     form = ImportForm()
