@@ -20,8 +20,9 @@ def directory():
     filters = queries.DirectoryFilters.from_args(request.args)
     today = user_today()
     legislatures = scope.legislature_options(today)
-    if "status" not in request.args and not any(o.in_scope and o.in_session for o in legislatures):
-        # Only past terms in scope (say, one historic roster): "sitting today" would list nobody.
+    shown = scope.scope_ids(today, filters.legislature, legislatures)
+    if "status" not in request.args and not any(o.in_session for o in legislatures if shown is None or o.id in shown):
+        # Only past terms shown (a historic roster, or history picked): "sitting today" would list nobody.
         filters = replace(filters, status="all")
     page = queries.directory_page(filters, today, legislatures)
     # The menus cost six queries; most visits only search, so they come with the page only when in use.
