@@ -182,13 +182,13 @@ def test_web_upload_with_committee_files_dry_run(make_user, login_as):
 
 def test_import_page_names_the_format_in_the_users_language(make_user, login_as):
     client = login_as(make_user("director", language="en"))
-    response = _upload(client, FIXTURES / "plain.csv", fmt="csv", chamber="Pleno", seats="130", legislature="Prueba")
+    response = _upload(client, FIXTURES / "plain.csv", fmt="csv", chamber="Pleno", seats="130", legislature="Prueba", country="PE")
     assert response.status_code == 302
     assert "Cabildeo CSV" in client.get(response.headers["Location"]).get_data(as_text=True)
 
 
 def test_dry_run_page_names_the_new_structure(make_user, login_as):
     client = login_as(make_user("director"))
-    response = _upload(client, FIXTURES / "plain.csv", fmt="csv", chamber="Pleno", seats="130", legislature="Prueba")
+    response = _upload(client, FIXTURES / "plain.csv", fmt="csv", chamber="Pleno", seats="130", legislature="Prueba", country="PE")
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "legislaturas nuevas: 1" in html and "cámaras nuevas: 2" in html
