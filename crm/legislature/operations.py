@@ -14,13 +14,13 @@ from crm.core.time import local_today, utcnow
 from crm.extensions import db
 from crm.legislature.models import (
     COMMITTEE_ROLES,
+    MAX_SEATS,
     Aide,
     Chamber,
     Committee,
     CommitteeMembership,
     Group,
     GroupMembership,
-    MAX_SEATS,
     LegislativeTerm,
     Legislator,
     Legislature,
@@ -267,7 +267,7 @@ def find_or_add_term(legislature: Legislature | None, label: str | None, start: 
         return term
     term = LegislativeTerm(label=label or legislature.name, start_date=start, end_date=end)
     if write:
-        term.legislature_id = legislature.id
+        legislature.terms.append(term)  # the next lookup in this session sees it
         db.session.add(term)
         db.session.flush()
         audit.record("term.create", term, new=audit.snapshot(term, ("legislature_id", "label", "start_date", "end_date")),

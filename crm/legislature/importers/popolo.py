@@ -210,7 +210,7 @@ def parse(files: dict, options: dict, today) -> Roster:
         raise ImportFailed(_("Se esperaba un objeto Popolo con una lista «persons»."))
     roster = Roster(period_label=options.get("period"))
     memberships = [_dict(m) for m in _list(data.get("memberships"))]
-    used = {clean(m.get(k)) for m in memberships for k in ("organization_id", "on_behalf_of_id")}
+    used = {clean(m.get(k)) for m in memberships for k in ("organization_id", "on_behalf_of_id")} - {None}
     _read_terms(data, roster)
     wanted = pick_period(roster, options.get("period"))
     kinds = _read_organizations(data, roster, options, used)

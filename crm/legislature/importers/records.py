@@ -153,7 +153,11 @@ class Roster:
                 seat.start_date = seat.start_date or first
                 seat.end_date = seat.end_date or last
             for membership in (*person.groups, *person.committees):
-                last = terms.get(membership.term, (start, end))[1] if membership.term else end
+                if membership.term:  # a membership of a named period without dates spans the period
+                    first, last = terms.get(membership.term, (None, end))
+                    membership.start_date = membership.start_date or first
+                else:
+                    last = end
                 membership.end_date = membership.end_date or last
             if person.death_date:
                 for record in (*person.seats, *person.groups, *person.committees):

@@ -105,7 +105,9 @@ class Sync(MembershipSync):
         for key, record in roster.terms.items():
             self.terms[key] = find_or_add_term(self.legislature, record.label, record.start_date, record.end_date,
                                                write=self.write, actor=self.actor)
-        if not roster.terms or roster.period_label:
+        if roster.terms and roster.period_label:  # --period chose one of the file's terms
+            self.term = next(iter(self.terms.values()))
+        elif not roster.terms:
             self.term = find_or_add_term(
                 self.legislature, roster.period_label, roster.legislature_start, roster.legislature_end,
                 write=self.write, actor=self.actor,
