@@ -127,13 +127,15 @@ def csv_rows(text: str, label: str):
 
 
 def _iterate(reader, label):
+    last = 1  # the header's line; a broken record starts on the line after the last good one
     while True:
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as error:
-            raise _csv_failed(label, reader.line_num, error) from None
+            raise _csv_failed(label, last + 1, error) from None
+        last = reader.line_num
         yield reader.line_num, row
 
 

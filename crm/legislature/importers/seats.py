@@ -40,6 +40,8 @@ def most_at_once(roster: Roster, chamber: str) -> int:
 
 def infer_seats(roster: Roster) -> None:
     """A chamber the file gives no seats (nor --seats) gets the most people sitting at once, with a warning."""
+    if any(p.field == "seats" and p.severity == "error" for p in roster.problems):
+        return  # a wrong number was reported already; an estimate would only add a misleading second message
     for key, chamber in roster.chambers.items():
         if chamber.seats:
             continue
