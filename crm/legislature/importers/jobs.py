@@ -18,7 +18,7 @@ from crm.legislature.importers import CHUNK, Sync, default_options, parse_roster
 from crm.legislature.importers.records import Problem, Report, Roster, dump_roster, load_roster
 from crm.legislature.models import ImportJob
 
-MAX_STEPS = 20
+MAX_STEPS = 10
 log = logging.getLogger(__name__)
 
 
@@ -63,7 +63,7 @@ def begin_apply(job: ImportJob, actor) -> None:
 
 
 def step_size(total: int) -> int:
-    return max(CHUNK, -(-total // MAX_STEPS))
+    return max(CHUNK // 3, -(-total // MAX_STEPS))
 
 
 def run_step(job: ImportJob, actor, today: date | None = None) -> None:

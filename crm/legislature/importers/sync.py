@@ -144,6 +144,8 @@ class Sync(MembershipSync):
             chamber = existing.get(fold(record.name))
             if chamber is None:
                 if not record.seats:
+                    if any(p.field == "seats" and p.severity == "error" for p in self.roster.problems):
+                        continue  # the file's own wrong number was reported already
                     self.roster.error("opciones", "seats", _("Indique el número legal de escaños de «%(v0)s» (--seats).", v0=record.name))
                     continue
                 self.report.structure["chambers"] += 1
