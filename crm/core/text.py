@@ -2,19 +2,33 @@
 
 import re
 import unicodedata
+from functools import lru_cache
 
+from anyascii import anyascii
 from markupsafe import Markup, escape
 
 _URL = re.compile(r"(https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]])")
 
 
+@lru_cache(maxsize=4096)
+def _plain(char: str) -> str:
+    """A Latin letter's plain form from the anyascii tables (ø -> o, ł -> l, þ -> th); other scripts stay."""
+    if unicodedata.combining(char):
+        return ""
+    if unicodedata.name(char, "").startswith("LATIN"):
+        return anyascii(char)
+    return char
+
+
 def fold(value: str | None) -> str:
-    """Lowercase, strip accents and collapse spaces: "Verónika  MENDOZA" -> "veronika mendoza"."""
+    """Lowercase, strip accents, plain Latin letters, collapse spaces: "Verónika  MENDOZA" -> "veronika mendoza",
+    "Bjørnø" -> "bjorno". Stored search keys and typed queries both go through here, so they always agree."""
     if not value:
         return ""
     decomposed = unicodedata.normalize("NFKD", value)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.casefold().split())
+    if not decomposed.isascii():
+        decomposed = "".join(c if c.isascii() else _plain(c) for c in decomposed)
+    return " ".join(decomposed.casefold().split())
 
 
 def linkify_plain(text: str | None) -> Markup:

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from crm.extensions import db
 from crm.legislature.importers import FORMATS, STRUCTURE_LABELS, ImportFailed, jobs
 from crm.legislature.importers.records import decode_text
+from crm.legislature.models import MAX_SEATS
 
 
 def _read(path: str | None, label: str) -> str | None:
@@ -31,6 +32,8 @@ def echo_report(report: dict) -> None:
     for problem in report["problems"]:
         kind = _("ERROR") if problem["severity"] == "error" else _("aviso")
         click.echo(f"  {kind}: {problem['where']} · {problem['field']}: {problem['message']}")
+    for rename in report.get("renames", []):
+        click.echo("  " + _("cambia de nombre: %(where)s · «%(old)s» → «%(new)s»", **rename))
     for detail in report["details"]:
         click.echo("  " + _("cambia: %(where)s · %(name)s: %(changes)s", where=detail["where"], name=detail["name"],
                             changes=", ".join(detail["changes"])))
@@ -43,8 +46,11 @@ def register(group: click.Group) -> None:
     @click.option("--legislature", help="Nombre de la legislatura (se crea si no existe).")
     @click.option("--country", help="Código ISO del país (PE, US...).")
     @click.option("--chamber", help="Cámara para formatos que no la indican (OpenPeru, CSV, Popolo sin cámaras).")
-    @click.option("--seats", type=click.IntRange(1, 2000), help="Número legal de escaños de una cámara nueva.")
-    @click.option("--period", help="Periodo, p. ej. 2011-2016 (obligatorio para OpenPeru).")
+    @click.option("--seats", type=click.IntRange(1, MAX_SEATS), help="Número legal de escaños de una cámara nueva.")
+    @click.option("--period", help="Periodo: 2011-2016 (obligatorio para OpenPeru); en Popolo, el id, el nombre o "
+                                   "los años de un periodo legislativo, o «all» (todos, lo que se hace por omisión).")
+    @click.option("--allow-renames", is_flag=True,
+                  help="Permitir que cambie el nombre de más de una quinta parte de las personas existentes.")
     @click.option("--committees", type=click.Path(exists=True, dir_okay=False),
                   help="congress-legislators: committees-current.yaml.")
     @click.option("--committee-membership", type=click.Path(exists=True, dir_okay=False),
@@ -53,7 +59,7 @@ def register(group: click.Group) -> None:
     @click.option("--yes", is_flag=True, help="Aplicar los cambios (sin esta opción solo se muestra la prueba).")
     @with_appcontext
     def import_legislators(fmt, file, legislature, country, chamber, seats, period, committees,
-                           committee_membership, dry_run, yes):
+                           committee_membership, allow_renames, dry_run, yes):
         """Import a roster of legislators. Without --yes nothing is written."""
         files = {"main": _read(file, _("Archivo"))}
         if committees:
@@ -61,13 +67,13 @@ def register(group: click.Group) -> None:
         if committee_membership:
             files["memberships"] = _read(committee_membership, _("Membresías"))
         options = {"legislature": legislature, "country": country, "chamber": chamber, "seats": seats,
-                   "period": period}
+                   "period": period, "allow_renames": allow_renames or None}
         try:
             options, report = jobs.dry_run(fmt, files, options)
         except ImportFailed as error:
             db.session.rollback()
             raise click.ClickException(_("%(error)s No se ha modificado nada.", error=error)) from error
-        click.echo(_("Prueba de importación en «%(name)s»:", name=options.get("legislature")))
+        click.echo(_("Prueba de importación en «%(name)s»:", name=options.get("legislature") or _("(sin nombre)")))
         echo_report(report)
         if report["errors"]:
             db.session.rollback()

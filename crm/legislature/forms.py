@@ -1,11 +1,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, EmailField, IntegerField, SelectField, StringField, TextAreaField, URLField
+from wtforms import BooleanField, DateField, EmailField, IntegerField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from crm.core.forms import choices
 from crm.legislature.labels import COMMITTEE_ROLE, GENDER
+from crm.legislature.models import MAX_SEATS
 
 FORMAT_CHOICES = choices([
     ("openperu", "OpenPeru (congresistas.json)"),
@@ -56,8 +57,9 @@ class ImportForm(FlaskForm):
     legislature = StringField(_l("Legislatura"), validators=[Optional(), Length(max=200)])
     country = StringField(_l("País (código ISO de 2 letras)"), validators=[Optional(), Length(min=2, max=2)])
     chamber = StringField(_l("Cámara"), validators=[Optional(), Length(max=120)])
-    seats = IntegerField(_l("Escaños legales de la cámara"), validators=[Optional(), NumberRange(min=1, max=2000)])
-    period = StringField(_l("Periodo (p. ej. 2011-2016)"), validators=[Optional(), Length(max=40)])
+    seats = IntegerField(_l("Escaños legales de la cámara"), validators=[Optional(), NumberRange(min=1, max=MAX_SEATS)])
+    period = StringField(_l("Periodo (p. ej. 2011-2016)"), validators=[Optional(), Length(max=80)])
+    allow_renames = BooleanField(_l("Permitir que cambie el nombre de muchas personas existentes"))
 
 
 class CommitteeMembershipForm(FlaskForm):
@@ -76,11 +78,11 @@ class LegislatureForm(FlaskForm):
 
 class ChamberForm(FlaskForm):
     name = StringField(_l("Nombre de la cámara"), validators=[DataRequired(), Length(max=120)])
-    seats = IntegerField(_l("Escaños legales"), validators=[DataRequired(), NumberRange(min=1, max=2000)])
+    seats = IntegerField(_l("Escaños legales"), validators=[DataRequired(), NumberRange(min=1, max=MAX_SEATS)])
 
 
 class SeatsForm(FlaskForm):
-    seats = IntegerField(_l("Escaños legales"), validators=[DataRequired(), NumberRange(min=1, max=2000)])
+    seats = IntegerField(_l("Escaños legales"), validators=[DataRequired(), NumberRange(min=1, max=MAX_SEATS)])
 
 
 class CommitteeForm(FlaskForm):

@@ -45,6 +45,7 @@ audit.register_action_labels({
     "legislator.import_update": _l("Actualización de legislador por importación"),
     "legislator_import.check": _l("Revisión de un archivo de legisladores"),
     "legislator_import.apply": _l("Aplicación de un archivo de legisladores"),
+    "legislator_import.fail": _l("Importación de legisladores fallida"),
     "aide.create": _l("Alta de asesor"),
     "aide.update": _l("Edición de asesor"),
     "aide.delete": _l("Eliminación de asesor"),

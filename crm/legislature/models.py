@@ -97,6 +97,8 @@ class Committee(db.Model):
 
 
 GROUP_KINDS = ("party", "bancada")
+# The most legal seats a chamber may have: the largest real chamber (China's, 2,987) fits.
+MAX_SEATS = 3000
 COMMITTEE_ROLES = ("chair", "vice_chair", "secretary", "ranking_member", "member")
 GENDERS = ("F", "M", "X")  # what Legislator.gender holds, or None when not given
 

@@ -3,6 +3,7 @@
 import re
 from datetime import date, timedelta
 
+from babel import Locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -13,6 +14,7 @@ from crm.core.time import local_today, utcnow
 from crm.extensions import db
 from crm.legislature.models import (
     COMMITTEE_ROLES,
+    MAX_SEATS,
     Aide,
     Chamber,
     Committee,
@@ -230,11 +232,10 @@ def term_end(legislature_id: int) -> date | None:
 
 def create_legislature(*, name: str, country: str, period_label=None, start_date=None, end_date=None,
                        actor=None) -> Legislature:
-    name, country = _clean(name), (_clean(country) or "").upper()
+    name = _clean(name)
     if not name:
         raise LegislatureError(_("El nombre es obligatorio."), "name")
-    if not re.fullmatch(r"[A-Z]{2}", country):
-        raise LegislatureError(_("El país debe ser un código ISO de 2 letras, p. ej. PE."), "country")
+    country = country_code(country)
     if start_date and end_date and end_date < start_date:
         raise LegislatureError(_("El fin es anterior al inicio."), "end_date")
     if db.session.execute(select(Legislature.id).where(Legislature.name == name)).first():
@@ -266,7 +267,7 @@ def find_or_add_term(legislature: Legislature | None, label: str | None, start: 
         return term
     term = LegislativeTerm(label=label or legislature.name, start_date=start, end_date=end)
     if write:
-        term.legislature_id = legislature.id
+        legislature.terms.append(term)  # the next lookup in this session sees it
         db.session.add(term)
         db.session.flush()
         audit.record("term.create", term, new=audit.snapshot(term, ("legislature_id", "label", "start_date", "end_date")),
@@ -275,8 +276,24 @@ def find_or_add_term(legislature: Legislature | None, label: str | None, start: 
 
 
 def _check_seats(seats):
-    if not isinstance(seats, int) or not 1 <= seats <= 2000:
-        raise LegislatureError(_("El número legal de escaños debe estar entre 1 y 2000."), "seats")
+    if isinstance(seats, bool) or not isinstance(seats, int) or not 1 <= seats <= MAX_SEATS:
+        raise LegislatureError(_("El número legal de escaños debe estar entre 1 y %(max)s.", max=MAX_SEATS), "seats")
+
+
+def country_code(value: str | None) -> str:
+    """An ISO 3166-1 alpha-2 code from Babel's territory list; a country's name is answered with its code."""
+    text = (_clean(value) or "").upper()
+    territories = Locale("en").territories
+    if len(text) == 2 and text.isalpha() and text in territories:
+        return text
+    wanted = fold(value)
+    guess = next((code for locale in ("en", "es") for code, name in Locale(locale).territories.items()
+                  if len(code) == 2 and code.isalpha() and fold(name) == wanted), None)
+    if guess:
+        raise LegislatureError(_("«%(value)s» no es un código de país ISO 3166; use %(code)s.", value=value, code=guess),
+                               "country")
+    raise LegislatureError(_("«%(value)s» no es un código de país ISO 3166 de 2 letras (p. ej. PE, DE, BG).",
+                             value=value or ""), "country")
 
 
 def add_chamber(legislature: Legislature, *, name: str, seats: int, actor=None) -> Chamber:

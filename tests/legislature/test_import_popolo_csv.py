@@ -18,7 +18,7 @@ from crm.legislature.models import (
 )
 from tests.legislature.conftest import FIXTURES, read, table_counts
 
-OPTIONS = {"legislature": "Congreso de prueba 2026–2031"}
+OPTIONS = {"legislature": "Congreso de prueba 2026–2031", "country": "PE"}
 
 
 def _apply(fmt, text, **options):

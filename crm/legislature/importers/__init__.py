@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from crm.core.time import local_today
 from crm.legislature.importers import congress, openperu, plaincsv, popolo
+from crm.legislature.importers.identity import duplicate_identifiers
 from crm.legislature.importers.records import ImportFailed, Roster
 from crm.legislature.importers.sync import Sync
 
@@ -39,7 +40,8 @@ __all__ = ["FORMATS", "FORMAT_LABELS", "STRUCTURE_LABELS", "ImportFailed", "Rost
 def default_options(fmt: str, options: dict) -> dict:
     """Fill what the user left out with what the format implies."""
     options = {k: v for k, v in options.items() if v not in (None, "")}
-    options.setdefault("country", DEFAULT_COUNTRY.get(fmt, "PE"))
+    if fmt in DEFAULT_COUNTRY:
+        options.setdefault("country", DEFAULT_COUNTRY[fmt])
     if "legislature" not in options:
         if fmt == "openperu" and options.get("period"):
             years = openperu.period_years(options["period"])
@@ -56,9 +58,12 @@ def parse_roster(fmt: str, files: dict, options: dict, today: date | None = None
         raise ImportFailed(_("Formato desconocido «%(fmt)s». Use uno de: %(v1)s.", fmt=fmt, v1=', '.join(FORMATS)))
     try:
         # Without a user's day, the organisation's default zone decides it (crm.core.time).
-        return FORMATS[fmt](files, options, today or local_today(None))
+        roster = FORMATS[fmt](files, options, today or local_today(None))
     except ImportFailed:
         raise
     except (KeyError, TypeError, AttributeError, ValueError) as error:
-        # Right syntax, wrong shape: say so instead of failing with a traceback.
-        raise ImportFailed(_("El archivo no tiene la estructura esperada para %(v0)s: %(v1)s", v0=FORMAT_LABELS[fmt], v1=repr(error))) from error
+        # Right syntax, wrong shape: say so (in the user's language) instead of failing with a traceback.
+        raise ImportFailed(_("El archivo no tiene la estructura esperada para %(fmt)s: un valor no es del tipo "
+                             "que el formato indica. Compruebe que eligió el formato correcto.", fmt=FORMAT_LABELS[fmt])) from error
+    duplicate_identifiers(roster)
+    return roster

@@ -1,9 +1,5 @@
 """unitedstates/congress-legislators: legislators-current (CSV or YAML), committees and memberships (YAML)."""
 
-import csv
-import io
-
-import yaml
 from flask_babel import gettext as _
 
 from crm.legislature.importers.records import (
@@ -18,18 +14,12 @@ from crm.legislature.importers.records import (
     clean,
     parse_iso_date,
 )
+from crm.legislature.importers.safe import csv_rows, load_yaml
 
 CHAMBERS = {"rep": "house", "sen": "senate"}
 # Identifier columns worth keeping for matching; names (wikipedia, ballotpedia) are not identifiers.
 ID_SCHEMES = ("bioguide", "thomas", "lis", "govtrack", "opensecrets", "votesmart", "icpsr", "cspan", "wikidata")
 CSV_REQUIRED = {"last_name", "first_name", "full_name", "type", "state", "bioguide_id"}
-
-
-def _load_yaml(text: str, what: str):
-    try:
-        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - safe loader
-    except yaml.YAMLError as error:
-        raise ImportFailed(_("%(what)s: el YAML no se puede leer: %(error)s", what=what, error=error)) from error
 
 
 def _looks_like_yaml(text: str) -> bool:
@@ -172,7 +162,7 @@ def _person_from_yaml(entry, index: int, roster: Roster) -> PersonRecord | None:
 
 
 def _read_committees(text: str, roster: Roster) -> None:
-    data = _load_yaml(text, "Comisiones")
+    data = load_yaml(text, _("Comisiones"))
     if not isinstance(data, list):
         raise ImportFailed(_("Comisiones: se esperaba una lista de comisiones (committees-current.yaml)."))
     for index, entry in enumerate(data, start=1):
@@ -195,7 +185,7 @@ def _read_committees(text: str, roster: Roster) -> None:
 
 
 def _read_memberships(text: str, roster: Roster) -> None:
-    data = _load_yaml(text, "Membresías")
+    data = load_yaml(text, _("Membresías"))
     if not isinstance(data, dict):
         raise ImportFailed(_("Membresías: se esperaba un mapa código → miembros (committee-membership-current.yaml)."))
     people = {}
@@ -223,7 +213,7 @@ def parse(files: dict, options: dict, today) -> Roster:
     roster.chambers["senate"] = ChamberRecord(options.get("senate_name") or "Senate", 100)
     text = files["main"].lstrip("\ufeff")
     if _looks_like_yaml(text):
-        data = _load_yaml(text, "Legisladores")
+        data = load_yaml(text, _("Legisladores"))
         if not isinstance(data, list):
             raise ImportFailed(_("Legisladores: se esperaba una lista (legislators-current.yaml)."))
         for index, entry in enumerate(data, start=1):
@@ -231,13 +221,13 @@ def parse(files: dict, options: dict, today) -> Roster:
             if person:
                 roster.persons.append(person)
     else:
-        # newline="" keeps CRLF line endings from leaking into values.
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        missing = CSV_REQUIRED - set(reader.fieldnames or [])
+        # newline="" (in csv_rows) keeps CRLF line endings from leaking into values.
+        _reader, fieldnames, rows = csv_rows(text, _("Legisladores"))
+        missing = CSV_REQUIRED - set(fieldnames or [])
         if missing:
             raise ImportFailed(_("Legisladores: faltan columnas en la cabecera: %(v0)s.", v0=', '.join(sorted(missing))))
-        for row in reader:
-            person = _person_from_csv(row, reader.line_num, roster)
+        for line, row in rows:
+            person = _person_from_csv(row, line, roster)
             if person:
                 roster.persons.append(person)
     if files.get("committees"):

@@ -1,7 +1,6 @@
 """OpenPeru `congresistas.json`: {period label: [rows]} scraped from congreso.gob.pe."""
 
 import calendar
-import json
 import re
 from datetime import date, timedelta
 
@@ -18,6 +17,7 @@ from crm.legislature.importers.records import (
     split_spanish_name,
     title_place,
 )
+from crm.legislature.importers.safe import load_json
 
 MONTHS = {
     "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7, "agosto": 8,
@@ -100,10 +100,7 @@ def parse_condicion(value, roster, where, period_start, period_end, today):
 
 
 def parse(files: dict, options: dict, today: date) -> Roster:
-    try:
-        data = json.loads(files["main"])
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ImportFailed(_("El archivo no es JSON válido: %(error)s", error=error)) from error
+    data = load_json(files["main"], _("Archivo"))
     if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
         raise ImportFailed(_("Se esperaba un objeto JSON con un periodo por clave y una lista de congresistas en cada uno."))
     if not options.get("period"):

@@ -1,8 +1,5 @@
 """Cabildeo's plain CSV: one legislator per line with a documented header (docs/legislature.md)."""
 
-import csv
-import io
-
 from flask_babel import gettext as _
 
 from crm.core.text import fold
@@ -18,6 +15,7 @@ from crm.legislature.importers.records import (
     clean,
     parse_iso_date,
 )
+from crm.legislature.importers.safe import csv_rows
 from crm.legislature.models import COMMITTEE_ROLES
 
 COLUMNS = (
@@ -54,9 +52,8 @@ def _committees(text, person, chamber, roster):
 
 
 def parse(files: dict, options: dict, today) -> Roster:
-    text = files["main"].lstrip("\ufeff")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [clean(h) for h in reader.fieldnames or []]
+    reader, fieldnames, rows = csv_rows(files["main"], _("Archivo"))
+    header = [clean(h) for h in fieldnames or []]
     if not header or "full_name" not in header:
         raise ImportFailed(_("Línea 1: la cabecera debe incluir la columna full_name (vea el formato documentado)."))
     unknown = [h for h in header if h and h not in COLUMNS]
@@ -65,8 +62,8 @@ def parse(files: dict, options: dict, today) -> Roster:
     reader.fieldnames = header
     roster = Roster(period_label=options.get("period"))
     default_chamber = options.get("chamber") or "Pleno"
-    for row in reader:
-        where = _("línea %(n)s", n=reader.line_num)
+    for line, row in rows:
+        where = _("línea %(n)s", n=line)
         if None in row:
             roster.error(where, "", _("La fila tiene más columnas que la cabecera."))
             continue

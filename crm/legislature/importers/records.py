@@ -2,7 +2,7 @@
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
@@ -44,6 +44,7 @@ class SeatRecord:
     end_date: date | None = None
     status: str | None = None
     votes: int | None = None
+    term: str | None = None  # key into Roster.terms; None: the roster's own term
 
 
 @dataclass
@@ -52,6 +53,7 @@ class GroupRecord:
     name: str
     start_date: date | None = None
     end_date: date | None = None
+    term: str | None = None
 
 
 @dataclass
@@ -60,6 +62,7 @@ class CommitteeRecord:
     role: str = "member"
     start_date: date | None = None
     end_date: date | None = None
+    term: str | None = None
 
 
 @dataclass
@@ -72,6 +75,7 @@ class PersonRecord:
     sort_name: str | None = None
     gender: str | None = None
     birth_date: date | None = None
+    death_date: date | None = None
     email: str | None = None
     phone: str | None = None
     office: str | None = None
@@ -85,6 +89,15 @@ class PersonRecord:
     @property
     def name_key(self) -> str:
         return fold(self.full_name)
+
+
+@dataclass
+class TermRecord:
+    """A legislative period named by the file (Popolo `events` with classification "legislative period")."""
+
+    label: str
+    start_date: date | None = None
+    end_date: date | None = None
 
 
 @dataclass
@@ -111,6 +124,9 @@ class Roster:
     legislature_start: date | None = None
     legislature_end: date | None = None
     period_label: str | None = None
+    terms: dict[str, TermRecord] = field(default_factory=dict)
+    legislature_name: str | None = None  # the file's own name for the legislature
+    country: str | None = None  # ISO 3166 code when the file names it
 
     def error(self, where, field_name, message):
         self.problems.append(Problem(where, field_name, message, "error"))
@@ -122,14 +138,54 @@ class Roster:
     def has_errors(self) -> bool:
         return any(p.severity == "error" for p in self.problems)
 
-    def bound_to_term(self, start: date | None, end: date | None) -> None:
-        """Give open-ended records the term's bounds: seats both ends, group and committee memberships the end."""
+    def bound_to_term(self, start: date | None, end: date | None, terms: dict | None = None) -> None:
+        """Give open-ended records their term's bounds: seats both ends, group and committee memberships the end.
+
+        `terms` maps a record's term key to (start, end); records without a key take (start, end). First a
+        membership left open by the file ends where the next one of its kind starts (a dated switch), and
+        last a death date ends whatever is still open after it.
+        """
+        terms = terms or {}
         for person in self.persons:
+            _close_switches(person.groups)
             for seat in person.seats:
-                seat.start_date = seat.start_date or start
-                seat.end_date = seat.end_date or end
+                first, last = terms.get(seat.term, (start, end)) if seat.term else (start, end)
+                seat.start_date = seat.start_date or first
+                seat.end_date = seat.end_date or last
             for membership in (*person.groups, *person.committees):
-                membership.end_date = membership.end_date or end
+                if membership.term:  # a membership of a named period without dates spans the period
+                    first, last = terms.get(membership.term, (None, end))
+                    membership.start_date = membership.start_date or first
+                else:
+                    last = end
+                membership.end_date = membership.end_date or last
+            if person.death_date:
+                for record in (*person.seats, *person.groups, *person.committees):
+                    if record.end_date is None or record.end_date > person.death_date:
+                        record.end_date = person.death_date
+            for name in ("seats", "groups", "committees"):
+                # Identical records (a party given twice, as a membership and as on_behalf_of) count once.
+                unique = {tuple(sorted(vars(r).items())): r for r in reversed(getattr(person, name))}
+                setattr(person, name, list(reversed(unique.values())))
+
+
+def _close_switches(groups: list) -> None:
+    """An open membership ends the day the next dated membership of its kind starts, in the same term.
+
+    An undated change closes nothing: without a date the file does not say when the first one ended.
+    """
+    by_kind: dict = defaultdict(list)
+    for record in groups:
+        by_kind[(record.kind, record.term)].append(record)
+    for records in by_kind.values():
+        dated = sorted((r for r in records if r.start_date), key=lambda r: r.start_date)
+        for record in records:
+            if record.end_date is not None:
+                continue
+            later = [r for r in dated if r.name != record.name
+                     and (record.start_date is None or r.start_date > record.start_date)]
+            if later:
+                record.end_date = later[0].start_date
 
 
 MAX_DETAILS = 300
@@ -141,6 +197,7 @@ class Report:
     counts: dict = field(default_factory=lambda: {"create": 0, "update": 0, "unchanged": 0})
     structure: dict = field(default_factory=lambda: defaultdict(int))
     details: list = field(default_factory=list)
+    renames: list = field(default_factory=list)
 
     def as_dict(self, roster: Roster) -> dict:
         return {
@@ -148,6 +205,7 @@ class Report:
             "counts": dict(self.counts),
             "structure": dict(self.structure),
             "details": self.details[:MAX_DETAILS],
+            "renames": self.renames[:MAX_DETAILS],
             "problems": [p.as_dict() for p in roster.problems],
             "notes": list(roster.notes),
             "errors": sum(1 for p in roster.problems if p.severity == "error"),
@@ -186,11 +244,14 @@ def parse_iso_date(value) -> date | None:
         return None
     if isinstance(value, date):
         return value
-    text = str(value).strip()
+    text = str(value).strip()[:40]
     # Popolo allows reduced precision: "2011", "2011-07".
     for pattern, fill in ((r"\d{4}-\d{2}-\d{2}", ""), (r"\d{4}-\d{2}", "-01"), (r"\d{4}", "-01-01")):
         if re.fullmatch(pattern, text):
-            return date.fromisoformat(text + fill)
+            try:
+                return date.fromisoformat(text + fill)
+            except ValueError:
+                break  # "2011-13-01": the right shape, an impossible day; the value itself is the message
     raise ValueError(text)
 
 
@@ -223,3 +284,46 @@ def normalise_gender(value) -> str | None:
     if text is None:
         return None
     return _GENDERS.get(text.lower(), "X")
+
+
+def _plain(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+def dump_roster(roster: Roster) -> dict:
+    """The parsed roster as plain JSON, kept by a web job so its steps never parse the file again."""
+    return _plain(asdict(roster))
+
+
+def _dated(cls, data: dict):
+    values = dict(data)
+    for name in ("start_date", "end_date", "birth_date", "death_date", "legislature_start", "legislature_end"):
+        if values.get(name):
+            values[name] = date.fromisoformat(values[name])
+    return cls(**values)
+
+
+def load_roster(data: dict) -> Roster:
+    persons = []
+    for item in data.get("persons", []):
+        person = _dated(PersonRecord, {key: value for key, value in item.items()
+                                       if key not in ("seats", "groups", "committees", "identifiers")})
+        person.identifiers = [tuple(pair) for pair in item.get("identifiers", [])]
+        person.seats = [_dated(SeatRecord, s) for s in item.get("seats", [])]
+        person.groups = [_dated(GroupRecord, g) for g in item.get("groups", [])]
+        person.committees = [_dated(CommitteeRecord, c) for c in item.get("committees", [])]
+        persons.append(person)
+    roster = _dated(Roster, {key: value for key, value in data.items()
+                             if key not in ("persons", "chambers", "committees", "problems", "terms")})
+    roster.persons = persons
+    roster.chambers = {key: ChamberRecord(**value) for key, value in data.get("chambers", {}).items()}
+    roster.committees = {key: CommitteeDef(**value) for key, value in data.get("committees", {}).items()}
+    roster.problems = [Problem(**value) for value in data.get("problems", [])]
+    roster.terms = {key: _dated(TermRecord, value) for key, value in data.get("terms", {}).items()}
+    return roster

@@ -15,7 +15,10 @@ from crm.core import audit
 from crm.core.text import fold
 from crm.core.time import local_today, utcnow
 from crm.extensions import db
+from crm.legislature.importers import identity
+from crm.legislature.importers.memberships import MembershipSync
 from crm.legislature.importers.records import MAX_DETAILS, PersonRecord, Report, Roster, normalise_gender
+from crm.legislature.importers.seats import sitting_today
 from crm.legislature.models import (
     Chamber,
     Committee,
@@ -27,7 +30,7 @@ from crm.legislature.models import (
     Legislature,
     SeatMembership,
 )
-from crm.legislature.operations import find_or_add_term, search_key
+from crm.legislature.operations import LegislatureError, country_code, find_or_add_term, search_key
 
 FIELDS = (
     "full_name", "given_name", "family_name", "sort_name", "gender", "birth_date", "email", "phone", "office",
@@ -41,13 +44,14 @@ def _sort_name(person: PersonRecord) -> str:
     return person.full_name
 
 
-class Sync:
+class Sync(MembershipSync):
     def __init__(self, roster: Roster, options: dict, *, write: bool, actor=None, today: date | None = None):
         self.roster, self.options, self.write, self.actor = roster, options, write, actor
         self.today = today or local_today(getattr(actor, "timezone", None))
         self.report = Report(total=len(roster.persons))
         self.legislature = None
         self.term = None
+        self.terms: dict = {}  # the roster's term keys -> LegislativeTerm
         self.chambers: dict = {}
         self.committees: dict = {}
         self.groups: dict = {}
@@ -64,16 +68,28 @@ class Sync:
         self.legislature = db.session.execute(select(Legislature).where(Legislature.name == name)).scalar_one_or_none()
         if self.legislature is None:
             self.report.structure["legislatures"] += 1
+            country = options.get("country") or self.roster.country
+            if not country:
+                self.roster.error(_("opciones"), "country", _(
+                    "Indique el país de «%(name)s» (--country), un código ISO 3166 como PE, DE o BG.", name=name))
+                return
+            try:
+                country = country_code(country)
+            except LegislatureError as error:
+                self.roster.error(_("opciones"), "country", str(error))
+                return
+            # A dry run works on an unsaved legislature, so its terms bound the records as the import will.
+            self.legislature = Legislature(
+                name=name, country=country,
+                period_label=self.roster.period_label, start_date=self.roster.legislature_start,
+                end_date=self.roster.legislature_end,
+            )
             if self.write:
-                self.legislature = Legislature(
-                    name=name, country=(options.get("country") or "PE")[:2].upper(),
-                    period_label=self.roster.period_label, start_date=self.roster.legislature_start,
-                    end_date=self.roster.legislature_end,
-                )
                 db.session.add(self.legislature)
                 db.session.flush()
         self._prepare_term()
         self._prepare_chambers()
+        self._check_sitting()
         self._prepare_groups()
         self._prepare_committees()
         if self.write:
@@ -81,18 +97,43 @@ class Sync:
         self.groups_by_id.update({g.id: g for g in self.groups.values() if g is not None and g.id})
 
     def _prepare_term(self):
-        """The term this roster fills; open-ended records take its bounds, so "who sits" needs no join."""
-        roster = self.roster
-        self.term = find_or_add_term(
-            self.legislature, roster.period_label, roster.legislature_start, roster.legislature_end,
-            write=self.write, actor=self.actor,
-        )
-        if self.term is not None:
-            roster.bound_to_term(self.term.start_date, self.term.end_date)
+        """The terms this roster fills; open-ended records take their bounds, so "who sits" needs no join.
 
-    def _open(self, end: date | None) -> bool:
+        A file with legislative periods gives each record its own term; otherwise the whole roster fills one.
+        """
+        roster = self.roster
+        for key, record in roster.terms.items():
+            self.terms[key] = find_or_add_term(self.legislature, record.label, record.start_date, record.end_date,
+                                               write=self.write, actor=self.actor)
+        if roster.terms and roster.period_label:  # --period chose one of the file's terms
+            self.term = next(iter(self.terms.values()))
+        elif not roster.terms:
+            self.term = find_or_add_term(
+                self.legislature, roster.period_label, roster.legislature_start, roster.legislature_end,
+                write=self.write, actor=self.actor,
+            )
+        bounds = {key: (t.start_date, t.end_date) for key, t in self.terms.items()}
+        start, end = (self.term.start_date, self.term.end_date) if self.term is not None else (None, None)
+        roster.bound_to_term(start, end, bounds)
+
+    def term_of(self, record):
+        return self.terms.get(record.term, self.term) if record.term else self.term
+
+    def _open(self, end: date | None, record) -> bool:
         """Open-ended: no end, or the end its term gave it."""
-        return end is None or (self.term is not None and end == self.term.end_date)
+        term = self.term_of(record)
+        return end is None or (term is not None and end == term.end_date)
+
+    def _check_sitting(self):
+        """More people sitting today than legal seats is reported, never passed over in silence."""
+        for key, count in sitting_today(self.roster, self.today).items():
+            chamber, record = self.chambers.get(key), self.roster.chambers.get(key)
+            seats = chamber.seats if chamber is not None else (record.seats if record else None)
+            if seats and count > seats:
+                self.roster.warn(record.name if record else key, "seats", _(
+                    "%(n)s personas tienen escaño hoy en «%(name)s», que tiene %(seats)s escaños legales. "
+                    "Revise las fechas de fin (o el periodo elegido con --period).",
+                    n=count, name=record.name if record else key, seats=seats))
 
     def _prepare_chambers(self):
         existing = {}
@@ -103,6 +144,8 @@ class Sync:
             chamber = existing.get(fold(record.name))
             if chamber is None:
                 if not record.seats:
+                    if any(p.field == "seats" and p.severity == "error" for p in self.roster.problems):
+                        continue  # the file's own wrong number was reported already
                     self.roster.error("opciones", "seats", _("Indique el número legal de escaños de «%(v0)s» (--seats).", v0=record.name))
                     continue
                 self.report.structure["chambers"] += 1
@@ -158,20 +201,9 @@ class Sync:
 
     # --- people ----------------------------------------------------------------------------------------------
     def _load_people(self, persons):
-        schemes = {scheme for p in persons for scheme, _ in p.identifiers}
-        self.idmap = {}
-        if schemes:
-            rows = db.session.execute(
-                select(LegislatorIdentifier.scheme, LegislatorIdentifier.value, LegislatorIdentifier.legislator_id)
-                .where(LegislatorIdentifier.scheme.in_(schemes))
-            )
-            self.idmap = {(s, v): lid for s, v, lid in rows}
-        chamber_ids = [c.id for c in self.chambers.values() if c is not None and c.id]
-        member_ids = set()
-        if chamber_ids:
-            member_ids = set(db.session.execute(
-                select(SeatMembership.legislator_id).where(SeatMembership.chamber_id.in_(chamber_ids))
-            ).scalars())
+        legislature_id = self.legislature.id if self.legislature is not None else None
+        member_ids = identity.members_of(legislature_id)
+        self.idmap, self.taken = identity.load_ids(persons, legislature_id, member_ids)
         ids = member_ids | set(self.idmap.values())
         self.legislators, self.by_name = {}, defaultdict(list)
         self.seats, self.group_members, self.committee_members = defaultdict(list), defaultdict(list), defaultdict(list)
@@ -211,6 +243,8 @@ class Sync:
             if leg is not None:
                 claimed.add(leg.id)
             matched.append((person, leg))
+        if not self._renames_allowed(matched):
+            return self.report.as_dict(self.roster)
         if self.write:
             now = utcnow()
             for index, (person, leg) in enumerate(matched):
@@ -228,6 +262,21 @@ class Sync:
         if self.write:
             db.session.flush()
         return self.report.as_dict(self.roster)
+
+    def _renames_allowed(self, matched) -> bool:
+        """Every rename is listed old -> new; a rename of many existing people needs --allow-renames."""
+        existing = [(p, leg) for p, leg in matched if leg is not None]
+        renames = [(p, leg) for p, leg in existing if leg.full_name != p.full_name]
+        for person, leg in renames[:MAX_DETAILS]:
+            self.report.renames.append({"where": person.where, "old": leg.full_name, "new": person.full_name})
+        if identity.too_many_renames(len(renames), len(existing), bool(self.options.get("allow_renames"))):
+            self.roster.error(_("opciones"), "allow_renames", _(
+                "La importación cambiaría el nombre de %(n)s de las %(total)s personas que ya existen (por ejemplo "
+                "«%(old)s» → «%(new)s»). ¿Es el archivo de otra legislatura? Si los cambios son correctos, repita "
+                "con --allow-renames.", n=len(renames), total=len(existing), old=renames[0][1].full_name,
+                new=renames[0][0].full_name))
+            return False
+        return True
 
     def _sync_person(self, person: PersonRecord, leg) -> None:
         is_new = leg is None or getattr(leg, "is_new", False)
@@ -270,124 +319,23 @@ class Sync:
     def _children(self, person: PersonRecord, leg) -> list[str]:
         lid = leg.id if leg is not None else None
         changed = []
+        legislature_id = self.legislature.id if self.legislature is not None else None
         for scheme, value in dict.fromkeys(person.identifiers):
             owner = self.idmap.get((scheme, value))
             if owner is not None and owner != lid:
-                self.roster.warn(person.where, "identifiers", _("%(scheme)s:%(value)s ya pertenece a otro legislador; se omite.", scheme=scheme, value=value))
+                self.roster.warn(person.where, "identifiers", _(
+                    "%(scheme)s:%(value)s ya pertenece a otro legislador de esta legislatura; se omite.",
+                    scheme=scheme, value=value))
             elif owner is None:
                 changed.append("identifiers")
                 self.report.structure["identifiers"] += 1
                 if self.write:
-                    db.session.add(LegislatorIdentifier(legislator_id=lid, scheme=scheme, value=value))
+                    stored = identity.stored_scheme(scheme, value, legislature_id, self.taken)
+                    db.session.add(LegislatorIdentifier(legislator_id=lid, scheme=stored, value=value))
                     self.idmap[(scheme, value)] = lid
+                    self.taken.add((stored, value))
         changed += self._sync_seats(person, lid)
         changed += self._sync_groups(person, lid)
         changed += self._sync_committees(person, lid)
         return changed
 
-    def _upsert(self, existing, key_of, key, values: dict, factory, label):
-        """Update the membership with this key or create one; returns labels of what changed.
-
-        Keys are (organisation id, start date). A row without a start date (from a source that has none, like the
-        congress-legislators CSV) matches a dated record for the same organisation and the other way round, so
-        importing the CSV and then the YAML of the same people does not double their seats.
-        """
-        target_id, start = key
-        row = next((r for r in existing if key_of(r) == key), None)
-        if row is None:
-            row = next(
-                (r for r in existing if key_of(r)[0] == target_id and (key_of(r)[1] is None or start is None)), None
-            )
-            if row is not None and start is not None:
-                values = {**values, "start_date": start}
-        if row is None:
-            self.report.structure[label] += 1
-            if self.write:
-                row = factory()
-                for name, value in values.items():
-                    setattr(row, name, value)
-                db.session.add(row)
-                existing.append(row)
-            return [label]
-        diff = {name: value for name, value in values.items() if getattr(row, name) != value}
-        if diff and self.write:
-            for name, value in diff.items():
-                setattr(row, name, value)
-        return [label] if diff else []
-
-    def _sync_seats(self, person, lid) -> list[str]:
-        changed = []
-        existing = self.seats[lid] if lid is not None else []
-        for record in person.seats:
-            chamber = self.chambers.get(record.chamber)
-            if chamber is None or chamber.id is None:
-                changed += ["seats"]
-                self.report.structure["seats"] += 1
-                continue
-            changed += self._upsert(
-                existing, lambda r: (r.chamber_id, r.start_date), (chamber.id, record.start_date),
-                {"district": record.district, "end_date": record.end_date, "status": record.status, "votes": record.votes,
-                 "term_id": self.term.id if self.term is not None else None},
-                lambda chamber=chamber, record=record: SeatMembership(
-                    legislator_id=lid, chamber_id=chamber.id, start_date=record.start_date
-                ), "seats",
-            )
-        return changed
-
-    def _sync_groups(self, person, lid) -> list[str]:
-        changed = []
-        existing = self.group_members[lid] if lid is not None else []
-        for record in person.groups:
-            group = self.groups.get((record.kind, fold(record.name)))
-            if group is None or group.id is None:
-                if self.write:
-                    db.session.flush()
-                if group is None or group.id is None:
-                    changed += ["groups"]
-                    self.report.structure["group_memberships"] += 1
-                    continue
-            if self._open(record.end_date):
-                changed += self._close_switched(existing, group, record)
-            changed += [
-                "groups" for _ in self._upsert(
-                    existing, lambda r: (r.group_id, r.start_date), (group.id, record.start_date),
-                    {"end_date": record.end_date},
-                    lambda group=group, record=record: GroupMembership(
-                        legislator_id=lid, group_id=group.id, start_date=record.start_date
-                    ), "group_memberships",
-                )
-            ]
-        return changed
-
-    def _close_switched(self, existing, group, record) -> list[str]:
-        """A new open membership of a kind closes the previous open one: a switch becomes history."""
-        changed = []
-        for row in existing:
-            other = self.groups_by_id.get(row.group_id)
-            if self._open(row.end_date) and row.group_id != group.id and other is not None and other.kind == group.kind:
-                changed.append("groups")
-                if self.write:
-                    row.end_date = record.start_date or self.today
-        return changed
-
-    def _sync_committees(self, person, lid) -> list[str]:
-        changed = []
-        existing = self.committee_members[lid] if lid is not None else []
-        for record in person.committees:
-            committee = self.committees.get(record.committee)
-            if committee is not None and committee.id is None and self.write:
-                db.session.flush()
-            if committee is None or committee.id is None:
-                changed += ["committees"]
-                self.report.structure["committee_memberships"] += 1
-                continue
-            changed += [
-                "committees" for _ in self._upsert(
-                    existing, lambda r: (r.committee_id, r.start_date), (committee.id, record.start_date),
-                    {"role": record.role, "end_date": record.end_date},
-                    lambda committee=committee, record=record: CommitteeMembership(
-                        legislator_id=lid, committee_id=committee.id, start_date=record.start_date
-                    ), "committee_memberships",
-                )
-            ]
-        return changed

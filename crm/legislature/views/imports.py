@@ -44,13 +44,13 @@ def import_start():
                 text = _read_upload(getattr(form, key).data, getattr(form, key).label.text)
                 if text is not None:
                     files[key] = text
-            options = form_values(form, ("legislature", "country", "chamber", "seats", "period"))
-            options, report = jobs.dry_run(form.format.data, files, options)
+            options = form_values(form, ("legislature", "country", "chamber", "seats", "period", "allow_renames"))
+            options, report, roster = jobs.checked(form.format.data, files, options)
         except ImportFailed as error:
             failure = str(error)
         else:
             if not report["errors"]:
-                job = jobs.create_job(fmt=form.format.data, filename=form.file.data.filename, files=files,
+                job = jobs.create_job(fmt=form.format.data, filename=form.file.data.filename, roster=roster,
                                       options=options, report=report, actor=acting_user())
                 return redirect(url_for("legislature.import_job", job_id=job.id))
     status = 422 if (failure or report) else (400 if form.errors else 200)
