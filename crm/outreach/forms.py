@@ -23,6 +23,7 @@ from crm.campaigns.forms import LEVEL_CHOICES
 from crm.campaigns.models import STANCE_LEVELS
 from crm.core.forms import choices
 from crm.core.time import local_to_utc, local_today, to_local, utcnow
+from crm.core.views import parse_id
 from crm.outreach.operations import TaskDraft
 
 KIND_LABELS = {
@@ -169,8 +170,8 @@ def parse_task_slots(form_data, tz_name: str, default_assignee: int, legislator_
         if problem:
             errors[i] = problem
             continue
-        assignee = int(values["assignee"]) if values["assignee"].isdigit() else default_assignee
-        legislator = int(values["legislator"]) if values["legislator"].isdigit() else None
+        assignee = parse_id(values["assignee"]) or default_assignee
+        legislator = parse_id(values["legislator"])
         if legislator is not None and legislator not in legislator_ids:
             legislator = None
         drafts.append(TaskDraft(title=values["title"], due_at=due_at, assignee_id=assignee, legislator_id=legislator))
@@ -188,8 +189,6 @@ def parse_stances(form_data, legislator_ids) -> dict[int, str]:
 
 
 def parse_ids(values) -> list[int]:
-    out = []
-    for value in values:
-        if str(value).isdigit():
-            out.append(int(value))
-    return list(dict.fromkeys(out))
+    """The ids among `values`, in order and once each; malformed or out-of-range values are left out."""
+    ids = (parse_id(value) for value in values)
+    return list(dict.fromkeys(i for i in ids if i is not None))

@@ -14,7 +14,7 @@ from crm.campaigns.models import STANCE_LEVELS
 from crm.campaigns.visibility import can_see_whip_list
 from crm.core.permissions import require
 from crm.core.time import local_day_bounds, to_local
-from crm.core.views import user_today
+from crm.core.views import parse_day, user_today
 from crm.core.visibility import can_write
 from crm.legislature.forms import ROLE_CHOICES as COMMITTEE_ROLE_CHOICES
 
@@ -83,9 +83,8 @@ def as_of_day(body=None) -> date:
     if not raw:
         target = body.stage.target_date if body is not None else None
         return target if target is not None and target < user_today() else user_today()
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError:
+    day = parse_day(raw)  # a 400 for a day outside the years anyone counts votes in
+    if day is None:
         flash(_("Fecha «al día» no válida: use el formato AAAA-MM-DD. Se muestra el recuento de hoy."), "warning")
         return user_today()
     return min(day, user_today())
