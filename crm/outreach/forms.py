@@ -81,7 +81,7 @@ class InteractionForm(FlaskForm):
     staff_ids = MultiCheckboxField(_l("Nuestro equipo"), coerce=int, choices=[], validate_choice=False)
     partner_ids = MultiCheckboxField(_l("Organizaciones aliadas"), coerce=int, choices=[], validate_choice=False)
     notes = TextAreaField(_l("Notas"), validators=[Optional(), Length(max=20_000)])
-    notes_internal = BooleanField(_l("Notas internas (las aliadas no las ven)"))
+    notes_internal = BooleanField(_l("Notas y resultado internos (las aliadas no los ven)"))
     outcome = TextAreaField(_l("Resultado"), validators=[Optional(), Length(max=5_000)])
 
 
