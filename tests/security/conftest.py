@@ -98,13 +98,14 @@ def build_instance() -> Instance:
 
     def batch(region, partner=None, user=None):
         return _add(SignatureBatch(
-            drive_id=drive.id, collected_on=date(2026, 8, 1), region=region, collected=100, verified=80,
+            drive_id=drive.id, collected_on=date(2026, 8, 1), region=region, place=f"Plaza de Armas de {region}",
+            collected=100, verified=80,
             collector_partner_id=partner.id if partner else None, collector_user_id=user.id if user else None,
             rejected_duplicate=0, rejected_invalid_id=0, rejected_illegible=0, rejected_other=0, created_at=yesterday,
         ))
 
     our_batch, their_batch, staff_batch = batch("Cusco", ours), batch("Puno", theirs), batch("Lima", user=officer)
-    mention = MediaMention(published_on=date(2026, 8, 2), outlet="La República", kind="press", title="Debate",
+    mention = MediaMention(published_on=date(2026, 8, 2), outlet="La República", kind="press", title="Mavila defiende la ley en el pleno",
                            url="https://larepublica.pe/x", campaign_id=campaign.id)
     mention.legislators = [legislator]
     _add(mention)
