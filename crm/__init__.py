@@ -42,6 +42,10 @@ def create_app(config: Config | None = None) -> Flask:
     import crm.models  # noqa: F401  # in the factory, like the imports above
 
     _init_extensions(app)
+    # In the factory: any crm.* import runs this file first, so it must not load the app's modules.
+    from crm.core.views import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before the blueprints add their rules
     _register_blueprints(app)
     _register_request_hooks(app)
 

@@ -1,5 +1,3 @@
-from datetime import date
-
 from flask import render_template, request
 from flask_login import current_user
 
@@ -8,14 +6,7 @@ from crm.audit import bp, queries
 from crm.core import audit
 from crm.core.pagination import parse_page
 from crm.core.permissions import manager_required
-from crm.core.views import int_arg
-
-
-def _date_arg(name):
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
+from crm.core.views import day_arg, int_arg
 
 
 @bp.route("", strict_slashes=False)
@@ -28,8 +19,8 @@ def index():
         actor_id=actor,
         object_type=request.args.get("object_type") or None,
         object_id=request.args.get("object_id") or None,
-        day_from=_date_arg("from"),
-        day_to=_date_arg("to"),
+        day_from=day_arg("from"),
+        day_to=day_arg("to"),
         tz=current_user.timezone,
     )
     return render_template(

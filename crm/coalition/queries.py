@@ -94,14 +94,22 @@ def partner_grants(partner_id: int):
     ).all()
 
 
-def batches_for_export(drive_id: int):
-    return db.session.execute(
+def _batches(drive_id: int, partner_id: int | None):
+    """A drive's batches with their collector's name; only one organisation's when `partner_id` is given."""
+    statement = (
         select(SignatureBatch, User.name, PartnerOrganisation.name)
         .outerjoin(User, User.id == SignatureBatch.collector_user_id)
         .outerjoin(PartnerOrganisation, PartnerOrganisation.id == SignatureBatch.collector_partner_id)
         .where(SignatureBatch.drive_id == drive_id)
-        .order_by(SignatureBatch.collected_on, SignatureBatch.id)
-    ).all()
+    )
+    if partner_id is not None:
+        statement = statement.where(SignatureBatch.collector_partner_id == partner_id)
+    return statement
+
+
+def batches_for_export(drive_id: int, partner_id: int | None = None):
+    statement = _batches(drive_id, partner_id).order_by(SignatureBatch.collected_on, SignatureBatch.id)
+    return db.session.execute(statement).all()
 
 
 # --- Drives ------------------------------------------------------------------------------------------
@@ -179,14 +187,8 @@ def weekly_series(drive_id: int):
     return series
 
 
-def batches_page(drive_id: int, page: int, per_page: int = 25):
-    statement = (
-        select(SignatureBatch, User.name, PartnerOrganisation.name)
-        .outerjoin(User, User.id == SignatureBatch.collector_user_id)
-        .outerjoin(PartnerOrganisation, PartnerOrganisation.id == SignatureBatch.collector_partner_id)
-        .where(SignatureBatch.drive_id == drive_id)
-        .order_by(SignatureBatch.collected_on.desc(), SignatureBatch.id.desc())
-    )
+def batches_page(drive_id: int, page: int, per_page: int = 25, partner_id: int | None = None):
+    statement = _batches(drive_id, partner_id).order_by(SignatureBatch.collected_on.desc(), SignatureBatch.id.desc())
     return paginate(statement, page, per_page, scalars=False)
 
 

@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from crm.core.audit import action_label
 from crm.core.permissions import ROLE_LABELS
 from crm.core.text import linkify_plain
+from crm.core.visibility import can_see_relationship_owner
 
 NAMED_FORMATS = ("short", "medium", "long", "full")
 
@@ -131,6 +132,9 @@ def register(app) -> None:
     app.jinja_env.globals["role_label"] = role_label
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "es_PE")
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
+    app.jinja_env.globals["sees_owner"] = lambda owner_partner_id: can_see_relationship_owner(
+        current_user, owner_partner_id
+    )
 
     @app.context_processor
     def inject_user_and_catalogue():

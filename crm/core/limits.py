@@ -8,7 +8,7 @@ chunked body passes the limit, with a 413 page, and never reaches the form parse
 
 from collections.abc import Callable
 
-from flask import Flask, current_app, request
+from flask import Flask, abort, current_app, request
 
 # Room for the multipart boundaries, the CSRF token and the other small fields sent with the files.
 FORM_OVERHEAD = 64 * 1024
@@ -39,9 +39,20 @@ def apply_request_limit() -> None:
     request.max_form_memory_size = limit
 
 
+def refuse_nul_characters() -> None:
+    """A NUL character in the address, the query string or a plain form is a 400: no text column can store it
+    (PostgreSQL refuses it outright), and no person types one."""
+    values = [request.path, *request.args.keys(), *request.args.values()]
+    if request.mimetype == "application/x-www-form-urlencoded":
+        values += [*request.form.keys(), *request.form.values()]
+    if any("\x00" in value for value in values):
+        abort(400)
+
+
 def register(app: Flask) -> None:
     # First of all before_request hooks: CSRF protection parses the form in its own hook.
     app.before_request_funcs.setdefault(None, []).insert(0, apply_request_limit)
+    app.before_request_funcs[None].insert(1, refuse_nul_characters)
 
 
 def human_size(size: int) -> str:

@@ -28,9 +28,13 @@ class Page:
         return self.page < self.pages
 
 
+# Beyond any list's last page, and small enough that page × page size stays a valid OFFSET on every database.
+MAX_PAGE = 1_000_000
+
+
 def parse_page(value, default: int = 1) -> int:
     try:
-        return max(1, int(value))
+        return min(max(1, int(value)), MAX_PAGE)
     except (TypeError, ValueError):
         return default
 

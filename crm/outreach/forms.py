@@ -21,6 +21,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from crm.campaigns.models import STANCE_LEVELS
 from crm.core.time import local_to_utc, local_today, to_local, utcnow
+from crm.core.views import parse_id
 from crm.outreach.labels import INTERACTION_KIND, TASK_PRIORITY, TASK_STATUS
 from crm.outreach.operations import TaskDraft
 
@@ -64,7 +65,7 @@ class InteractionForm(FlaskForm):
     staff_ids = MultiCheckboxField(_l("Nuestro equipo"), coerce=int, choices=[], validate_choice=False)
     partner_ids = MultiCheckboxField(_l("Organizaciones aliadas"), coerce=int, choices=[], validate_choice=False)
     notes = TextAreaField(_l("Notas"), validators=[Optional(), Length(max=20_000)])
-    notes_internal = BooleanField(_l("Notas internas (las aliadas no las ven)"))
+    notes_internal = BooleanField(_l("Notas y resultado internos (las aliadas no los ven)"))
     outcome = TextAreaField(_l("Resultado"), validators=[Optional(), Length(max=5_000)])
 
 
@@ -153,8 +154,8 @@ def parse_task_slots(form_data, tz_name: str, default_assignee: int, legislator_
         if problem:
             errors[i] = problem
             continue
-        assignee = int(values["assignee"]) if values["assignee"].isdigit() else default_assignee
-        legislator = int(values["legislator"]) if values["legislator"].isdigit() else None
+        assignee = parse_id(values["assignee"]) or default_assignee
+        legislator = parse_id(values["legislator"])
         if legislator is not None and legislator not in legislator_ids:
             legislator = None
         drafts.append(TaskDraft(title=values["title"], due_at=due_at, assignee_id=assignee, legislator_id=legislator))
@@ -172,8 +173,6 @@ def parse_stances(form_data, legislator_ids) -> dict[int, str]:
 
 
 def parse_ids(values) -> list[int]:
-    out = []
-    for value in values:
-        if str(value).isdigit():
-            out.append(int(value))
-    return list(dict.fromkeys(out))
+    """The ids among `values`, in order and once each; malformed or out-of-range values are left out."""
+    ids = (parse_id(value) for value in values)
+    return list(dict.fromkeys(i for i in ids if i is not None))

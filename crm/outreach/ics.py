@@ -9,7 +9,7 @@ from icalendar import Calendar, Event
 
 from crm.core.time import utcnow
 from crm.outreach.labels import INTERACTION_KIND
-from crm.outreach.queries import calendar_items, show_notes
+from crm.outreach.queries import calendar_items
 
 TASK_EVENT_MINUTES = 15
 DEFAULT_MEETING_MINUTES = 30
@@ -53,10 +53,12 @@ def _interaction_event(user, interaction, now) -> Event:
     if interaction.place:
         event.add("location", interaction.place)
     description = []
-    if interaction.notes and show_notes(user, interaction):
-        description.append(interaction.notes)
-    if interaction.outcome:
-        description.append(_("Resultado: %(outcome)s", outcome=interaction.outcome))
+    # The feed is copied into Google or Outlook, outside the app: internal notes and outcome never go there.
+    if not interaction.notes_internal:
+        if interaction.notes:
+            description.append(interaction.notes)
+        if interaction.outcome:
+            description.append(_("Resultado: %(outcome)s", outcome=interaction.outcome))
     if description:
         event.add("description", "\n\n".join(description))
     event.add("url", _absolute("outreach.interaction_detail", interaction_id=interaction.id))

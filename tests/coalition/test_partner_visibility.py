@@ -23,6 +23,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.routing.converters import NumberConverter
 
 from crm.core.time import utcnow
 from crm.extensions import db
@@ -151,7 +152,7 @@ def world(make_user, make_partner, make_campaign, make_legislator, make_interact
 
 def _candidates(rule, name, world):
     converter = rule._converters[name]
-    if type(converter).__name__ in ("IntegerConverter", "NumberConverter"):
+    if isinstance(converter, NumberConverter):
         key = name[:-3] if name.endswith("_id") else name
         if key in world["ids"] and world["ids"][key]:
             return world["ids"][key]

@@ -46,7 +46,7 @@ def test_feed_parses_back_with_the_users_meetings_and_open_tasks_only(
     legislator = make_legislator("Verónika Mendoza")
     campaign = make_campaign()
     soon = utcnow() + timedelta(days=2)
-    own = add_interaction(officer, [legislator], starts_at=soon, campaign=campaign, notes="Nota interna", internal=True)
+    own = add_interaction(officer, [legislator], starts_at=soon, campaign=campaign, notes="Nota compartida")
     own.place = "Despacho 301"
     own.duration_minutes = 45
     attended = add_interaction(colleague, [legislator], starts_at=soon + timedelta(hours=3), staff=[officer])
@@ -70,7 +70,7 @@ def test_feed_parses_back_with_the_users_meetings_and_open_tasks_only(
     assert meeting.decoded("DTSTART") == own.starts_at.replace(microsecond=0) or meeting.decoded("DTSTART") == own.starts_at
     assert meeting.decoded("DTEND") - meeting.decoded("DTSTART") == timedelta(minutes=45)
     assert str(meeting["LOCATION"]) == "Despacho 301" and "Verónika Mendoza" in str(meeting["SUMMARY"])
-    assert "Nota interna" in str(meeting["DESCRIPTION"])
+    assert "Nota compartida" in str(meeting["DESCRIPTION"])
     assert all("DTSTAMP" in e for e in events.values())
     due = events[f"task-{task.id}@cabildeo.local"]
     assert "Enviar el informe legal" in str(due["SUMMARY"]) and due.decoded("DTSTART") == task.due_at.replace(microsecond=0)

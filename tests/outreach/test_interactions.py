@@ -204,7 +204,7 @@ def test_viewer_reads_allowed_interactions_without_internal_notes_and_never_writ
     other = _logged(officer, legislator, hidden_campaign, notes="Nota de otra campaña")
     client = login_as(viewer)
     body = client.get(f"/interactions/{internal.id}").get_data(as_text=True)
-    assert "Secreto del equipo" not in body and "Las notas de este contacto son internas." in body
+    assert "Secreto del equipo" not in body and "Las notas y el resultado de este contacto son internos." in body
     assert "Nota compartida" in client.get(f"/interactions/{public.id}").get_data(as_text=True)
     assert client.get(f"/interactions/{other.id}").status_code == 404
     assert "Secreto del equipo" in login_as(officer).get(f"/interactions/{internal.id}").get_data(as_text=True)

@@ -15,7 +15,7 @@ from crm.campaigns.models import PERSUADABLE, STANCE_LEVELS
 from crm.campaigns.visibility import can_see_whip_list
 from crm.core.permissions import require
 from crm.core.time import to_local
-from crm.core.views import user_today
+from crm.core.views import parse_day, user_today
 from crm.core.visibility import can_write
 from crm.legislature.labels import COMMITTEE_ROLE
 
@@ -85,9 +85,8 @@ def as_of_day(body=None) -> date:
     if not raw:
         target = body.stage.target_date if body is not None else None
         return target if target is not None and target < user_today() else user_today()
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError:
+    day = parse_day(raw)  # a 400 for a day outside the years anyone counts votes in
+    if day is None:
         flash(_("Fecha «al día» no válida: use el formato AAAA-MM-DD. Se muestra el recuento de hoy."), "warning")
         return user_today()
     return min(day, user_today())

@@ -12,7 +12,7 @@ from crm.coalition.views.common import save
 from crm.core.forms import choices, form_values
 from crm.core.limits import accepts_upload
 from crm.core.permissions import manager_required, staff_required
-from crm.core.views import acting_user, user_today
+from crm.core.views import acting_user, parse_id, user_today
 from crm.extensions import db
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -29,7 +29,7 @@ def _collector_groups():
 
 def _collector_ids(value: str):
     kind, _sep, raw = (value or "").partition(":")
-    ident = int(raw) if raw.isdigit() else None
+    ident = parse_id(raw)
     return (ident if kind == "u" else None), (ident if kind == "p" else None)
 
 

@@ -19,7 +19,7 @@ from crm.core.pagination import parse_page
 from crm.core.permissions import manager_required
 from crm.core.text import neutralise_cell
 from crm.core.views import acting_user, is_htmx, user_today
-from crm.core.visibility import can_see_batch_notes, can_write
+from crm.core.visibility import can_see_batch_notes, can_write, own_organisation_only
 from crm.extensions import db
 from crm.legislature.models import Legislator
 
@@ -92,7 +92,8 @@ def drive(drive_id):
         series=series,
         region_chart=_region_chart(regions),
         time_chart=_time_chart(series),
-        page=queries.batches_page(petition.id, parse_page(request.args.get("page"))),
+        page=queries.batches_page(petition.id, parse_page(request.args.get("page")),
+                                  partner_id=own_organisation_only(current_user)),
         verify_form=VerifyForm(),
         show_notes=can_see_batch_notes(current_user),
     )
@@ -137,7 +138,7 @@ def drive_export(drive_id):
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(EXPORT_HEADER)
-    for batch, staff_name, partner_name in queries.batches_for_export(petition.id):
+    for batch, staff_name, partner_name in queries.batches_for_export(petition.id, own_organisation_only(current_user)):
         writer.writerow([neutralise_cell(v) for v in (
             batch.collected_on.isoformat(), batch.place or "", batch.place_kind or "", batch.region,
             staff_name or partner_name or "", batch.collected, batch.verified, batch.rejected_duplicate,

@@ -12,6 +12,7 @@ from crm.accounts.models import PartnerOrganisation, User
 from crm.core.pagination import PagedStatement, parse_page
 from crm.core.text import fold
 from crm.core.time import local_today
+from crm.core.views import checked_id
 from crm.extensions import db
 from crm.legislature import scope
 from crm.legislature.models import (
@@ -32,11 +33,8 @@ PER_PAGE_CHOICES = (25, 50, 100)
 
 
 def _int(value):
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None
+    number = checked_id(value)
+    return number if number else None
 
 
 @dataclass
@@ -57,7 +55,7 @@ class DirectoryFilters:
     @classmethod
     def from_args(cls, args) -> "DirectoryFilters":
         owner = (args.get("owner") or "").strip()
-        if owner != "none" and not re.fullmatch(r"[up]\d+", owner):
+        if owner != "none" and not (re.fullmatch(r"[up]\d+", owner) and checked_id(owner[1:]) is not None):
             owner = ""
         per_page = _int(args.get("per_page"))
         return cls(

@@ -6,10 +6,11 @@ from dataclasses import replace
 
 from flask import Response, render_template, request
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from crm.core.text import neutralise_cell
 from crm.core.views import user_today
+from crm.core.visibility import can_see_relationship_owner, own_organisation_only
 from crm.legislature import bp, queries, scope
 
 
@@ -17,7 +18,7 @@ from crm.legislature import bp, queries, scope
 @bp.route("/legislators")
 @login_required
 def directory():
-    asked = queries.DirectoryFilters.from_args(request.args)
+    asked = _filters()
     today = user_today()
     legislatures = scope.legislature_options(today)
     filters = _with_default_status(asked, today, legislatures)
@@ -46,14 +47,24 @@ def _with_default_status(filters, today, legislatures=None):
 def directory_filters():
     """The filter menus alone, fetched when "more filters" is opened."""
     today = user_today()
-    filters = _with_default_status(queries.DirectoryFilters.from_args(request.args), today)
+    filters = _with_default_status(_filters(), today)
     menus = _directory_menus(queries.filter_choices(filters, today), filters)
     return render_template("legislature/_directory_filters.html", filters=filters, menus=menus)
+
+
+def _filters():
+    """The request's filters; a partner may filter by owner only for its own organisation (or "none")."""
+    filters = queries.DirectoryFilters.from_args(request.args)
+    only = own_organisation_only(current_user)
+    if only is not None and filters.owner not in ("", "none", f"p{only}"):
+        filters = replace(filters, owner="")
+    return filters
 
 
 def _directory_menus(options: dict, filters) -> dict:
     """(value, label) pairs for each filter menu; the legislature or chamber is named when no chamber is picked."""
     party, bancada = _("partido"), _("bancada")
+    only = own_organisation_only(current_user)
     wide = not filters.chamber
     return {
         "chamber": [(id_, f"{name} · {legislature}") for id_, name, legislature, _lid in options["chambers"]],
@@ -63,8 +74,8 @@ def _directory_menus(options: dict, filters) -> dict:
         ],
         "committee": [(id_, f"{name} · {chamber}" if wide else name) for id_, name, chamber in options["committees"]],
         "district": [(d, d) for d in options["districts"]],
-        "owner": [(f"u{id_}", name) for id_, name in options["users"]]
-        + [(f"p{id_}", name) for id_, name in options["partners"]],
+        "owner": [(f"u{id_}", name) for id_, name in options["users"] if only is None]
+        + [(f"p{id_}", name) for id_, name in options["partners"] if only is None or id_ == only],
     }
 
 
@@ -75,15 +86,16 @@ EXPORT_HEADER = ("id", "nombre", "apellidos_nombres", "cámara", "distrito", "ba
 @bp.route("/legislators/export.csv")
 @login_required
 def export():
-    filters = queries.DirectoryFilters.from_args(request.args)
+    filters = _filters()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_HEADER)
     today = user_today()
     filters = _with_default_status(filters, today)
     for leg, chamber, bancada, party, owner_user, owner_partner in queries.directory_rows(filters, today):
+        owner = (owner_user or owner_partner) if can_see_relationship_owner(current_user, leg.owner_partner_id) else None
         row = (leg.id, leg.full_name, leg.sort_name, chamber, leg.district, bancada, party, leg.email, leg.phone,
-               leg.office, owner_user or owner_partner, " ".join(leg.links or []))
+               leg.office, owner, " ".join(leg.links or []))
         writer.writerow([neutralise_cell(value) if value is not None else "" for value in row])
     return Response(
         "\ufeff" + buffer.getvalue(), mimetype="text/csv",

@@ -39,6 +39,7 @@ def interaction_visible(user, *, include_deleted: bool = False):
 
 
 def show_notes(user, interaction: Interaction) -> bool:
+    """Whether `user` may read the interaction's notes and its outcome: the "internal" flag covers both."""
     return not interaction.notes_internal or can_see_internal_notes(user)
 
 

@@ -10,6 +10,7 @@ from crm.accounts.models import User
 from crm.campaigns.models import Campaign, StanceAssessment
 from crm.campaigns.visibility import whip_list_campaign_ids
 from crm.coalition.models import MediaMention, media_mention_legislators
+from crm.core.visibility import can_see_media_mentions
 from crm.extensions import db
 from crm.outreach.models import Interaction, Task, interaction_legislators
 from crm.outreach.queries.interactions import interaction_visible
@@ -62,11 +63,12 @@ def _timeline_union(user, legislator_id: int):
                 Task.status != "cancelled",
             )
         )
-    parts.append(
-        select(literal("media", String(12)), MediaMention.id, _as_timestamp(MediaMention.published_on))
-        .join(media_mention_legislators, media_mention_legislators.c.media_mention_id == MediaMention.id)
-        .where(media_mention_legislators.c.legislator_id == legislator_id)
-    )
+    if can_see_media_mentions(user):
+        parts.append(
+            select(literal("media", String(12)), MediaMention.id, _as_timestamp(MediaMention.published_on))
+            .join(media_mention_legislators, media_mention_legislators.c.media_mention_id == MediaMention.id)
+            .where(media_mention_legislators.c.legislator_id == legislator_id)
+        )
     return union_all(*parts).subquery("timeline")
 
 

@@ -11,7 +11,7 @@ from crm.core.forms import choices
 from crm.core.pagination import parse_page
 from crm.core.permissions import deny, manager_required, staff_required
 from crm.core.time import local_to_utc, to_local, utcnow
-from crm.core.views import acting_user, int_arg, is_htmx
+from crm.core.views import acting_user, int_arg, is_htmx, parse_id
 from crm.extensions import db
 from crm.legislature.models import Legislator
 from crm.outreach import bp, operations, queries
@@ -72,8 +72,8 @@ def _task_form_page(task: Task | None):
             form.legislator_id.data = request.args.get("legislator", "")
             form.interaction_id.data = request.args.get("interaction", "")
             form.campaign_id.data = int_arg("campaign") or 0
-    legislator_id = int(form.legislator_id.data) if str(form.legislator_id.data or "").isdigit() else None
-    interaction_id = int(form.interaction_id.data) if str(form.interaction_id.data or "").isdigit() else None
+    legislator_id = parse_id(str(form.legislator_id.data or ""))
+    interaction_id = parse_id(str(form.interaction_id.data or ""))
     status = 200
     if form.validate_on_submit():
         due_at = None
