@@ -3,10 +3,10 @@
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from crm.campaigns.models import VoteStage
+from crm.campaigns.models import Campaign, VoteStage
 from crm.extensions import db
-from crm.legislature.models import Chamber, Committee, Legislator
-from crm.votes.models import Bill, BillStep, CampaignBill, StageStep, Vote, VoteEvent
+from crm.legislature.models import Chamber, Committee, Legislator, Legislature
+from crm.votes.models import Bill, BillStep, CampaignBill, StageStep, Vote, VoteEvent, VoteEvidence
 
 
 def campaign_bills(campaign_id: int):
@@ -82,3 +82,42 @@ def stage_event(stage_id: int):
         select(VoteEvent).join(StageStep, StageStep.bill_step_id == VoteEvent.bill_step_id)
         .where(StageStep.stage_id == stage_id).order_by(VoteEvent.start_at.desc(), VoteEvent.id.desc()).limit(1)
     ).scalar_one_or_none()
+
+
+def body_choices():
+    """("c:<chamber id>" | "k:<committee id>", label) for every chamber and committee, grouped by legislature."""
+    rows = db.session.execute(
+        select(Chamber.id, Chamber.name, Legislature.name, Committee.id, Committee.name)
+        .join(Legislature, Legislature.id == Chamber.legislature_id)
+        .outerjoin(Committee, Committee.chamber_id == Chamber.id)
+        .order_by(Legislature.id.desc(), Chamber.id, Committee.name)
+    ).all()
+    out, seen = [], set()
+    for chamber_id, chamber, legislature, committee_id, committee in rows:
+        if chamber_id not in seen:
+            seen.add(chamber_id)
+            out.append((f"c:{chamber_id}", f"{chamber} · {legislature}"))
+        if committee_id:
+            out.append((f"k:{committee_id}", f"{committee} · {chamber} · {legislature}"))
+    return out
+
+
+def campaign_choices():
+    return db.session.execute(select(Campaign.id, Campaign.name).order_by(Campaign.name)).all()
+
+
+def campaigns_for_event(event: VoteEvent):
+    """Campaigns following the event's bill, each with its evidence row if the votes were already turned into
+    stances: [(campaign id, name, VoteEvidence | None)]."""
+    if event.bill_id is None:
+        return []
+    return db.session.execute(
+        select(Campaign.id, Campaign.name, VoteEvidence)
+        .join(CampaignBill, CampaignBill.campaign_id == Campaign.id)
+        .outerjoin(VoteEvidence, (VoteEvidence.campaign_id == Campaign.id) & (VoteEvidence.vote_event_id == event.id))
+        .where(CampaignBill.bill_id == event.bill_id).order_by(Campaign.name)
+    ).all()
+
+
+def step(step_id: int):
+    return db.session.get(BillStep, step_id)
