@@ -20,8 +20,10 @@ STEPS = (
     ("presented", date(2014, 10, 7), None, "Iniciativa ciudadana con firmas verificadas."),
     ("referred", date(2014, 10, 13), "committee", "Decretado a la Comisión de Justicia y Derechos Humanos."),
     ("report", VOTE_DAY, "committee", "Dictamen en la Comisión de Justicia (demostración)."),
-    ("archived", date(2015, 11, 30), None, "Archivado tras el dictamen (demostración)."),
 )
+# The step after the committee's report depends on how the (invented) vote went.
+AFTER = {"fail": ("archived", date(2015, 11, 30), "Archivado tras el dictamen (demostración)."),
+         "pass": ("agenda", date(2015, 12, 3), "En agenda del Pleno tras el dictamen (demostración).")}
 # How a member with a stance votes in the demo: mostly as forecast, with a few surprises.
 LEANS = {"champion": "yes", "supporter": "yes", "leaning_yes": "yes", "undecided": "abstain",
          "leaning_no": "no", "opposed": "no", "hard_opposed": "no", "unknown": "no"}
@@ -63,6 +65,8 @@ def load(context: dict) -> None:
             option = {"yes": "no", "no": "yes", "abstain": "no"}[option]
         votes[legislator_id] = option
     result = "pass" if sum(1 for o in votes.values() if o == "yes") > sum(1 for o in votes.values() if o == "no") else "fail"
+    status, day, note = AFTER[result]
+    operations.add_bill_step(bill, status=status, day=day, note=note, actor=actor, is_demo=True)
     operations.record_vote_event(
         source_key="demo-justicia-2015-11-16", start_at=start_at.astimezone(UTC), motion="Dictamen del proyecto "
         f"{BILL_NUMBER} (demostración)", votes=votes, actor=actor, committee_id=committee.id, bill_id=bill.id,
