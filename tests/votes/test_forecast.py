@@ -56,7 +56,7 @@ def test_committee_vote_counts_the_committee(vworld):
 
 def test_forecast_page_costs_the_same_statements_at_any_size(make_user, login_as, count_queries):
     client = login_as(make_user("director"))
-    counts, elapsed = [], []
+    counts = []
     for size in (10, 80):
         world = build_world(size=size, committee_size=3)
         add_campaign(world)
