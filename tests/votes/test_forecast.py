@@ -147,3 +147,27 @@ def test_campaign_panel_shows_the_bill_timeline(vworld, make_user, login_as):
     assert f'hx-get="/votes/campaigns/{vworld.campaign.id}/bills"' in client.get(f"/campaigns/{vworld.campaign.id}").get_data(as_text=True)
     panel = client.get(f"/votes/campaigns/{vworld.campaign.id}/bills").get_data(as_text=True)
     assert "03839/2014-IC" in panel and "Dictamen" in panel and "Etapa: Comisión de Justicia" in panel
+
+
+def test_entry_by_hand_lists_the_committee_members_that_day_and_saves(vworld, make_user, login_as):
+    from crm.votes.models import Vote, VoteEvent
+
+    client = login_as(make_user("director"))
+    form = {"csrf_token": client.csrf_token(), "body": f"k:{vworld.committee.id}", "start_at": "2015-11-16T11:30",
+            "motion": "Dictamen", "bill_step_id": "", "result": "fail", "show": "1"}
+    page = client.post("/votes/events/new", data=form).get_data(as_text=True)
+    ids = [p.id for p in vworld.legislators]
+    assert page.count('name="vote-') == 5 and f'name="vote-{ids[5]}"' not in page
+    form.pop("show")
+    form.update({"save": "1", f"vote-{ids[0]}": "yes", f"vote-{ids[1]}": "on_leave"})
+    response = client.post("/votes/events/new", data=form)
+    assert response.status_code == 302
+    event = db.session.execute(select(VoteEvent)).scalar_one()
+    assert event.start_at == datetime(2015, 11, 16, 16, 30, tzinfo=UTC) and event.committee_id == vworld.committee.id
+    assert dict(db.session.execute(select(Vote.legislator_id, Vote.option)).all()) == {ids[0]: "yes", ids[1]: "on_leave"}
+
+
+def test_profile_loads_the_votes_panel(vworld, make_user, login_as):
+    client = login_as(make_user("director"))
+    page = client.get(f"/legislators/{vworld.legislators[0].id}").get_data(as_text=True)
+    assert f'hx-get="/votes/legislators/{vworld.legislators[0].id}"' in page
