@@ -14,6 +14,7 @@ from crm.core.views import acting_user
 from crm.extensions import db
 from crm.votes import bp, operations
 from crm.votes.forms import EvidenceForm, ManualVoteForm
+from crm.votes.labels import BILL_STATUS
 from crm.votes.models import VOTE_OPTIONS
 from crm.votes.queries import bills as bill_queries
 from crm.votes.queries import members as member_queries
@@ -65,7 +66,7 @@ def new_event():
     form = ManualVoteForm()
     form.body.choices = body_choices()
     form.bill_step_id.choices = choices([("", "—")] + [
-        (str(i), f"{number} · {status} · {day.isoformat()}") for i, number, status, day in bill_queries.step_choices(None)])
+        (str(i), f"{number} · {BILL_STATUS.text(status)} · {day.isoformat()}") for i, number, status, day in bill_queries.step_choices(None)])
     sitting = []
     if form.body.data and form.start_at.data:
         chamber_id, committee_id = parse_body(form.body.data)
