@@ -18,6 +18,7 @@ BLUEPRINT_MODULES = (
     "crm.outreach",
     "crm.reminders",
     "crm.coalition",
+    "crm.votes",
 )
 
 

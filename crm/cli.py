@@ -16,6 +16,7 @@ DOMAIN_CLI_MODULES = (
     "crm.outreach.cli",
     "crm.reminders.cli",
     "crm.coalition.cli",
+    "crm.votes.cli",
     "crm.ops.cli",
 )
 

@@ -26,12 +26,14 @@ DEMO_USERS = (
 #   coalition:   "partners" -> {name: PartnerOrganisation}
 #   campaigns:   "campaign" (the demo Campaign), "stages" (list of VoteStage)
 #   outreach:    nothing later modules need
+#   votes:       nothing later modules need
 DEMO_STEPS = (
     ("crm.legislature.demo", "load"),
     ("crm.coalition.demo", "load"),
     ("crm.campaigns.demo", "load"),
     ("crm.coalition.demo", "load_drive"),
     ("crm.outreach.demo", "load"),
+    ("crm.votes.demo", "load"),
 )
 
 

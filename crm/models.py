@@ -20,3 +20,15 @@ from crm.legislature.models import (  # noqa: F401
 )
 from crm.outreach.models import Interaction, Task  # noqa: F401
 from crm.reminders.models import ProcessLock  # noqa: F401
+from crm.votes.models import (  # noqa: F401
+    Bill,
+    BillAuthor,
+    BillStep,
+    CampaignBill,
+    Scorecard,
+    ScorecardItem,
+    StageStep,
+    Vote,
+    VoteEvent,
+    VoteEvidence,
+)

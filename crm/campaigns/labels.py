@@ -32,6 +32,7 @@ COMMITMENT = EnumLabels(
         "written": _l("Por escrito"),
         "private": _l("En privado"),
         "inferred": _l("Por deducción"),
+        "recorded_vote": _l("Por voto registrado"),
     },
 )
 # Colour-blind-friendly diverging palette, from yes (blue) to no (red); grey for unknown or no stance.

@@ -16,7 +16,7 @@ STANCE_LEVELS = (
     "hard_opposed",
     "unknown",
 )
-COMMITMENTS = ("public", "written", "private", "inferred")
+COMMITMENTS = ("public", "written", "private", "inferred", "recorded_vote")
 # The vote-count groupings of levels: one definition for the whip count, targets, going cold and the digests.
 SECURED = ("champion", "supporter")
 LIKELY = ("champion", "supporter", "leaning_yes")

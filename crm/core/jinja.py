@@ -90,9 +90,12 @@ def url_with(**changes):
     return url_for(request.endpoint, **(request.view_args or {})) + _query_string(args)
 
 
-def url_with_query(endpoint: str) -> str:
-    """Another page's URL carrying the current query string: the export and the filter menus keep the filters."""
-    return url_for(endpoint) + _query_string(request.args.to_dict(flat=False))
+def url_with_query(endpoint: str, **values) -> str:
+    """Another page's URL carrying the current query string: the export and the filter menus keep the filters.
+
+    `values` fill the endpoint's own path arguments; the query string stays data, never url_for() options.
+    """
+    return url_for(endpoint, **values) + _query_string(request.args.to_dict(flat=False))
 
 
 def catalogue_callables(translations) -> dict:

@@ -24,6 +24,7 @@ from crm.legislature.models import (
     SeatMembership,
 )
 from crm.outreach.models import Interaction, Task
+from crm.votes.models import Bill, Scorecard, ScorecardItem, Vote, VoteEvent
 
 PASSWORD = "una frase bastante larga"
 
@@ -52,6 +53,9 @@ class Instance:
     staff_batch: SignatureBatch
     mention: MediaMention
     job: ImportJob
+    bill: Bill
+    event: VoteEvent
+    scorecard: Scorecard
 
 
 def _add(*rows):
@@ -112,10 +116,18 @@ def build_instance() -> Instance:
     job = _add(ImportJob(created_by_id=admin.id, created_at=datetime(2026, 8, 1, tzinfo=UTC), format="csv",
                          filename="x.csv", options={}, files={}, status="checked",
                          report={"counts": {"create": 1, "update": 0, "unchanged": 0}, "problems": []}))
+    bill = _add(Bill(legislature_id=legislature.id, number="03839/2014-IC", title="Despenalización",
+                     created_at=yesterday))
+    event = _add(VoteEvent(source_key="prueba-1", bill_id=bill.id, chamber_id=chamber.id, start_at=yesterday,
+                           motion="Aprobación", result="pass", created_at=yesterday))
+    _add(Vote(vote_event_id=event.id, legislator_id=legislator.id, option="yes"))
+    scorecard = _add(Scorecard(name="Votos clave", campaign_id=campaign.id, created_by_id=admin.id,
+                               created_at=yesterday))
+    _add(ScorecardItem(scorecard_id=scorecard.id, vote_event_id=event.id, position="yes"))
     db.session.commit()
     return Instance(admin, officer, viewer, other_viewer, ours, theirs, legislature, chamber, committee, group,
                     legislator, aide, campaign, stage, interaction, task, drive, our_batch, their_batch, staff_batch,
-                    mention, job)
+                    mention, job, bill, event, scorecard)
 
 
 @pytest.fixture

@@ -52,7 +52,8 @@ def real_ids(instance) -> dict:
         "stage_id": instance.stage.id, "job_id": instance.job.id, "interaction_id": instance.interaction.id,
         "aide_id": instance.aide.id, "mention_id": instance.mention.id, "partner_id": instance.ours.id,
         "drive_id": instance.drive.id, "batch_id": instance.our_batch.id, "task_id": instance.task.id,
-        "fmt": "csv", "token": "not-a-token",
+        "fmt": "csv", "token": "not-a-token", "bill_id": instance.bill.id, "event_id": instance.event.id,
+        "scorecard_id": instance.scorecard.id, "kind": "csv",
     }
 
 
