@@ -18,6 +18,7 @@ BLUEPRINT_MODULES = (
     "crm.outreach",
     "crm.reminders",
     "crm.coalition",
+    "crm.api",
 )
 
 
@@ -84,7 +85,10 @@ def _register_blueprints(app: Flask) -> None:
     for name in BLUEPRINT_MODULES:
         module = importlib.import_module(name)
         importlib.import_module(f"{name}.views")
-        app.register_blueprint(module.bp)
+        if hasattr(module, "init_app"):
+            module.init_app(app)
+        else:
+            app.register_blueprint(module.bp)
 
 
 def _register_request_hooks(app: Flask) -> None:

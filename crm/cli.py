@@ -17,6 +17,7 @@ DOMAIN_CLI_MODULES = (
     "crm.reminders.cli",
     "crm.coalition.cli",
     "crm.ops.cli",
+    "crm.api.cli",
 )
 
 for _name in DOMAIN_CLI_MODULES:

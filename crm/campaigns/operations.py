@@ -14,7 +14,7 @@ from crm.campaigns.models import (
     StanceAssessment,
     VoteStage,
 )
-from crm.core import audit
+from crm.core import audit, events
 from crm.core.time import utcnow
 from crm.extensions import db
 
@@ -72,6 +72,7 @@ def record_stance(
         },
         actor=actor,
     )
+    events.emit("stance.changed", assessment)
     return assessment
 
 

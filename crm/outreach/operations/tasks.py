@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from crm.accounts.models import User
 from crm.campaigns.models import Campaign
-from crm.core import audit
+from crm.core import audit, events
 from crm.core.time import utcnow
 from crm.extensions import db
 from crm.legislature.models import Legislator
@@ -107,6 +107,7 @@ def create_task(
     db.session.add(task)
     db.session.flush()
     audit.record("task.create", task, new=audit.snapshot(task, TASK_FIELDS), actor=actor)
+    events.emit("task.created", task)
     return task
 
 
@@ -129,6 +130,8 @@ def update_task(task: Task, *, actor, **values) -> Task:
     old, new = audit.changes(before, audit.snapshot(task, TASK_FIELDS))
     if new:
         audit.record("task.update", task, old=old, new=new, actor=actor)
+    if new.get("status") == "done":
+        events.emit("task.completed", task)
     return task
 
 
@@ -155,4 +158,6 @@ def set_task_status(task: Task, status: str, *, actor) -> Task:
     db.session.flush()
     action = {"done": "task.complete", "open": "task.reopen", "cancelled": "task.cancel"}[status]
     audit.record(action, task, old=before, new=audit.snapshot(task, ("status", "completed_at", "completed_by_id")), actor=actor)
+    if status == "done":
+        events.emit("task.completed", task)
     return task
