@@ -11,7 +11,7 @@ from flask_login import current_user
 from crm.campaigns import bp, fragments, hemicycle, queries, stance
 from crm.campaigns.forms import RULE_CHOICES, STATUS_CHOICES
 from crm.campaigns.labels import COMMITMENT, STANCE
-from crm.campaigns.models import STANCE_LEVELS
+from crm.campaigns.models import PERSUADABLE, STANCE_LEVELS
 from crm.campaigns.visibility import can_see_whip_list
 from crm.core.permissions import require
 from crm.core.time import to_local
@@ -26,6 +26,7 @@ def _labels_for(locale: str) -> dict:
     level_labels = STANCE.translated()
     return {
         "LEVELS": STANCE_LEVELS,
+        "PERSUADABLE": PERSUADABLE,
         "LEVEL_LABELS": level_labels,
         "LEVEL_OPTIONS": fragments.level_options(tuple(level_labels[lv] for lv in STANCE_LEVELS)),
         "COMMITMENT_LABELS": COMMITMENT.translated(),

@@ -33,6 +33,13 @@ class Profile:
     owner_partner: object
     today: date  # the reader's day: what is current is judged on it (Tenure.active_on)
 
+    def header_groups(self) -> list:
+        """(membership, group) per kind for the header: the one active today, else the latest one held."""
+        chosen: dict = {}
+        for membership, group in self.groups:  # active first, then latest start (see profile())
+            chosen.setdefault(group.kind, (membership, group))
+        return list(chosen.values())
+
 
 def profile(legislator_id: int, today: date) -> Profile | None:
     """Everything the profile page shows, in a fixed number of statements."""
