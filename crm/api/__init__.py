@@ -4,6 +4,8 @@ Built with flask-smorest: marshmallow schemas declared once validate requests, s
 the document. Resources live in crm/api/resources/, one module per topic; webhooks in crm/api/webhooks/.
 """
 
+from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask import Flask, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
@@ -31,7 +33,7 @@ def init_app(app: Flask) -> None:
         "security": [{"token": []}],
         "info": {"description": "Personal access tokens: Authorization: Bearer cbd_…. See docs/api.md."},
     })
-    api = CabildeoApi(app)
+    api = CabildeoApi(app, spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=_schema_name)})
     api.spec.components.security_scheme("token", {"type": "http", "scheme": "bearer"})
     for blueprint in views.BLUEPRINTS:
         api.register_blueprint(blueprint)
@@ -50,6 +52,13 @@ def init_app(app: Flask) -> None:
         return error
 
     core_errors.json_renderer = lambda code: http_error_response(_exception_for(code)) if is_api_request() else None
+
+
+def _schema_name(schema) -> str:
+    """Component names without the "Schema" suffix; a partial (PATCH) variant is named "<Name>Patch"."""
+    cls = resolve_schema_cls(schema)
+    name = cls.__name__.removesuffix("Schema")
+    return f"{name}Patch" if getattr(schema, "partial", False) else name
 
 
 def _exception_for(code: int) -> HTTPException:

@@ -68,9 +68,7 @@ class InteractionCreateSchema(InteractionSchema):
                           metadata={"description": "legislator id → stance seen in this contact"})
 
 
-class InteractionPatchSchema(InteractionSchema):
-    class Meta:
-        partial = True
+InteractionPatchSchema = InteractionSchema(partial=True)
 
 
 class InteractionArgs(PageArgs):
@@ -160,8 +158,9 @@ class InteractionItem(MethodView):
             raise ApiError(403, "forbidden", _forbidden())
         current = interaction_data(user, interaction)
         check_if_match(current)
-        merged = {k: data.get(k, current[k]) for k in INPUT_FIELDS}
-        merged["notes"] = data.get("notes", interaction.notes)
+        stored = {k: getattr(interaction, k) for k in INPUT_FIELDS if not k.endswith("_ids")}
+        stored.update({k: current[k] for k in INPUT_FIELDS if k.endswith("_ids")})
+        merged = {k: data.get(k, stored[k]) for k in INPUT_FIELDS}
         try:
             update_interaction(interaction, InteractionInput(**merged), actor=user)
         except OutreachError as error:

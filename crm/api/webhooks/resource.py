@@ -51,9 +51,7 @@ class SubscriptionSchema(Schema):
             raise ValidationError(_("Use una dirección http:// o https://."))
 
 
-class SubscriptionPatchSchema(SubscriptionSchema):
-    class Meta:
-        partial = True
+SubscriptionPatchSchema = SubscriptionSchema(partial=True)
 
 
 class AttemptSchema(Schema):
