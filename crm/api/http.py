@@ -103,6 +103,29 @@ def acting_user() -> User:
 # --- authentication, rate limit and idempotency ------------------------------------------------------------
 
 
+MAX_ID = 2**31 - 1
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def refuse_unstorable() -> None:
+    """Ids past the database's integer range name nothing (404); NUL characters cannot be stored (422)."""
+    if any(isinstance(v, int) and v > MAX_ID for v in (request.view_args or {}).values()):
+        raise ApiError(404, "not_found", CODES[404][1]())
+    if any(_has_nul(k) or _has_nul(v) for k, v in request.args.items(multi=True)):
+        raise ApiError(422, "invalid", _("El texto no puede contener caracteres nulos."))
+    if request.is_json and _has_nul(request.get_json(silent=True)):
+        raise ApiError(422, "invalid", _("El texto no puede contener caracteres nulos."))
+
+
 def authenticate():
     g._login_user = AnonymousUserMixin()
     header = request.headers.get("Authorization", "")
@@ -122,6 +145,7 @@ def authenticate():
         raise ApiError(429, "rate_limited", CODES[429][1](), headers={"Retry-After": str(wait)})
     if request.method not in SAFE_METHODS and not can_write:
         raise ApiError(403, "read_only_token", _("Este token solo permite leer."))
+    refuse_unstorable()
     if request.method == "POST" and request.headers.get("Idempotency-Key"):
         return _replay_or_remember(token_id, request.headers["Idempotency-Key"][:200])
     return None
