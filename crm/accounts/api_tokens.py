@@ -17,7 +17,7 @@ from crm.core import audit
 from crm.core.time import utcnow
 from crm.extensions import db
 
-TOKEN_PREFIX = "cbd_"
+TOKEN_PREFIX = "cbd_"  # noqa: S105 - a public marker, not a secret
 SCOPES = ("read", "read write")
 MAX_EXPIRY_DAYS = 366
 RATE_SCOPE = "api"

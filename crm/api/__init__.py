@@ -15,6 +15,9 @@ from crm.core import errors as core_errors
 
 bp = None  # resources are smorest blueprints, registered by init_app
 
+# The labels of this package's audit actions, registered with crm.core.audit.
+from crm.api import labels  # noqa: E402, F401
+
 
 class CabildeoApi(Api):
     ERROR_SCHEMA = ErrorSchema

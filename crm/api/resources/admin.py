@@ -4,8 +4,17 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from crm.api.http import PageArgs, json_response, list_response, list_schema, make_blueprint, not_found, page_of, require_roles
 from crm.accounts.models import User
+from crm.api.http import (
+    PageArgs,
+    json_response,
+    list_response,
+    list_schema,
+    make_blueprint,
+    not_found,
+    page_of,
+    require_roles,
+)
 from crm.core.audit import AuditEntry
 from crm.core.permissions import MANAGER_ROLES, Role
 from crm.extensions import db

@@ -1,6 +1,7 @@
 """Campaigns, their vote stages, the whip count of a stage as of a day, and stance history (read and assess)."""
 
 from flask.views import MethodView
+from flask_babel import gettext as _
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
@@ -179,7 +180,7 @@ class Stances(MethodView):
         user = acting_user()
         _campaign_or_404(campaign_id)
         if not can_see_whip_list(user, campaign_id):
-            raise ApiError(403, "whip_list_not_granted", _no_list())
+            raise ApiError(403, "whip_list_not_granted", _("Su organización no tiene acceso a la lista de esta campaña."))
         statement = select(StanceAssessment).where(StanceAssessment.campaign_id == campaign_id)
         if args["legislator_id"]:
             statement = statement.where(StanceAssessment.legislator_id == args["legislator_id"])
@@ -195,21 +196,10 @@ class Stances(MethodView):
         user = require_staff()
         _campaign_or_404(campaign_id)
         if db.session.get(Legislator, data["legislator_id"]) is None:
-            raise ApiError(422, "invalid", _unknown_legislator(), field="legislator_id")
+            raise ApiError(422, "invalid", _("Legislador desconocido."), field="legislator_id")
         try:
             assessment = record_stance(campaign_id=campaign_id, actor=user, **data)
         except CampaignError as error:
             raise invalid(error) from error
         return json_response(StanceSchema().dump(assessment), 201)
 
-
-def _no_list() -> str:
-    from flask_babel import gettext as _
-
-    return _("Su organización no tiene acceso a la lista de esta campaña.")
-
-
-def _unknown_legislator() -> str:
-    from flask_babel import gettext as _
-
-    return _("Legislador desconocido.")

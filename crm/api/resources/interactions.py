@@ -6,11 +6,13 @@ for a partner's token.
 
 from flask import url_for
 from flask.views import MethodView
+from flask_babel import gettext as _
 from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from crm.api.http import (
+    ApiError,
     PageArgs,
     acting_user,
     check_if_match,
@@ -22,7 +24,6 @@ from crm.api.http import (
     not_found,
     page_of,
     require_staff,
-    ApiError,
 )
 from crm.campaigns.models import STANCE_LEVELS
 from crm.outreach.models import INTERACTION_KINDS, Interaction
@@ -155,7 +156,7 @@ class InteractionItem(MethodView):
         user = require_staff()
         interaction = _visible_or_404(user, interaction_id)
         if not can_edit_interaction(user, interaction):
-            raise ApiError(403, "forbidden", _forbidden())
+            raise ApiError(403, "forbidden", _("No tiene permiso para hacer esta acción."))
         current = interaction_data(user, interaction)
         check_if_match(current)
         stored = {k: getattr(interaction, k) for k in INPUT_FIELDS if not k.endswith("_ids")}
@@ -173,12 +174,7 @@ class InteractionItem(MethodView):
         user = require_staff()
         interaction = _visible_or_404(user, interaction_id)
         if not can_edit_interaction(user, interaction):
-            raise ApiError(403, "forbidden", _forbidden())
+            raise ApiError(403, "forbidden", _("No tiene permiso para hacer esta acción."))
         delete_interaction(interaction, actor=user)
         return "", 204
 
-
-def _forbidden() -> str:
-    from flask_babel import gettext as _
-
-    return _("No tiene permiso para hacer esta acción.")

@@ -7,7 +7,16 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import selectinload
 
-from crm.api.http import PageArgs, acting_user, json_response, list_response, list_schema, make_blueprint, not_found, page_of
+from crm.api.http import (
+    PageArgs,
+    acting_user,
+    json_response,
+    list_response,
+    list_schema,
+    make_blueprint,
+    not_found,
+    page_of,
+)
 from crm.core.time import local_today
 from crm.extensions import db
 from crm.legislature import scope

