@@ -14,6 +14,7 @@ from crm.api.resources.campaigns import StanceSchema, whip_data
 from crm.api.resources.interactions import interaction_data
 from crm.api.resources.tasks import TaskSchema
 from crm.campaigns import queries as campaign_queries
+from crm.campaigns import stance
 from crm.campaigns.models import StanceAssessment
 from crm.campaigns.visibility import can_see_whip_list
 from crm.core import events
@@ -74,9 +75,11 @@ def _whip_changes(assessment: StanceAssessment) -> None:
         return
     campaign, bodies = campaign_queries.campaign_with_bodies(assessment.campaign_id)
     today = local_today(None)
+    # Today's count (as the whip page shows it) against the same count just before this assessment.
+    now_cutoff = stance.cutoff_for_day(today, None)
     for body in bodies:
-        before = campaign_queries.whip_count(campaign, body, today, assessment.assessed_at)
-        after = campaign_queries.whip_count(campaign, body, today, None)
+        before = campaign_queries.whip_count(campaign, body, today, min(assessment.assessed_at, now_cutoff))
+        after = campaign_queries.whip_count(campaign, body, today, now_cutoff)
         if (before.secured, before.needed) != (after.secured, after.needed):
             enqueue("whip.changed", after)
 
