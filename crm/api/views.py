@@ -4,13 +4,14 @@ from flask import Blueprint, current_app, render_template
 from sqlalchemy import select
 
 from crm.api.models import WebhookDelivery, WebhookSubscription
-from crm.api.resources import admin, campaigns, coalition, interactions, legislature, tasks
+from crm.api.resources import admin, campaigns, coalition, interactions, legislature, signatures, tasks
 from crm.api.webhooks import resource as webhooks
 from crm.api.webhooks.resource import deliveries_data
 from crm.core.permissions import admin_required
 from crm.extensions import db
 
-BLUEPRINTS = (legislature.blp, campaigns.blp, interactions.blp, tasks.blp, coalition.blp, admin.blp, webhooks.blp)
+BLUEPRINTS = (legislature.blp, campaigns.blp, interactions.blp, tasks.blp, coalition.blp, signatures.blp, admin.blp,
+              webhooks.blp)
 
 pages = Blueprint("api_pages", __name__)
 METHODS = ("get", "post", "put", "patch", "delete")

@@ -60,7 +60,7 @@ def _known_objects(world) -> dict:
     from datetime import UTC, datetime
 
     from crm.api.models import WebhookSubscription
-    from crm.coalition.operations import create_drive
+    from crm.coalition.operations import create_drive, record_batch
     from crm.extensions import db
     from crm.outreach.operations import InteractionInput, create_task, log_interaction
 
@@ -70,6 +70,8 @@ def _known_objects(world) -> dict:
     ), actor=world.officer)
     task = create_task(actor=world.officer, title="Enviar el informe", assignee_id=world.officer.id)
     drive = create_drive(actor=world.admin, campaign_id=world.campaign.id, name="Firmas", threshold=60000)
+    batch = record_batch(actor=world.admin, drive=drive, collected_on=datetime(2026, 11, 20).date(), region="Lima",
+                         collected=100, collector_user_id=world.officer.id)
     subscription = WebhookSubscription(owner_id=world.admin.id, url="http://127.0.0.1:9/hook", events="task.created",
                                        secret="s", active=False, consecutive_failures=0,
                                        created_at=datetime(2026, 11, 1, tzinfo=UTC))
@@ -78,7 +80,7 @@ def _known_objects(world) -> dict:
     return {"legislature_id": world.legislature.id, "legislator_id": world.legislators[0].id,
             "committee_id": world.committee.id, "campaign_id": world.campaign.id, "stage_id": world.plenary.id,
             "interaction_id": interaction.id, "task_id": task.id, "partner_id": world.partner.id,
-            "drive_id": drive.id, "user_id": world.viewer.id, "subscription_id": subscription.id}
+            "drive_id": drive.id, "batch_id": batch.id, "user_id": world.viewer.id, "subscription_id": subscription.id}
 
 
 @pytest.mark.parametrize("role", ["admin", "viewer"])

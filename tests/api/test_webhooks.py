@@ -154,3 +154,22 @@ def test_a_subscription_that_keeps_failing_is_disabled_and_its_owner_emailed(app
 def test_the_delivery_log_page_is_for_admins(login_as, api_world, make_user):
     assert login_as(api_world.admin).get("/admin/webhooks").status_code == 200
     assert login_as(make_user("director")).get("/admin/webhooks").status_code == 403
+
+
+def test_verifying_a_batch_through_the_api_sends_signatures_verified(api_as, api_world, receiver, make_user):
+    from datetime import date
+
+    from crm.coalition.operations import create_drive, record_batch
+
+    drive = create_drive(actor=api_world.admin, campaign_id=api_world.campaign.id, name="Firmas", threshold=60000)
+    batch = record_batch(actor=api_world.admin, drive=drive, collected_on=date(2026, 11, 20), region="Lima", collected=100,
+                         collector_user_id=api_world.officer.id)
+    db.session.commit()
+    _subscribe(api_as(api_world.admin), receiver.url, ["signatures.verified"])
+    assert api_as(api_world.officer).put(f"/api/v1/batches/{batch.id}/verification", json={"verified": 90}).status_code == 403
+    done = api_as(make_user("director")).put(f"/api/v1/batches/{batch.id}/verification",
+                                             json={"verified": 90, "rejected_duplicate": 10})
+    assert done.status_code == 200 and done.json["verified"] == 90
+    delivery.deliver_all("test")
+    payload = json.loads(receiver.requests[0][1])
+    assert payload["event"] == "signatures.verified" and payload["data"]["verified"] == 90
