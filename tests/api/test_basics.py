@@ -16,6 +16,27 @@ def test_no_token_and_a_session_cookie_do_not_authenticate(app, api_world, login
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
 
 
+def test_api_answers_set_no_cookie(api_as, api_world):
+    response = api_as(api_world.officer).get("/api/v1/campaigns")
+    assert response.status_code == 200 and "Set-Cookie" not in response.headers
+
+
+def test_expired_and_revoked_tokens_are_refused(app, api_world):
+    from datetime import timedelta
+
+    from crm.accounts.api_tokens import create_token, revoke_token
+    from crm.core.time import utcnow
+
+    expired, raw_expired = create_token(api_world.officer, name="vieja", expires_in_days=1)
+    expired.expires_at = utcnow() - timedelta(seconds=1)
+    revoked, raw_revoked = create_token(api_world.officer, name="revocada")
+    revoke_token(revoked, actor=api_world.officer)
+    db.session.commit()
+    client = app.test_client()
+    for raw in (raw_expired, raw_revoked, "cbd_inventado"):
+        assert client.get("/api/v1/campaigns", headers={"Authorization": f"Bearer {raw}"}).status_code == 401
+
+
 def test_errors_are_json_in_the_owners_language(api_as, api_world):
     api_world.officer.language = "en"
     db.session.commit()
