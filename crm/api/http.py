@@ -17,6 +17,7 @@ from flask_login import AnonymousUserMixin
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from crm.accounts.api_tokens import count_use, find_token
@@ -178,12 +179,18 @@ def remember_answer(response):
     remembered = g.pop("idempotency", None)
     if remembered and 200 <= response.status_code < 300:
         token_id, key, digest = remembered
-        db.session.add(IdempotencyKey(
-            token_id=token_id, key=key, request_hash=digest, status_code=response.status_code,
-            response_body=response.get_data(as_text=True), location=response.headers.get("Location"),
-            created_at=utcnow(),
-        ))
-        db.session.flush()
+        try:
+            with db.session.begin_nested():
+                db.session.add(IdempotencyKey(
+                    token_id=token_id, key=key, request_hash=digest, status_code=response.status_code,
+                    response_body=response.get_data(as_text=True), location=response.headers.get("Location"),
+                    created_at=utcnow(),
+                ))
+        except IntegrityError:
+            # The same key is being answered by a concurrent request: this one's work rolls back.
+            return error_response(409, "idempotency_key_in_use",
+                                  _("Otra solicitud con esta Idempotency-Key está en curso; vuelva a intentarlo."),
+                                  field="Idempotency-Key")
     response.headers.setdefault("Cache-Control", "private, no-cache")
     return response
 

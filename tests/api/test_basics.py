@@ -127,3 +127,39 @@ def test_whip_count_and_stance_write(api_as, api_world):
     assert api.get(url).json["secured"] == 1
     history = api.get(f"/api/v1/campaigns/{api_world.campaign.id}/stances").json["items"]
     assert [h["level"] for h in history] == ["champion"]
+
+
+def test_reference_page_lists_every_operation_without_scripts(client):
+    page = client.get("/api/v1/docs")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "/api/v1/interactions/{interaction_id}" in html and "PATCH" in html and "<script>" not in html
+    spec = client.get("/api/v1/openapi.json").json
+    assert spec["openapi"].startswith("3.1") and spec["components"]["securitySchemes"]["token"]["scheme"] == "bearer"
+
+
+def test_a_second_insert_of_the_same_key_is_a_409_not_a_server_error(api_as, api_world, app):
+    from crm.api.models import IdempotencyKey
+    from crm.core.time import utcnow
+
+    api = api_as(api_world.officer)
+    body = meeting_body(api_world)
+    # As if a concurrent request stored the key between this one's lookup and its answer.
+    original = IdempotencyKey.__init__
+    token_id = None
+
+    def racing(self, **values):
+        nonlocal token_id
+        original(self, **values)
+        if token_id is None:
+            token_id = values["token_id"]
+            with db.session.begin_nested():
+                db.session.add(IdempotencyKey(token_id=token_id, key=values["key"], request_hash="x", status_code=201,
+                                              response_body="{}", created_at=utcnow()))
+
+    IdempotencyKey.__init__ = racing
+    try:
+        answer = api.post("/api/v1/interactions", json=body, headers={"Idempotency-Key": "carrera"})
+    finally:
+        IdempotencyKey.__init__ = original
+    assert answer.status_code == 409 and answer.json["code"] == "idempotency_key_in_use"
