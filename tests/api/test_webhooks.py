@@ -173,3 +173,11 @@ def test_verifying_a_batch_through_the_api_sends_signatures_verified(api_as, api
     delivery.deliver_all("test")
     payload = json.loads(receiver.requests[0][1])
     assert payload["event"] == "signatures.verified" and payload["data"]["verified"] == 90
+
+
+def test_the_webhooks_command_delivers_once(app, api_as, api_world, receiver):
+    _subscribe(api_as(api_world.admin), receiver.url, ["task.created"])
+    api_as(api_world.officer).post("/api/v1/tasks", json={"title": "Preparar la nota"})
+    result = app.test_cli_runner().invoke(args=["crm", "webhooks", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "delivered 1" in result.output and len(receiver.requests) == 1
