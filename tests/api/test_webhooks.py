@@ -181,3 +181,20 @@ def test_the_webhooks_command_delivers_once(app, api_as, api_world, receiver):
     result = app.test_cli_runner().invoke(args=["crm", "webhooks", "--once"])
     assert result.exit_code == 0, result.output
     assert "delivered 1" in result.output and len(receiver.requests) == 1
+
+
+def test_admins_subscribe_and_switch_off_from_the_page(login_as, api_world):
+    client = login_as(api_world.admin)
+    page = client.post("/admin/webhooks", data={"url": "https://hooks.example.org/cabildeo",
+                                                "events": ["stance.changed", "task.created"],
+                                                "owner_id": api_world.viewer.id})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'id="new-secret"' in html
+    subscription = db.session.scalars(select(WebhookSubscription)).one()
+    assert subscription.owner_id == api_world.viewer.id and subscription.event_list == ["stance.changed", "task.created"]
+    assert subscription.secret in html
+    client.post(f"/admin/webhooks/{subscription.id}/disable")
+    db.session.expire_all()
+    assert not db.session.get(WebhookSubscription, subscription.id).active
+    bad = client.post("/admin/webhooks", data={"url": "ftp://x", "events": ["task.created"], "owner_id": api_world.admin.id})
+    assert "http://" in bad.get_data(as_text=True) and db.session.scalars(select(WebhookSubscription)).all() == [subscription]

@@ -1,19 +1,15 @@
 """Webhook subscriptions (admins): create, list, read, change, delete, and each one's delivery log."""
 
-import secrets
-from urllib.parse import urlsplit
 
 from flask import url_for
 from flask.views import MethodView
-from flask_babel import gettext as _
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from crm.accounts.models import User
 from crm.api.http import (
-    ApiError,
     PageArgs,
     check_if_match,
+    invalid,
     json_response,
     list_response,
     list_schema,
@@ -23,10 +19,9 @@ from crm.api.http import (
     require_roles,
 )
 from crm.api.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
-from crm.core import audit
+from crm.api.webhooks import operations
 from crm.core.events import EVENTS
 from crm.core.permissions import Role
-from crm.core.time import utcnow
 from crm.extensions import db
 
 blp = make_blueprint("api_webhooks", "/webhooks", "Webhook subscriptions and their delivery log (admins).")
@@ -44,11 +39,6 @@ class SubscriptionSchema(Schema):
     disabled_reason = fields.String(dump_only=True, allow_none=True)
     created_at = fields.AwareDateTime(dump_only=True)
 
-    @validates("url")
-    def _url(self, value, **_kwargs):
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValidationError(_("Use una dirección http:// o https://."))
 
 
 SubscriptionPatchSchema = SubscriptionSchema(partial=True)
@@ -88,15 +78,6 @@ def _data(subscription: WebhookSubscription, with_secret: bool = False) -> dict:
     return data
 
 
-def _owner(owner_id, admin) -> int:
-    if owner_id is None:
-        return admin.id
-    owner = db.session.get(User, owner_id)
-    if owner is None or not owner.active:
-        raise ApiError(422, "invalid", _("Esa persona no existe o está desactivada."), field="owner_id")
-    return owner.id
-
-
 def _subscription_or_404(subscription_id: int) -> WebhookSubscription:
     subscription = db.session.get(WebhookSubscription, subscription_id)
     if subscription is None:
@@ -118,14 +99,10 @@ class Subscriptions(MethodView):
     def post(self, data):
         """Subscribe a URL to events. The answer carries the signing secret, once."""
         admin = require_roles(Role.ADMIN)
-        subscription = WebhookSubscription(
-            owner_id=_owner(data["owner_id"], admin), url=data["url"], events=" ".join(dict.fromkeys(data["events"])),
-            secret=secrets.token_urlsafe(32), active=data["active"], consecutive_failures=0, created_at=utcnow(),
-        )
-        db.session.add(subscription)
-        db.session.flush()
-        audit.record("webhook.subscribe", subscription, new={"url": subscription.url, "events": subscription.events,
-                                                             "owner_id": subscription.owner_id}, actor=admin)
+        try:
+            subscription = operations.subscribe(actor=admin, **data)
+        except operations.WebhookError as error:
+            raise invalid(error) from error
         location = url_for("api_webhooks.SubscriptionItem", subscription_id=subscription.id)
         return json_response(_data(subscription, with_secret=True), 201, {"Location": location})
 
@@ -144,32 +121,17 @@ class SubscriptionItem(MethodView):
         admin = require_roles(Role.ADMIN)
         subscription = _subscription_or_404(subscription_id)
         check_if_match(_data(subscription))
-        before = audit.snapshot(subscription, ("url", "events", "owner_id", "active"))
-        if "url" in data:
-            subscription.url = data["url"]
-        if "events" in data:
-            subscription.events = " ".join(dict.fromkeys(data["events"]))
-        if data.get("owner_id"):
-            subscription.owner_id = _owner(data["owner_id"], admin)
-        if "active" in data:
-            if data["active"] and not subscription.active:
-                subscription.consecutive_failures, subscription.disabled_reason = 0, None
-            subscription.active = data["active"]
-        subscription.updated_at = utcnow()
-        db.session.flush()
-        old, new = audit.changes(before, audit.snapshot(subscription, ("url", "events", "owner_id", "active")))
-        if new:
-            audit.record("webhook.update", subscription, old=old, new=new, actor=admin)
+        try:
+            operations.update_subscription(subscription, actor=admin, **data)
+        except operations.WebhookError as error:
+            raise invalid(error) from error
         return json_response(_data(subscription))
 
     @blp.response(204)
     def delete(self, subscription_id):
         admin = require_roles(Role.ADMIN)
         subscription = _subscription_or_404(subscription_id)
-        audit.record("webhook.delete", subscription, old={"url": subscription.url, "events": subscription.events},
-                     actor=admin)
-        db.session.delete(subscription)
-        db.session.flush()
+        operations.delete_subscription(subscription, actor=admin)
         return "", 204
 
 
