@@ -163,3 +163,17 @@ def test_a_second_insert_of_the_same_key_is_a_409_not_a_server_error(api_as, api
     finally:
         IdempotencyKey.__init__ = original
     assert answer.status_code == 409 and answer.json["code"] == "idempotency_key_in_use"
+
+
+def test_old_idempotency_keys_are_forgotten(api_as, api_world):
+    from datetime import timedelta
+
+    from crm.api.models import IdempotencyKey
+    from crm.api.webhooks.delivery import prune_idempotency_keys
+    from crm.core.time import utcnow
+
+    api = api_as(api_world.officer)
+    api.post("/api/v1/tasks", json={"title": "Una"}, headers={"Idempotency-Key": "vieja"})
+    assert prune_idempotency_keys() == 0
+    assert prune_idempotency_keys(utcnow() + timedelta(hours=25)) == 1
+    assert db.session.scalars(select(IdempotencyKey)).all() == []

@@ -23,10 +23,10 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, delete, or_, select
 
 from crm.accounts.models import User
-from crm.api.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
+from crm.api.models import IdempotencyKey, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from crm.core.mail import enqueue_email, external_url
 from crm.core.time import utcnow
 from crm.extensions import db
@@ -191,9 +191,25 @@ def deliver_all(owner: str = "once", now: datetime | None = None, max_batches: i
     return total
 
 
+def prune_idempotency_keys(now: datetime | None = None) -> int:
+    """Forget stored POST answers older than API_IDEMPOTENCY_HOURS (24): a retry comes within minutes."""
+    cutoff = (now or utcnow()) - timedelta(hours=_setting("API_IDEMPOTENCY_HOURS", 24))
+    removed = db.session.execute(delete(IdempotencyKey).where(IdempotencyKey.created_at < cutoff)).rowcount
+    db.session.commit()
+    return removed
+
+
 def run_forever(stop, *, owner: str, interval: float = 5.0, echo=print) -> None:
     echo(f"Webhook sender {owner} started.")
+    last_prune = 0.0
     while not stop.is_set():
+        if time.monotonic() - last_prune > 3600:
+            try:
+                prune_idempotency_keys()
+            except Exception:  # noqa: BLE001 - housekeeping must not stop deliveries
+                log.exception("pruning idempotency keys failed")
+                db.session.rollback()
+            last_prune = time.monotonic()
         try:
             stats = deliver_batch(owner)
         except Exception:  # noqa: BLE001 - a database hiccup must not end the loop
