@@ -87,13 +87,16 @@ def test_a_retried_post_with_the_same_idempotency_key_logs_one_meeting(api_as, a
     assert other.status_code == 422 and other.json["code"] == "idempotency_key_reused"
 
 
-def test_writes_are_audited_with_the_token_name(api_as, api_world):
+def test_writes_are_audited_with_the_token_name(api_as, api_world, make_user, login_as):
     api = api_as(api_world.officer)
     created = api.post("/api/v1/interactions", json=meeting_body(api_world))
     entry = db.session.execute(
         select(AuditEntry).where(AuditEntry.action == "interaction.create", AuditEntry.object_id == str(created.json["id"]))
     ).scalar_one()
     assert entry.actor_id == api_world.officer.id and entry.via_token == "integración"
+    director = make_user("director")
+    page = login_as(director).get("/admin/audit?action=interaction.create").get_data(as_text=True)
+    assert "vía token «integración»" in page
 
 
 def test_rate_limit_answers_429_with_retry_after(app, api_as, api_world):
