@@ -72,11 +72,11 @@ def webhook_log():
                            deliveries=list(zip(recent, deliveries_data(recent), strict=True)))
 
 
-@pages.route("/admin/webhooks/<int:subscription_id>/<any(enable, disable, delete):action>", methods=["POST"])
+@pages.route("/admin/webhooks/<int:subscription_id>/<action>", methods=["POST"])
 @admin_required
 def webhook_action(subscription_id, action):
     subscription = db.session.get(WebhookSubscription, subscription_id)
-    if subscription is None:
+    if subscription is None or action not in ("enable", "disable", "delete"):
         abort(404)
     if action == "delete":
         operations.delete_subscription(subscription, actor=acting_user())
