@@ -198,3 +198,19 @@ def test_admins_subscribe_and_switch_off_from_the_page(login_as, api_world):
     assert not db.session.get(WebhookSubscription, subscription.id).active
     bad = client.post("/admin/webhooks", data={"url": "ftp://x", "events": ["task.created"], "owner_id": api_world.admin.id})
     assert "http://" in bad.get_data(as_text=True) and db.session.scalars(select(WebhookSubscription)).all() == [subscription]
+
+
+def test_a_new_vote_rule_sends_whip_changed(api_as, api_world, receiver):
+    from crm.campaigns.operations import update_stage
+
+    _subscribe(api_as(api_world.admin), receiver.url, ["whip.changed"])
+    stage = api_world.plenary
+    update_stage(stage, actor=api_world.admin, name=stage.name, chamber_id=stage.chamber_id, rule_kind="fraction",
+                 fraction_numerator=2, fraction_denominator=3)
+    update_stage(stage, actor=api_world.admin, name="Pleno del Congreso", chamber_id=stage.chamber_id,
+                 rule_kind="fraction", fraction_numerator=2, fraction_denominator=3)  # a new name only: no event
+    db.session.commit()
+    delivery.deliver_all("test")
+    assert len(receiver.requests) == 1
+    data = json.loads(receiver.requests[0][1])["data"]
+    assert data["stage_id"] == stage.id and data["needed"] == 14  # two thirds of 20

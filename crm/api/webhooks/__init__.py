@@ -16,6 +16,7 @@ from crm.api.resources.tasks import TaskSchema
 from crm.campaigns import queries as campaign_queries
 from crm.campaigns import stance
 from crm.campaigns.models import StanceAssessment
+from crm.campaigns.operations import STAGE_RULE_CHANGED
 from crm.campaigns.visibility import can_see_whip_list
 from crm.core import events
 from crm.core.time import local_today, utcnow
@@ -84,7 +85,21 @@ def _whip_changes(assessment: StanceAssessment) -> None:
             enqueue("whip.changed", after)
 
 
+def _stage_rule_changed(stage) -> None:
+    """A stage's body or vote rule changed: its needed count may have moved, so send its count again."""
+    if not subscriptions_for("whip.changed"):
+        return
+    campaign, bodies = campaign_queries.campaign_with_bodies(stage.campaign_id)
+    today = local_today(None)
+    for body in bodies:
+        if body.stage.id == stage.id:
+            enqueue("whip.changed", campaign_queries.whip_count(campaign, body, today, stance.cutoff_for_day(today, None)))
+
+
 def on_changed(event: str, obj=None) -> None:
+    if event == STAGE_RULE_CHANGED:
+        _stage_rule_changed(obj)
+        return
     enqueue(event, obj)
     if event == "stance.changed":
         _whip_changes(obj)
