@@ -6,6 +6,7 @@ gets only what that partner may read (never internal notes, stances only with a 
 
 import logging
 
+from flask import g
 from sqlalchemy import select
 
 from crm.accounts.models import User
@@ -27,11 +28,18 @@ log = logging.getLogger(__name__)
 
 
 def subscriptions_for(event: str) -> list[tuple[WebhookSubscription, User]]:
-    rows = db.session.execute(
-        select(WebhookSubscription, User).join(User, User.id == WebhookSubscription.owner_id)
-        .where(WebhookSubscription.active.is_(True), User.active.is_(True))
-        .order_by(WebhookSubscription.id)
-    ).all()
+    """Active subscriptions that want this event, read once per transaction (a bulk stance edit costs one SELECT)."""
+    transaction = db.session().get_transaction()
+    cached = g.get("webhook_subscriptions")
+    if cached is not None and cached[0] is transaction:
+        rows = cached[1]
+    else:
+        rows = db.session.execute(
+            select(WebhookSubscription, User).join(User, User.id == WebhookSubscription.owner_id)
+            .where(WebhookSubscription.active.is_(True), User.active.is_(True))
+            .order_by(WebhookSubscription.id)
+        ).all()
+        g.webhook_subscriptions = (db.session().get_transaction(), rows)
     return [(s, u) for s, u in rows if event in s.event_list]
 
 

@@ -3,6 +3,7 @@
 import secrets
 from urllib.parse import urlsplit
 
+from flask import g
 from flask_babel import gettext as _
 
 from crm.accounts.models import User
@@ -43,6 +44,7 @@ def subscribe(*, actor, url: str, events, owner_id=None, active: bool = True) ->
     )
     db.session.add(subscription)
     db.session.flush()
+    g.pop("webhook_subscriptions", None)
     audit.record("webhook.subscribe", subscription, new=audit.snapshot(subscription, FIELDS), actor=actor)
     return subscription
 
@@ -62,6 +64,7 @@ def update_subscription(subscription: WebhookSubscription, *, actor, **values) -
         subscription.active = values["active"]
     subscription.updated_at = utcnow()
     db.session.flush()
+    g.pop("webhook_subscriptions", None)
     old, new = audit.changes(before, audit.snapshot(subscription, FIELDS))
     if new:
         audit.record("webhook.update", subscription, old=old, new=new, actor=actor)
@@ -72,3 +75,4 @@ def delete_subscription(subscription: WebhookSubscription, *, actor) -> None:
     audit.record("webhook.delete", subscription, old=audit.snapshot(subscription, FIELDS), actor=actor)
     db.session.delete(subscription)
     db.session.flush()
+    g.pop("webhook_subscriptions", None)
