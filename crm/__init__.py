@@ -19,6 +19,7 @@ BLUEPRINT_MODULES = (
     "crm.reminders",
     "crm.coalition",
     "crm.votes",
+    "crm.api",
 )
 
 
@@ -89,7 +90,10 @@ def _register_blueprints(app: Flask) -> None:
     for name in BLUEPRINT_MODULES:
         module = importlib.import_module(name)
         importlib.import_module(f"{name}.views")
-        app.register_blueprint(module.bp)
+        if hasattr(module, "init_app"):
+            module.init_app(app)
+        else:
+            app.register_blueprint(module.bp)
 
 
 def _register_request_hooks(app: Flask) -> None:

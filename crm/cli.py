@@ -18,6 +18,7 @@ DOMAIN_CLI_MODULES = (
     "crm.coalition.cli",
     "crm.votes.cli",
     "crm.ops.cli",
+    "crm.api.cli",
 )
 
 for _name in DOMAIN_CLI_MODULES:

@@ -1,6 +1,7 @@
 """Imports every model so metadata is complete for migrations and create_all."""
 
-from crm.accounts.models import PartnerOrganisation, RateLimit, User  # noqa: F401
+from crm.accounts.models import ApiToken, PartnerOrganisation, RateLimit, User  # noqa: F401
+from crm.api.models import IdempotencyKey, WebhookAttempt, WebhookDelivery, WebhookSubscription  # noqa: F401
 from crm.campaigns.models import Campaign, CampaignPartnerAccess, StanceAssessment, VoteStage  # noqa: F401
 from crm.coalition.models import MediaMention, PetitionDrive, SignatureBatch  # noqa: F401
 from crm.core.audit import AuditEntry  # noqa: F401

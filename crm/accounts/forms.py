@@ -76,3 +76,9 @@ class PreferencesForm(FlaskForm):
     notify_meetings = BooleanField(_l("Reuniones próximas"))
     notify_digest = BooleanField(_l("Resumen diario"))
     notify_weekly = BooleanField(_l("Resumen semanal (dirección)"))
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField(_l("Nombre del token"), validators=[DataRequired(), Length(max=80)])
+    scopes = SelectField(_l("Alcance"), choices=choices([("read", _l("Solo lectura")), ("read write", _l("Lectura y escritura"))]))
+    expires_in_days = IntegerField(_l("Vigencia (días)"), default=90, validators=[DataRequired(), NumberRange(1, 366)])

@@ -21,4 +21,6 @@ audit.register_action_labels({
     "user.reset_sent": _l("Envío de enlace de restablecimiento"),
     "user.calendar_token_reset": _l("Nuevo enlace de calendario"),
     "user.calendar_token_revoked": _l("Retiro del enlace de calendario"),
+    "api_token.create": _l("Creación de token de API"),
+    "api_token.revoke": _l("Revocación de token de API"),
 })

@@ -5,8 +5,9 @@ from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from crm.accounts import bp, operations, queries
+from crm.accounts import api_tokens, bp, operations, queries
 from crm.accounts.forms import (
+    ApiTokenForm,
     ChangePasswordForm,
     ForgotPasswordForm,
     InviteForm,
@@ -15,7 +16,7 @@ from crm.accounts.forms import (
     SetPasswordForm,
     UserEditForm,
 )
-from crm.accounts.models import User
+from crm.accounts.models import ApiToken, User
 from crm.accounts.safe_next import safe_next
 from crm.accounts.tokens import INVITE_MAX_AGE, RESET_MAX_AGE, check_token
 from crm.core.forms import choices, form_values
@@ -223,3 +224,37 @@ def edit_user(user_id):
             flash(_("Usuario actualizado."), "success")
             return redirect(url_for("accounts.users"))
     return render_template("accounts/edit_user.html", form=form, target=target)
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+@login_required
+def api_tokens_page():
+    """Personal access tokens for the JSON API: create (the token is shown once), see last use, revoke."""
+    user = acting_user()
+    form = ApiTokenForm()
+    if not user.is_staff:
+        form.scopes.choices = [c for c in form.scopes.choices if c.value == "read"]
+    shown = None
+    if form.validate_on_submit():
+        try:
+            _token, shown = api_tokens.create_token(user, name=form.name.data, scopes=form.scopes.data,
+                                                    expires_in_days=form.expires_in_days.data)
+        except api_tokens.TokenError as error:
+            getattr(form, error.field or "name").errors.append(str(error))
+        else:
+            flash(_("Token creado. Cópielo ahora: no se volverá a mostrar."), "success")
+            form = ApiTokenForm(formdata=None)
+    return render_template("accounts/api_tokens.html", form=form, tokens=api_tokens.user_tokens(user), shown=shown,
+                           now=utcnow())
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_api_token(token_id):
+    user = acting_user()
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        abort(404)
+    api_tokens.revoke_token(token, actor=user)
+    flash(_("Token revocado."), "success")
+    return redirect(url_for("accounts.api_tokens_page"))

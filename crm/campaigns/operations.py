@@ -14,7 +14,7 @@ from crm.campaigns.models import (
     StanceAssessment,
     VoteStage,
 )
-from crm.core import audit
+from crm.core import audit, events
 from crm.core.time import utcnow
 from crm.extensions import db
 
@@ -72,6 +72,7 @@ def record_stance(
         },
         actor=actor,
     )
+    events.emit("stance.changed", assessment)
     return assessment
 
 
@@ -191,8 +192,18 @@ def add_stage(campaign: Campaign, *, actor, **values) -> VoteStage:
     return stage
 
 
+# Fields that decide who votes at a stage and how many votes it needs.
+STAGE_COUNT_FIELDS = ("chamber_id", "committee_id", "rule_kind", "fraction_numerator", "fraction_denominator",
+                      "fixed_votes", "expected_attendance_pct")
+STAGE_RULE_CHANGED = "stage.rule_changed"  # a signal for listeners (webhooks' whip.changed), not an audit action
+
+
 def update_stage(stage: VoteStage, *, actor, **values) -> VoteStage:
-    return _apply_audited(stage, _clean_stage(values), STAGE_FIELDS, "stage.update", actor)
+    before = audit.snapshot(stage, STAGE_COUNT_FIELDS)
+    _apply_audited(stage, _clean_stage(values), STAGE_FIELDS, "stage.update", actor)
+    if audit.snapshot(stage, STAGE_COUNT_FIELDS) != before:
+        events.emit(STAGE_RULE_CHANGED, stage)
+    return stage
 
 
 def _renumber(stages) -> None:

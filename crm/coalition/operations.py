@@ -16,7 +16,7 @@ from crm.coalition.models import (
     SignatureBatch,
 )
 from crm.coalition.regions import canonical_region
-from crm.core import audit
+from crm.core import audit, events
 from crm.core.time import local_today, utcnow
 from crm.extensions import db
 from crm.legislature.models import Legislator
@@ -248,6 +248,7 @@ def verify_batch(batch: SignatureBatch, *, actor, verified, rejected_duplicate=0
     if problem:
         raise CoalitionError(problem)
     _audited_update(batch, "batch.verify", actor=actor, snapshot=_fields(VERIFY_FIELDS), apply=_set_all(batch, counts))
+    events.emit("signatures.verified", batch)
     return batch
 
 

@@ -30,6 +30,8 @@ class AuditEntry(db.Model):
     new_values: Mapped[dict | None] = mapped_column(JSON)
     ip_address: Mapped[str | None] = mapped_column(String(64))
     request_id: Mapped[str | None] = mapped_column(String(40))
+    # The name of the personal access token a write came through (API requests only).
+    via_token: Mapped[str | None] = mapped_column(String(80))
 
 
 # The words for each audit action. Core names its own; each domain adds its actions from its labels module
@@ -101,6 +103,7 @@ def record(action: str, obj=None, *, old=None, new=None, actor=None, object_type
         new_values=_plain(new) if new else None,
         ip_address=request.remote_addr if has_request_context() else None,
         request_id=getattr(g, "request_id", None) if has_request_context() else None,
+        via_token=g.get("api_token_name") if has_request_context() else None,
     )
     db.session.add(entry)
     return entry

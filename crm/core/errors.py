@@ -24,7 +24,15 @@ MESSAGES = {
 }
 
 
+# Set by a layer above (the JSON API): given a status code, a JSON response for its own paths, else None.
+json_renderer = None
+
+
 def _render(code: int, detail: str | None = None):
+    if json_renderer is not None:
+        answer = json_renderer(code)
+        if answer is not None:
+            return answer
     title, message = MESSAGES.get(code, MESSAGES[500])()
     if request_ctx.url_adapter is None:
         # The request named a host outside TRUSTED_HOSTS: no URL can be built, so no page template either.

@@ -21,11 +21,11 @@ def register(group: click.Group) -> None:
     @click.option("--host", default="127.0.0.1")
     @click.option("--port", default=5000, type=int)
     def dev_command(host, port):
-        """Run the web server, plus the scheduler and sender when they exist, until Ctrl-C."""
+        """Run the web server, plus the scheduler, mail sender and webhook sender when they exist, until Ctrl-C."""
         flask = [sys.executable, "-m", "flask"]
         env = dict(os.environ)
         children = []
-        for name in ("scheduler", "sender"):
+        for name in ("scheduler", "sender", "webhooks"):
             if name in group.commands:
                 children.append(subprocess.Popen([*flask, "crm", name], env=env))  # noqa: S603
         click.echo(f"Cabildeo is running on http://{host}:{port}/ (Ctrl-C stops everything)")

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import delete
 
 from crm.campaigns import queries
 from crm.campaigns.labels import STANCE
@@ -98,6 +99,8 @@ class Built:
     contacts: dict = field(default_factory=dict)  # legislator_id -> [starts_at] (not deleted)
     going_cold_days: int = 21
     past_days: int = 7
+    legislature_id: int = 0
+    interactions: list = field(default_factory=list)
 
 
 def ref_members(built: Built, kind: str, body: int, day: date) -> set[int]:
@@ -162,7 +165,8 @@ def build(world, today: date, now: datetime) -> Built:
         stages.append((VoteStage(campaign_id=campaign.id, position=3, name="Senado", chamber_id=chambers[1].id),
                        "chamber", 1))
     db.session.add_all([s for s, _, _ in stages])
-    built = Built(today, now, campaign.id, stages, [], going_cold_days=world["going_cold_days"])
+    built = Built(today, now, campaign.id, stages, [], going_cold_days=world["going_cold_days"],
+                  legislature_id=legislature.id)
     for index, person in enumerate(world["people"]):
         _add_person(built, index, person, term, chambers, groups, committee)
     db.session.flush()
@@ -204,6 +208,7 @@ def _add_person(built, index, person, term, chambers, groups, committee):
         db.session.add(meeting)
         db.session.flush()
         db.session.execute(interaction_legislators.insert().values(interaction_id=meeting.id, legislator_id=lid))
+        built.interactions.append(meeting.id)
         if not deleted:
             built.contacts.setdefault(lid, []).append(starts_at)
 
@@ -273,6 +278,23 @@ def test_every_page_agrees_with_the_reference(world, client, make_user):
     now, today = now_and_today()
     built = build(world, today, now)
     built.past_days = world["past_days"]
+    try:
+        _check_world(built, client, now, today)
+    finally:
+        _remove(built)
+
+
+def _remove(built: Built) -> None:
+    """Drop the example's rows (the database cascades), so tables stay small across 200 examples."""
+    db.session.rollback()
+    db.session.execute(delete(Interaction).where(Interaction.id.in_(built.interactions or [-1])))
+    db.session.execute(delete(Campaign).where(Campaign.id == built.campaign_id))
+    db.session.execute(delete(Legislator).where(Legislator.id.in_(built.legislators or [-1])))
+    db.session.execute(delete(Legislature).where(Legislature.id == built.legislature_id))
+    db.session.commit()
+
+
+def _check_world(built, client, now, today):
     campaign, bodies = queries.campaign_with_bodies(built.campaign_id)
     level_words = STANCE.translated()
     for body, (_stage, kind, index) in zip(bodies, built.stages, strict=True):

@@ -53,7 +53,8 @@ def real_ids(instance) -> dict:
         "aide_id": instance.aide.id, "mention_id": instance.mention.id, "partner_id": instance.ours.id,
         "drive_id": instance.drive.id, "batch_id": instance.our_batch.id, "task_id": instance.task.id,
         "fmt": "csv", "token": "not-a-token", "bill_id": instance.bill.id, "event_id": instance.event.id,
-        "scorecard_id": instance.scorecard.id, "kind": "csv",
+        "scorecard_id": instance.scorecard.id, "kind": "csv", "committee_id": instance.committee.id,
+        "legislature_id": instance.legislature.id, "subscription_id": 1,
     }
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from crm.accounts.models import PartnerOrganisation, User
 from crm.campaigns.models import STANCE_LEVELS, Campaign
 from crm.campaigns.operations import CampaignError, record_stance
-from crm.core import audit
+from crm.core import audit, events
 from crm.core.time import utcnow
 from crm.extensions import db
 from crm.legislature.models import Aide, Legislator
@@ -176,6 +176,7 @@ def log_interaction(
             campaign_id=data.campaign_id,
             is_demo=is_demo,
         )
+    events.emit("interaction.created", interaction)
     return interaction
 
 
@@ -219,6 +220,8 @@ def update_interaction(interaction: Interaction, data: InteractionInput, *, acto
     if new:
         audit.record("interaction.update", interaction, old=old, new=new, actor=actor)
     record_observed_stances(interaction, stances, actor=actor)
+    if new:
+        events.emit("interaction.updated", interaction)
     return interaction
 
 

