@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import and_, bindparam, case, func, or_, select
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 
 from crm.core.time import utcnow
 from crm.extensions import db
@@ -259,7 +259,7 @@ def deliver_batch(*, owner: str | None = None, now: datetime | None = None, limi
         # End the read transaction before talking to SMTP: on SQLite every transaction begins IMMEDIATE, so keeping
         # it open would hold the database write lock through the first send and stall every other sender.
         db.session.commit()
-    except DATABASE_OUTAGE as error:
+    except SQLAlchemyError as error:
         db.session.rollback()
         stats.released = _release_quietly(ids, owner, error)
         raise
@@ -276,7 +276,8 @@ def deliver_batch(*, owner: str | None = None, now: datetime | None = None, limi
 def _release_quietly(ids, owner, error) -> int:
     try:
         return release(ids, owner, reason=_describe(error))
-    except DATABASE_OUTAGE:
+    except SQLAlchemyError:
+        db.session.rollback()
         log.error("could not release %d claimed mails; they return to the queue when their lease ends", len(ids))
         return 0
 
@@ -300,8 +301,10 @@ def _send_rows(rows, owner: str, now: datetime | None, transport, stats: Deliver
                 stats.released += release([r.id for r in rows[index:]], owner, reason="lease nearly over")
                 return
             _send_one(item, row, owner, now, transport, stats, max_attempts)
-        except DATABASE_OUTAGE as error:
-            # The retries are used up: stop, and give back what was not handed to the server yet.
+        except SQLAlchemyError as error:
+            # A database error (an outage that outlasted the retries, or any other): stop, and give back at once
+            # what was not handed to the server yet rather than leave it in 'sending' for the whole lease.
+            db.session.rollback()
             stats.released += _release_quietly([r.id for r in rows[index:]], owner, error)
             raise
         except TemporaryFailure as error:
@@ -340,7 +343,7 @@ def _send_one(item: Outgoing, row, owner, now, transport, stats: DeliveryStats, 
         stats.errors.append(str(error))
         log.warning("mail %s not delivered by %s, will be retried: %s", item.id, transport.describe(), error)
         raise
-    except DATABASE_OUTAGE:
+    except SQLAlchemyError:
         raise
     except Exception as error:  # noqa: BLE001 - e.g. the message cannot be serialised: this row fails alone
         _finish("failed", item.id, owner, error=_describe(error))
