@@ -11,6 +11,7 @@ from crm.campaigns.models import STANCE_LEVELS, Campaign
 from crm.campaigns.operations import CampaignError, record_stance
 from crm.coalition.models import PartnerOrganisation
 from crm.core import audit
+from crm.core.mail import header_value
 from crm.core.time import utcnow
 from crm.extensions import db
 from crm.legislature.models import Aide, Legislator
@@ -335,7 +336,7 @@ def create_task(
     _validate_task(draft)
     _check_task_links(legislator_id, interaction_id, campaign_id)
     task = Task(
-        title=title.strip(),
+        title=header_value(title),
         description=_clean(description),
         due_at=due_at,
         priority=priority,
@@ -367,7 +368,7 @@ def update_task(task: Task, *, actor, **values) -> Task:
     before = audit.snapshot(task, TASK_FIELDS)
     for name, value in values.items():
         setattr(task, name, _clean(value) if name == "description" else value)
-    task.title = task.title.strip()
+    task.title = header_value(task.title)
     _set_status(task, status, actor)
     db.session.flush()
     old, new = audit.changes(before, audit.snapshot(task, TASK_FIELDS))

@@ -189,3 +189,27 @@ def test_smtp_and_dns_failures_are_warnings_naming_the_host(app, monkeypatch, sm
         sender.deliver_all()
     [record] = [r for r in caplog.records if "will be retried" in r.getMessage()]
     assert record.levelname == "WARNING" and f"127.0.0.1:{port}" in record.getMessage()
+
+
+def test_possibly_duplicated_rows_are_counted_and_listed_for_admins(use_smtp, make_user, login_as):
+    _fill(2, prefix="dup")
+    # A sender claimed a row and handed it to the server, then died before recording the outcome.
+    [row_id] = sender.claim_batch("dead-sender", limit=1)
+    sender._finish("handoff", row_id, "dead-sender")
+    later = utcnow() + timedelta(seconds=sender.DEFAULT_LEASE_SECONDS + 1)
+    assert sender.deliver_all(now=later).sent == 2
+    client = login_as(make_user("admin"))
+    page = client.get("/admin/mail?status=duplicated").get_data(as_text=True)
+    assert "Posibles duplicados" in page and "Posible duplicado" in page
+    assert page.count('class="list-group-item"') == 1 and f'id="mail-{row_id}"' in page
+
+
+def test_task_titles_lose_their_line_breaks_on_input(factory):
+    from crm.outreach import operations
+
+    officer = factory.user()
+    task = operations.create_task(actor=officer, title="Llamar\r\nReply-To: evil@example.org", assignee_id=officer.id,
+                                  due_at=utcnow() + timedelta(hours=2))
+    assert task.title == "Llamar Reply-To: evil@example.org"
+    operations.update_task(task, actor=officer, title="Uno\nDos")
+    assert task.title == "Uno Dos"
