@@ -60,6 +60,8 @@ class SchedulerLock:
 
     def still_held(self) -> bool:
         """On PostgreSQL the lock lives as long as its connection; if that died, another scheduler may start."""
+        if self.lost:
+            return False
         if self.connection is None:
             return True
         try:

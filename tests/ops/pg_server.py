@@ -10,6 +10,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,10 +46,20 @@ class PostgresServer:
         self.url = done.stdout.strip().splitlines()[-1]
         return self.url
 
-    def restart(self) -> None:
-        """A fast restart: every connection is cut, as on a failover or a package upgrade."""
+    def _pg_ctl(self, *args) -> None:
         subprocess.run(self._as_owner(f"{_bin()}/pg_ctl", "-D", str(self.dir / "data"), "-l", str(self.dir / "server.log"),
-                                      "-m", "fast", "-w", "-t", "60", "restart"), capture_output=True, text=True, timeout=120, check=True)
+                                      "-w", "-t", "60", *args), capture_output=True, text=True, timeout=120, check=True)
+
+    def restart(self, down_seconds: float = 0) -> None:
+        """A fast restart: every connection is cut, as on a failover or a package upgrade. With `down_seconds`
+        the server stays down that long (clients meet refused connections, not just broken ones)."""
+        if not down_seconds:
+            self._pg_ctl("-m", "fast", "restart")
+            return
+        self._pg_ctl("-m", "fast", "stop")
+        time.sleep(down_seconds)
+        self._pg_ctl("-o", f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
+                     "start")
 
     def stop(self) -> None:
         subprocess.run(["bash", str(ROOT / "scripts" / "postgres.sh"), "stop", str(self.dir)],

@@ -129,8 +129,8 @@ def test_the_scheduler_keeps_running_through_a_postgres_restart(own_app, own_pos
     try:
         _add_task(own_app, "Antes del reinicio")
         _wait(lambda: _due_soon_rows(own_app) == 1, 60, "the scheduler enqueued nothing before the restart")
-        own_postgres.restart()
-        time.sleep(3)  # a heartbeat and a round of jobs meet the dead connections
+        # Down for 4 s: heartbeats (every second here) and jobs meet refused connections, not only broken ones.
+        own_postgres.restart(down_seconds=4)
         _add_task(own_app, "Después del reinicio")
         _wait(lambda: _due_soon_rows(own_app) == 2, 60, "the scheduler enqueued nothing after the restart")
         assert process.poll() is None, "the scheduler exited"
