@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
@@ -200,6 +201,10 @@ def run(server) -> int:
         flagged = flagged_message_ids()
         enqueued = db.session.execute(select(func.count()).select_from(OutboundEmail)
                                       .where(OutboundEmail.status != "missed")).scalar_one()
+        reasons = Counter(
+            (error or "")[:70] for error in db.session.execute(
+                select(OutboundEmail.last_error).where(OutboundEmail.status == "failed")).scalars()
+        ).most_common(5)
         legacy = db.session.execute(select(OutboundEmail.status).where(OutboundEmail.idempotency_key == "legacy:poisoned")).scalar_one()
         db.session.remove()
         db.engine.dispose()
@@ -216,6 +221,8 @@ def run(server) -> int:
     print(f"delivered (sent)                  {delivered}")
     print(f"failed (550 and other 5xx)        {failed}")
     print(f"delivered + failed = enqueued     {delivered + failed == enqueued}")
+    for reason, n in reasons:
+        print(f"  failed because {reason!r}: {n}")
     print(f"stuck (pending or sending)        {stuck}")
     print(f"distinct messages received        {len(copies)}")
     print(f"extra copies received             {sum(extra.values())} (on {len(extra)} messages)")

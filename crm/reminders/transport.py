@@ -87,14 +87,24 @@ class SMTPTransport:
         connection.ehlo_or_helo_if_needed()
         code, reply = connection.mail(envelope_from)
         if code != 250:
+            self._reset_quietly()
             raise smtplib.SMTPSenderRefused(code, reply, envelope_from)
         code, reply = connection.rcpt(recipient)
         if code not in (250, 251):
+            # Like smtplib's sendmail: RSET, so the next message's MAIL FROM is not a "nested MAIL command".
+            self._reset_quietly()
             raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
         self.in_data = True
         code, reply = connection.data(data)
         if code != 250:
+            self._reset_quietly()
             raise smtplib.SMTPDataError(code, reply)
+
+    def _reset_quietly(self) -> None:
+        try:
+            self.connection.rset()
+        except smtplib.SMTPServerDisconnected:
+            pass
 
     def send(self, row, message: Message) -> None:
         self.in_data = False

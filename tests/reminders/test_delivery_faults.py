@@ -213,3 +213,11 @@ def test_task_titles_lose_their_line_breaks_on_input(factory):
     assert task.title == "Llamar Reply-To: evil@example.org"
     operations.update_task(task, actor=officer, title="Uno\nDos")
     assert task.title == "Uno Dos"
+
+
+def test_a_refused_recipient_does_not_break_the_next_message_on_the_same_connection(use_smtp):
+    use_smtp.replies = ["550 5.1.1 No such user"]
+    _fill(3, prefix="bounce")
+    stats = sender.deliver_all()
+    assert (stats.sent, stats.failed) == (2, 1)
+    assert len(use_smtp.messages) == 2
