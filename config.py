@@ -29,6 +29,8 @@ KNOWN_CRM_VARIABLES = {
     "CRM_ENV_FILE",
     "CRM_BASE_URL",
     "CRM_DEFAULT_TIMEZONE",
+    "CRM_MAX_UPLOAD_MB",
+    "CRM_MAX_FORM_KB",
     # Read by scripts/test.sh and tests, not by the app.
     "CRM_TEST_PG_PORT",
     "CRM_TEST_CHROMIUM",
@@ -109,10 +111,21 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
     WTF_CSRF_TIME_LIMIT = None
     HSTS = False
+    # Request bodies: every request is capped at MAX_CONTENT_LENGTH; pages without uploads at MAX_FORM_BYTES.
+    MAX_CONTENT_LENGTH = 32 * 1024 * 1024
+    MAX_FORM_BYTES = 1024 * 1024
 
     PASSWORD_HASH_METHOD = "scrypt"
-    LOGIN_MAX_FAILURES = 10
-    LOGIN_LOCK_MINUTES = 15
+    # Failed logins are counted in the database per email and address together, and per address.
+    # Past the free failures each one adds a growing delay (2 s, 4 s, 8 s …) up to LOGIN_MAX_DELAY_MINUTES.
+    LOGIN_FREE_FAILURES = 5
+    LOGIN_ADDRESS_FREE_FAILURES = 50
+    LOGIN_MAX_DELAY_MINUTES = 15
+    LOGIN_WINDOW_HOURS = 24
+    # Password-reset requests per email and per address within the window.
+    RESET_PER_EMAIL = 3
+    RESET_PER_ADDRESS = 10
+    RESET_WINDOW_MINUTES = 60
 
     MAIL_FROM = "Cabildeo <no-reply@cabildeo.local>"
     SMTP_HOST = ""
@@ -182,6 +195,8 @@ class Config:
             # A ceiling per process, so the sum in docs/production.md holds (SQLAlchemy's default allows 15).
             self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_size": self.DB_POOL_SIZE, "max_overflow": self.DB_MAX_OVERFLOW}
         self.FLASK_DEBUG_REQUESTED = _bool(environ.get("FLASK_DEBUG"))
+        self.MAX_CONTENT_LENGTH = _int(environ, "CRM_MAX_UPLOAD_MB", self.MAX_CONTENT_LENGTH // 2**20) * 2**20
+        self.MAX_FORM_BYTES = _int(environ, "CRM_MAX_FORM_KB", self.MAX_FORM_BYTES // 1024) * 1024
 
     DATABASE_URL_GIVEN = False
     FLASK_DEBUG_REQUESTED = False

@@ -211,9 +211,9 @@ def build_legislature(app, legislators, users, assessments, seed=7):
 def bench_delivery(url, messages, users, senders):
     from sqlalchemy import func, select
 
+    from crm.core.outbox import OutboundEmail
     from crm.extensions import db
     from crm.reminders import jobs
-    from crm.reminders.models import OutboundEmail
 
     app = make_app(url)
     reset(app)
@@ -261,10 +261,10 @@ def bench_delivery(url, messages, users, senders):
 def bench_digests(url, users, legislators, assessments):
     from sqlalchemy import func, select
 
+    from crm.core.outbox import OutboundEmail
     from crm.extensions import db
     from crm.reminders import jobs
     from crm.reminders.digests import build_digests
-    from crm.reminders.models import OutboundEmail
 
     app = make_app(url)
     reset(app)

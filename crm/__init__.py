@@ -31,6 +31,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.permanent_session_lifetime = timedelta(seconds=app.config["PERMANENT_SESSION_LIFETIME"])
     app.config["REMEMBER_COOKIE_DURATION"] = timedelta(days=14)
 
+    # In the factory: any crm.* import runs this file first, so it must not load the app's modules.
     from crm.core import logging as crm_logging
 
     crm_logging.configure(app)
@@ -41,12 +42,13 @@ def create_app(config: Config | None = None) -> Flask:
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    import crm.models  # noqa: F401
+    import crm.models  # noqa: F401  # in the factory, like the imports above
 
     _init_extensions(app)
     _register_blueprints(app)
     _register_request_hooks(app)
 
+    # In the factory: any crm.* import runs this file first, so it must not load the app's modules.
     from crm.cli import crm_cli
     from crm.core import errors, jinja
 
@@ -57,6 +59,7 @@ def create_app(config: Config | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    # In the factory: any crm.* import runs this file first, so it must not load the app's modules.
     from crm.core.database import configure_engine_options, install_sqlite_hooks
 
     configure_engine_options(app)
@@ -69,6 +72,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.session_protection = "basic"
 
+    # In the factory: any crm.* import runs this file first, so it must not load the app's modules.
     from crm.accounts.session import load_user, localeselector, login_message, timezoneselector
 
     login_manager.user_loader(load_user)
@@ -87,9 +91,13 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
+    # In the factory: any crm.* import runs this file first, so it must not load the app's modules.
+    from crm.core import limits
     from crm.core.logging import incoming_request_id
     from crm.core.security import apply_security_headers
     from crm.core.transaction import finish_transaction
+
+    limits.register(app)
 
     @app.before_request
     def assign_request_id():

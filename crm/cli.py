@@ -5,6 +5,8 @@ import importlib
 import click
 from flask.cli import AppGroup, with_appcontext
 
+from crm.demo import database_is_empty, load_demo, print_logins
+
 crm_cli = AppGroup("crm", help="Cabildeo administration commands.")
 
 DOMAIN_CLI_MODULES = (
@@ -34,8 +36,6 @@ def setup_command(demo):
     """Upgrade the database to the latest migration and load the demo data into an empty one."""
     from flask_migrate import upgrade
 
-    from crm.demo import database_is_empty, load_demo, print_logins
-
     upgrade()
     if demo and database_is_empty():
         click.echo("Loading demo data…")
@@ -47,8 +47,6 @@ def setup_command(demo):
 @with_appcontext
 def load_demo_command():
     """Load the demo data (refuses when the database already has users)."""
-    from crm.demo import database_is_empty, load_demo
-
     if not database_is_empty():
         raise click.ClickException("The database already has data; demo data is only loaded into an empty one.")
     load_demo(progress=click.echo)

@@ -4,6 +4,8 @@ import importlib
 
 from sqlalchemy import func, select
 
+from crm.accounts import operations
+from crm.accounts.models import User
 from crm.extensions import db
 
 DEMO_PASSWORD = "cabildeo-demo-2026"
@@ -34,14 +36,10 @@ DEMO_STEPS = (
 
 
 def database_is_empty() -> bool:
-    from crm.accounts.models import User
-
     return db.session.execute(select(func.count(User.id))).scalar_one() == 0
 
 
 def _create_users(context: dict) -> None:
-    from crm.accounts import operations
-
     users = {}
     for email, name, role in DEMO_USERS:
         users[role if role not in users else f"{role}2"] = operations.create_user(
@@ -66,8 +64,6 @@ def load_demo(progress=print) -> dict:
 
 
 def print_logins(echo=print) -> None:
-    from crm.accounts.models import User
-
     demo = db.session.execute(select(User).where(User.is_demo.is_(True)).order_by(User.id)).scalars().all()
     if not demo:
         return

@@ -1,9 +1,10 @@
 """Imports every model so metadata is complete for migrations and create_all."""
 
-from crm.accounts.models import User  # noqa: F401
-from crm.audit.models import AuditEntry  # noqa: F401
+from crm.accounts.models import PartnerOrganisation, RateLimit, User  # noqa: F401
 from crm.campaigns.models import Campaign, CampaignPartnerAccess, StanceAssessment, VoteStage  # noqa: F401
-from crm.coalition.models import MediaMention, PartnerOrganisation, PetitionDrive, SignatureBatch  # noqa: F401
+from crm.coalition.models import MediaMention, PetitionDrive, SignatureBatch  # noqa: F401
+from crm.core.audit import AuditEntry  # noqa: F401
+from crm.core.outbox import OutboundEmail  # noqa: F401
 from crm.legislature.models import (  # noqa: F401
     Aide,
     Chamber,
@@ -18,4 +19,4 @@ from crm.legislature.models import (  # noqa: F401
     SeatMembership,
 )
 from crm.outreach.models import Interaction, Task  # noqa: F401
-from crm.reminders.models import OutboundEmail, ProcessLock  # noqa: F401
+from crm.reminders.models import ProcessLock  # noqa: F401

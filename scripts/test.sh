@@ -37,6 +37,9 @@ run_pytest() {
 echo "== ruff"
 "$VENV/bin/ruff" check .
 
+echo "== import-linter (layers: pyproject.toml [tool.importlinter])"
+"$VENV/bin/lint-imports"
+
 echo "== pytest on SQLite"
 run_pytest "$@"
 

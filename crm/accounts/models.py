@@ -1,12 +1,24 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.core.permissions import Role
 from crm.core.types import UTCDateTime
 from crm.extensions import db
+
+
+class PartnerOrganisation(db.Model):
+    __tablename__ = "partner_organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    contact_phone: Mapped[str | None] = mapped_column(String(60))
+    notes: Mapped[str | None] = mapped_column(Text)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class User(UserMixin, db.Model):
@@ -22,6 +34,7 @@ class User(UserMixin, db.Model):
     timezone: Mapped[str] = mapped_column(String(64), default="America/Lima")
     # Bumped on logout and password change so every older session and remember cookie stops working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
+    # No longer read or written: throttling lives in rate_limits. Kept until a later release drops them.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -59,3 +72,20 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+
+class RateLimit(db.Model):
+    """A failure counter shared by every worker and host: one row per scope and keyed hash of what is counted.
+
+    `key` is an HMAC of the email and/or client address, so the table holds neither in clear.
+    """
+
+    __tablename__ = "rate_limits"
+    __table_args__ = (UniqueConstraint("scope", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

@@ -8,6 +8,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from crm.accounts import throttle
 from crm.accounts.models import User
 from crm.accounts.passwords import hash_password, password_problem, verify_password
 from crm.accounts.tokens import make_token
@@ -52,7 +53,7 @@ def create_user(*, email, name, role, password=None, actor=None, language="es_PE
     if find_user_by_email(email):
         raise AccountError(_("Ya existe un usuario con ese correo."))
     if password is not None:
-        problem = password_problem(password, email)
+        problem = password_problem(password, email, name)
         if problem:
             raise AccountError(str(problem))
     user = User(
@@ -84,8 +85,8 @@ def invite_user(*, email, name, role, actor, partner_organisation_id=None, langu
     return user
 
 
-def send_account_link(user: User, purpose: str) -> None:
-    """Queue an invitation or a password-reset email with a signed link."""
+def _account_link_email(user: User, purpose: str) -> dict:
+    """Subject, bodies and idempotency key of an invitation or password-reset email with a signed link."""
     token = make_token(user, purpose)
     endpoint = "accounts.accept_invite" if purpose == "invite" else "accounts.reset_password"
     link = external_url(endpoint, token=token)
@@ -97,47 +98,114 @@ def send_account_link(user: User, purpose: str) -> None:
         context = {"user": user, "link": link, "purpose": purpose}
         text = render_template("accounts/email/account_link.txt", **context)
         html = render_template("accounts/email/account_link.html", **context)
-    enqueue_email(
-        key=f"{purpose}:{user.id}:{token[-24:]}",
-        kind=purpose,
-        recipient=user.email,
-        subject=subject,
-        text=text,
-        html=html,
-        user_id=user.id,
-    )
+    return {"key": f"{purpose}:{user.id}:{token[-24:]}", "subject": subject, "text": text, "html": html}
+
+
+def send_account_link(user: User, purpose: str) -> None:
+    """Queue an invitation or a password-reset email with a signed link."""
+    message = _account_link_email(user, purpose)
+    enqueue_email(kind=purpose, recipient=user.email, user_id=user.id, **message)
     audit.record(f"user.{purpose}_sent", user)
 
 
-def authenticate(email: str, password: str):
-    """Return (user, None) on success or (None, reason); failures count toward a lockout."""
-    user = find_user_by_email(email)
+def _login_keys(email: str, address: str) -> dict[str, str]:
+    return {
+        "login-pair": throttle.keyed_hash("login-pair", email, address),
+        "login-address": throttle.keyed_hash("login-address", address),
+    }
+
+
+def authenticate(email: str, password: str, address: str = "-"):
+    """Return (user, None) on success, or (None, wait) where wait is how long this client must wait (0 when none).
+
+    Failures are counted in the database per email and client address together, and per address (for one
+    address trying many emails). Past a few free failures each one adds a growing delay (2 s, 4 s, 8 s … up
+    to a cap) for that email from that address, so failures from elsewhere never delay the owner; there is
+    no account-wide lock to use as a weapon. Everything here, including the waiting, is the same whether or
+    not an account has that email.
+    """
+    email = normalise_email(email)[:254]
     now = utcnow()
-    if user is None:
-        verify_password(None, password)
-        audit.record("auth.login_failed", object_type="User", new={"email": normalise_email(email)[:254]})
-        return None, "invalid"
-    if user.locked_until and user.locked_until > now:
-        audit.record("auth.login_locked", user, actor=user)
-        return None, "locked"
-    if not user.active or not verify_password(user.password_hash, password):
-        # Incremented in SQL, so workers failing at the same moment cannot lose a count.
-        user.failed_logins = User.failed_logins + 1
+    config = current_app.config
+    keys = _login_keys(email, address)
+    counters = throttle.rows(keys)
+    wait = max(throttle.remaining(counters.get(scope), now) for scope in keys)
+    if wait:
+        audit.record("auth.login_throttled", object_type="User", new=throttle.typed_email_for_audit(email))
         db.session.flush()
-        db.session.refresh(user, ["failed_logins"])
-        if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-            user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-            user.failed_logins = 0
-            audit.record("auth.account_locked", user, actor=user)
+        return None, wait
+    user = find_user_by_email(email)
+    active = user is not None and user.active
+    if active and verify_password(user.password_hash, password):
+        throttle.clear("login-pair", keys["login-pair"], now)
+        user.last_login_at = now
+        audit.record("auth.login", user, actor=user)
+        db.session.flush()
+        return user, None
+    if not active:
+        verify_password(None, password)  # the same time as a real check
+    max_delay = timedelta(minutes=config["LOGIN_MAX_DELAY_MINUTES"])
+    window = timedelta(hours=config["LOGIN_WINDOW_HOURS"])
+    free = {
+        "login-pair": config["LOGIN_FREE_FAILURES"],
+        "login-address": config["LOGIN_ADDRESS_FREE_FAILURES"],
+    }
+    for scope, key in keys.items():
+        failures, _started = throttle.count(scope, key, now, window)
+        delay = throttle.growing_delay(failures, free[scope], max_delay)
+        if delay:
+            throttle.block(scope, key, now + delay)
+    if user is not None:
         audit.record("auth.login_failed", user, actor=user)
-        db.session.flush()
-        return None, "invalid"
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
-    audit.record("auth.login", user, actor=user)
+    else:
+        audit.record("auth.login_failed", object_type="User", new=throttle.typed_email_for_audit(email))
     db.session.flush()
-    return user, None
+    return None, timedelta(0)
+
+
+def request_password_reset(email: str, address: str = "-") -> timedelta:
+    """Queue a reset link when an active account has this email; return how long to wait when throttled.
+
+    The same work is done either way (lookup, token, both email bodies rendered, counters, an audit row),
+    so neither the answer nor its timing tells whether the email has an account.
+    """
+    email = normalise_email(email)[:254]
+    now = utcnow()
+    config = current_app.config
+    window = timedelta(minutes=config["RESET_WINDOW_MINUTES"])
+    keys = {
+        "reset-email": throttle.keyed_hash("reset-email", email),
+        "reset-address": throttle.keyed_hash("reset-address", address),
+    }
+    counters = throttle.rows(keys)
+    wait = max(throttle.remaining(counters.get(scope), now) for scope in keys)
+    if wait:
+        audit.record("auth.reset_throttled", object_type="User", new=throttle.typed_email_for_audit(email))
+        db.session.flush()
+        return wait
+    limits = {"reset-email": config["RESET_PER_EMAIL"], "reset-address": config["RESET_PER_ADDRESS"]}
+    for scope, key in keys.items():
+        requests, started = throttle.count(scope, key, now, window)
+        if requests >= limits[scope]:
+            throttle.block(scope, key, started + window)
+    user = find_user_by_email(email)
+    real = user is not None and user.active
+    target = user if real else User(id=0, email=email, name="", language=config["BABEL_DEFAULT_LOCALE"], session_version=1)
+    message = _account_link_email(target, "reset")
+    if real:
+        enqueue_email(kind="reset", recipient=user.email, user_id=user.id, **message)
+        audit.record("user.reset_sent", user)
+    else:
+        audit.record("auth.reset_unknown_email", object_type="User", new=throttle.typed_email_for_audit(email))
+    db.session.flush()
+    return timedelta(0)
+
+
+def record_bad_link(purpose: str, problem: str, user_id: int | None) -> None:
+    """An invitation or reset link that failed (forged, expired, already used): kept even though the page errs."""
+    audit.record_after_rollback(
+        f"auth.{purpose}_link_invalid", object_type="User", object_id=user_id, new={"problem": problem}
+    )
 
 
 def _end_sessions(user: User) -> None:
@@ -154,13 +222,11 @@ def logout_everywhere(user: User) -> None:
 def change_password(user: User, current: str | None, new: str, *, actor=None, check_current=True) -> None:
     if check_current and not verify_password(user.password_hash, current or ""):
         raise AccountError(_("La contraseña actual no es correcta."))
-    problem = password_problem(new, user.email)
+    problem = password_problem(new, user.email, user.name)
     if problem:
         raise AccountError(str(problem))
     user.password_hash = hash_password(new)
     _end_sessions(user)
-    user.failed_logins = 0
-    user.locked_until = None
     audit.record("user.password_changed", user, actor=actor or user)
     db.session.flush()
 

@@ -1,6 +1,6 @@
 from sqlalchemy import select
 
-from crm.accounts.models import User
+from crm.accounts.models import PartnerOrganisation, User
 from crm.core.pagination import paginate
 from crm.extensions import db
 
@@ -15,8 +15,6 @@ def users_page(page: int, role: str | None = None, active: str | None = None, pe
 
 
 def partner_choices():
-    from crm.coalition.models import PartnerOrganisation
-
     rows = db.session.execute(select(PartnerOrganisation.id, PartnerOrganisation.name).order_by(PartnerOrganisation.name))
     return list(rows)
 

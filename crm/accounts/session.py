@@ -4,13 +4,12 @@ from flask import current_app, request, session
 from flask_babel import lazy_gettext
 from flask_login import current_user, user_loaded_from_cookie
 
+from crm.accounts.models import User
 from crm.extensions import db
 
 
 def load_user(session_id: str):
     """Session ids carry a version; a bumped version logs out every old session and cookie."""
-    from crm.accounts.models import User
-
     user_id, _, version = session_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None

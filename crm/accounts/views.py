@@ -1,4 +1,7 @@
+import math
+
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -14,12 +17,13 @@ from crm.accounts.forms import (
 )
 from crm.accounts.models import User
 from crm.accounts.safe_next import safe_next
-from crm.accounts.tokens import INVITE_MAX_AGE, RESET_MAX_AGE, read_token
-from crm.core.forms import choices
+from crm.accounts.tokens import INVITE_MAX_AGE, RESET_MAX_AGE, check_token
+from crm.core.forms import choices, form_values
 from crm.core.pagination import parse_page
 from crm.core.permissions import admin_required
 from crm.core.time import timezone_names, utcnow
 from crm.core.transaction import keep_writes_on_error
+from crm.core.views import acting_user
 from crm.extensions import db
 
 
@@ -30,15 +34,16 @@ def login():
         return redirect(safe_next(form.next.data, url_for("home.index")))
     status = 200
     if form.validate_on_submit():
-        user, reason = operations.authenticate(form.email.data, form.password.data)
+        user, wait = operations.authenticate(form.email.data, form.password.data, request.remote_addr or "-")
         if user:
             # A permanent session carries an expiry that Flask checks, so a copied cookie dies after 12 hours.
             session.permanent = True
             login_user(user, remember=form.remember.data)
             _adopt_footer_language(user)
             return redirect(safe_next(form.next.data, url_for("home.index")))
-        if reason == "locked":
-            flash(_("Demasiados intentos fallidos. La cuenta está bloqueada por 15 minutos."), "danger")
+        if wait:
+            flash(_("Demasiados intentos fallidos. Espere %(wait)s y vuelva a intentarlo.", wait=_wait_words(wait)),
+                  "danger")
             status = 429
         else:
             flash(_("Correo o contraseña incorrectos."), "danger")
@@ -46,6 +51,12 @@ def login():
         # The failed attempt is the state we keep, even though the response is an error.
         keep_writes_on_error()
     return render_template("accounts/login.html", form=form), status
+
+
+def _wait_words(wait) -> str:
+    """A wait as people say it, rounded up: "3 segundos", "15 minutos"."""
+    seconds = max(1, math.ceil(wait.total_seconds()))
+    return format_timedelta(seconds, threshold=1.5, add_direction=False)
 
 
 def _adopt_footer_language(user) -> None:
@@ -58,7 +69,7 @@ def _adopt_footer_language(user) -> None:
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    operations.logout_everywhere(current_user._get_current_object())
+    operations.logout_everywhere(acting_user())
     logout_user()
     flash(_("Sesión cerrada."), "info")
     return redirect(url_for("accounts.login"))
@@ -69,7 +80,7 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        user = current_user._get_current_object()
+        user = acting_user()
         try:
             operations.change_password(user, form.current_password.data, form.new_password.data)
         except operations.AccountError as error:
@@ -84,10 +95,10 @@ def change_password():
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def preferences():
-    user = current_user._get_current_object()
+    user = acting_user()
     form = PreferencesForm(obj=user)
     if form.validate_on_submit():
-        values = {name: getattr(form, name).data for name in operations.PREFERENCE_FIELDS}
+        values = form_values(form, operations.PREFERENCE_FIELDS)
         if values.get("digest_hour") is None:
             values["digest_hour"] = 8
         try:
@@ -105,7 +116,7 @@ def set_language(code):
     if code not in current_app.config["LANGUAGES"]:
         abort(404)
     if current_user.is_authenticated:
-        operations.update_preferences(current_user._get_current_object(), language=code)
+        operations.update_preferences(acting_user(), language=code)
     response = redirect(safe_next(request.form.get("next"), url_for("home.index")))
     response.set_cookie(
         "lang", code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"]
@@ -116,18 +127,22 @@ def set_language(code):
 @bp.route("/password/forgot", methods=["GET", "POST"])
 def forgot_password():
     form = ForgotPasswordForm()
+    status = 200
     if form.validate_on_submit():
-        user = operations.find_user_by_email(form.email.data)
-        if user and user.active:
-            operations.send_account_link(user, "reset")
-        flash(_("Si el correo está registrado, recibirá un enlace para restablecer la contraseña."), "info")
-        return redirect(url_for("accounts.login"))
-    return render_template("accounts/forgot_password.html", form=form)
+        wait = operations.request_password_reset(form.email.data, request.remote_addr or "-")
+        if not wait:
+            flash(_("Si el correo está registrado, recibirá un enlace para restablecer la contraseña."), "info")
+            return redirect(url_for("accounts.login"))
+        flash(_("Demasiadas solicitudes. Espere %(wait)s y vuelva a intentarlo.", wait=_wait_words(wait)), "danger")
+        status = 429
+        keep_writes_on_error()
+    return render_template("accounts/forgot_password.html", form=form), status
 
 
 def _set_password_page(token: str, purpose: str, max_age: int):
-    user = read_token(token, purpose, max_age)
+    user, problem, user_id = check_token(token, purpose, max_age)
     if user is None:
+        operations.record_bad_link(purpose, problem, user_id)
         return render_template("accounts/link_invalid.html"), 400
     form = SetPasswordForm()
     if form.validate_on_submit():

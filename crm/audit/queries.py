@@ -3,9 +3,10 @@ from datetime import date
 from sqlalchemy import select
 
 from crm.accounts.models import User
-from crm.audit.models import AuditEntry
+from crm.core.audit import AuditEntry
 from crm.core.pagination import paginate
 from crm.core.time import local_day_bounds
+from crm.extensions import db
 
 
 def audit_page(*, page: int, action=None, actor_id=None, object_type=None, object_id=None, day_from=None, day_to=None, tz=None):
@@ -30,7 +31,5 @@ def audit_page(*, page: int, action=None, actor_id=None, object_type=None, objec
 
 
 def object_types() -> list[str]:
-    from crm.extensions import db
-
     rows = db.session.execute(select(AuditEntry.object_type).where(AuditEntry.object_type.is_not(None)).distinct())
     return sorted(r[0] for r in rows)

@@ -7,6 +7,7 @@ from crm.accounts.queries import staff_choices
 from crm.audit import bp, queries
 from crm.core.pagination import parse_page
 from crm.core.permissions import manager_required
+from crm.core.views import int_arg
 
 
 def _date_arg(name):
@@ -19,7 +20,7 @@ def _date_arg(name):
 @bp.route("", strict_slashes=False)
 @manager_required
 def index():
-    actor = request.args.get("actor", type=int)
+    actor = int_arg("actor")
     page = queries.audit_page(
         page=parse_page(request.args.get("page")),
         action=request.args.get("action") or None,

@@ -5,6 +5,9 @@ from datetime import date
 import click
 from flask.cli import with_appcontext
 
+from crm.campaigns import queries
+from crm.core.time import DEFAULT_TIMEZONE, local_day_bounds, local_today
+
 
 def register(group: click.Group) -> None:
     @group.command("whip-count")
@@ -13,9 +16,6 @@ def register(group: click.Group) -> None:
     @with_appcontext
     def whip_count_command(campaign_id, as_of):
         """Print secured, likely and needed votes for each stage of CAMPAIGN_ID."""
-        from crm.campaigns import queries
-        from crm.core.time import DEFAULT_TIMEZONE, local_day_bounds, local_today
-
         try:
             day = date.fromisoformat(as_of) if as_of else local_today(DEFAULT_TIMEZONE)
         except ValueError as error:

@@ -7,12 +7,12 @@ are real, public facts and are not flagged as demo. Every other stance is invent
 import random
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from crm.campaigns import operations
 from crm.core.time import utcnow
 from crm.extensions import db
-from crm.legislature.models import Legislator, SeatMembership
+from crm.legislature.models import Legislator, SeatMembership, active_on
 
 NAME = "Déjala Decidir: despenalizar el aborto en casos de violación"
 SUMMARY = (
@@ -49,8 +49,7 @@ def _members(chamber, on: date) -> list[int]:
             select(SeatMembership.legislator_id)
             .where(
                 SeatMembership.chamber_id == chamber.id,
-                or_(SeatMembership.start_date.is_(None), SeatMembership.start_date <= on),
-                or_(SeatMembership.end_date.is_(None), SeatMembership.end_date >= on),
+                active_on(SeatMembership, on),
             )
             .distinct()
             .order_by(SeatMembership.legislator_id)

@@ -8,8 +8,7 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from crm.campaigns.models import STANCE_LEVELS
-from crm.campaigns.queries import PERSUADABLE
+from crm.campaigns.models import PERSUADABLE, STANCE_LEVELS
 
 AGAINST = ("opposed", "hard_opposed")
 

@@ -17,6 +17,10 @@ STANCE_LEVELS = (
     "unknown",
 )
 COMMITMENTS = ("public", "written", "private", "inferred")
+# The vote-count groupings of levels: one definition for the whip count, targets, going cold and the digests.
+SECURED = ("champion", "supporter")
+LIKELY = ("champion", "supporter", "leaning_yes")
+PERSUADABLE = ("leaning_yes", "undecided", "leaning_no", "unknown")
 
 
 class Campaign(db.Model):

@@ -5,6 +5,11 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from crm.accounts.operations import find_user_by_email
+from crm.coalition import csv_import, operations
+from crm.coalition.models import PetitionDrive
+from crm.extensions import db
+
 
 def register(group) -> None:
     @group.command("import-signatures")
@@ -15,11 +20,6 @@ def register(group) -> None:
     @with_appcontext
     def import_signatures(drive_id, path, commit, actor_email):
         """Check a CSV of signature batches for a petition drive, and with --commit write it."""
-        from crm.accounts.operations import find_user_by_email
-        from crm.coalition import csv_import, operations
-        from crm.coalition.models import PetitionDrive
-        from crm.extensions import db
-
         drive = db.session.get(PetitionDrive, drive_id)
         if drive is None:
             raise click.ClickException(f"No petition drive with id {drive_id}.")

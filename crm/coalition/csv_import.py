@@ -20,7 +20,8 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from crm.coalition.models import PLACE_KINDS, PartnerOrganisation
+from crm.accounts.models import PartnerOrganisation, User
+from crm.coalition.models import PLACE_KINDS
 from crm.coalition.operations import batch_problems
 from crm.coalition.regions import canonical_region
 from crm.core.text import fold
@@ -76,8 +77,6 @@ def _parse_int(value: str):
 
 def _collectors():
     """Lookups for the collector column, two statements whatever the file size."""
-    from crm.accounts.models import User
-
     staff = dict(db.session.execute(
         select(func.lower(User.email), User.id).where(User.role != "viewer", User.active.is_(True))
     ).all())

@@ -13,6 +13,8 @@ from sqlalchemy import or_, select
 from crm.coalition import operations
 from crm.coalition.models import PetitionDrive
 from crm.core.time import local_today
+from crm.extensions import db
+from crm.legislature.models import Legislator
 
 # Real organisations of the Peruvian coalition; their contact details below are invented.
 PARTNERS = (
@@ -79,7 +81,6 @@ def load_drive(context: dict) -> PetitionDrive | None:
     campaign = context.get("campaign")
     if campaign is None:
         return None
-    from crm.extensions import db
 
     existing = db.session.execute(select(PetitionDrive).where(PetitionDrive.campaign_id == campaign.id)).scalar()
     if existing is not None:
@@ -136,9 +137,6 @@ def _verify(batches, actor, rng, today) -> None:
 
 
 def _mentions(context, actor, today) -> None:
-    from crm.extensions import db
-    from crm.legislature.models import Legislator
-
     # Whatever spelling the legislature demo used: search_name is lowercase and accent-free.
     legislators = db.session.execute(
         select(Legislator).where(or_(

@@ -14,24 +14,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+# PartnerOrganisation lives in crm.accounts.models (users belong to one); it stays importable from here.
+from crm.accounts.models import PartnerOrganisation as PartnerOrganisation
 from crm.core.types import UTCDateTime
 from crm.extensions import db
 
 REJECTION_REASONS = ("duplicate", "invalid_id", "illegible", "other")
 MEDIA_KINDS = ("press", "radio", "tv", "online")
 PLACE_KINDS = ("universidad", "centro_comercial", "colegio", "evento_comunitario", "mercado", "plaza", "otro")
-
-
-class PartnerOrganisation(db.Model):
-    __tablename__ = "partner_organisations"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    contact_name: Mapped[str | None] = mapped_column(String(200))
-    contact_email: Mapped[str | None] = mapped_column(String(254))
-    contact_phone: Mapped[str | None] = mapped_column(String(60))
-    notes: Mapped[str | None] = mapped_column(Text)
-    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class PetitionDrive(db.Model):

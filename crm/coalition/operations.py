@@ -5,12 +5,13 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from crm.accounts.models import PartnerOrganisation, User
+from crm.campaigns.models import Campaign
 from crm.coalition.models import (
     MEDIA_KINDS,
     PLACE_KINDS,
     REJECTION_REASONS,
     MediaMention,
-    PartnerOrganisation,
     PetitionDrive,
     SignatureBatch,
 )
@@ -18,6 +19,7 @@ from crm.coalition.regions import canonical_region
 from crm.core import audit
 from crm.core.time import local_today, utcnow
 from crm.extensions import db
+from crm.legislature.models import Legislator
 
 PARTNER_FIELDS = ("name", "contact_name", "contact_email", "contact_phone", "notes")
 DRIVE_FIELDS = ("campaign_id", "name", "threshold", "deadline")
@@ -108,8 +110,6 @@ def update_partner(partner: PartnerOrganisation, *, actor, **values) -> PartnerO
 
 
 def _check_drive(values, drive_id=None):
-    from crm.campaigns.models import Campaign
-
     if not values.get("name"):
         raise CoalitionError(_("Escriba el nombre de la recolección de firmas."))
     threshold = values.get("threshold")
@@ -151,8 +151,6 @@ def update_drive(drive: PetitionDrive, *, actor, **values) -> PetitionDrive:
 def batch_problems(*, collected_on, region, collected, place_kind=None, collector_user_id=None,
                    collector_partner_id=None, today=None) -> dict[str, str]:
     """Field -> message for every problem in a batch; shared by the form and the CSV import."""
-    from crm.accounts.models import User
-
     problems = {}
     today = today or local_today(None)
     if not isinstance(collected_on, date):
@@ -281,8 +279,6 @@ def _check_mention(values):
 
 
 def _legislators(ids):
-    from crm.legislature.models import Legislator
-
     ids = sorted(set(ids or ()))
     if not ids:
         return []

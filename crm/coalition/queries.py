@@ -7,10 +7,13 @@ from datetime import date, timedelta
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
-from crm.coalition.models import MediaMention, PartnerOrganisation, PetitionDrive, SignatureBatch
+from crm.accounts.models import PartnerOrganisation, User
+from crm.campaigns.models import Campaign, CampaignPartnerAccess
+from crm.coalition.models import MediaMention, PetitionDrive, SignatureBatch
 from crm.coalition.projection import WINDOW_DAYS
 from crm.core.pagination import paginate
 from crm.extensions import db
+from crm.legislature.models import Legislator
 
 _REJECTED = (
     SignatureBatch.rejected_duplicate + SignatureBatch.rejected_invalid_id
@@ -44,9 +47,6 @@ def _sum(column):
 
 def partners_list(only_partner_id: int | None = None):
     """Rows of (partner, users, legislators owned); only one organisation for a partner account."""
-    from crm.accounts.models import User
-    from crm.legislature.models import Legislator
-
     users = (
         select(func.count(User.id)).where(User.partner_organisation_id == PartnerOrganisation.id)
         .correlate(PartnerOrganisation).scalar_subquery()
@@ -62,16 +62,12 @@ def partners_list(only_partner_id: int | None = None):
 
 
 def partner_users(partner_id: int):
-    from crm.accounts.models import User
-
     return db.session.execute(
         select(User).where(User.partner_organisation_id == partner_id).order_by(User.active.desc(), User.name)
     ).scalars().all()
 
 
 def partner_legislators(partner_id: int):
-    from crm.legislature.models import Legislator
-
     return db.session.execute(
         select(Legislator).where(Legislator.owner_partner_id == partner_id).order_by(Legislator.sort_name)
     ).scalars().all()
@@ -90,8 +86,6 @@ def partner_batches(partner_id: int, limit: int = 100):
 
 def partner_grants(partner_id: int):
     """(campaign name, level) for every campaign an admin opened to this organisation."""
-    from crm.campaigns.models import Campaign, CampaignPartnerAccess
-
     return db.session.execute(
         select(Campaign.name, CampaignPartnerAccess.level)
         .join(CampaignPartnerAccess, CampaignPartnerAccess.campaign_id == Campaign.id)
@@ -101,8 +95,6 @@ def partner_grants(partner_id: int):
 
 
 def batches_for_export(drive_id: int):
-    from crm.accounts.models import User
-
     return db.session.execute(
         select(SignatureBatch, User.name, PartnerOrganisation.name)
         .outerjoin(User, User.id == SignatureBatch.collector_user_id)
@@ -134,8 +126,6 @@ def _totals(row) -> Totals:
 
 def drive_summaries(today: date):
     """Every drive with its campaign name and totals, in one statement."""
-    from crm.campaigns.models import Campaign
-
     rows = db.session.execute(
         select(PetitionDrive, Campaign.name, *_totals_columns(today))
         .join(Campaign, Campaign.id == PetitionDrive.campaign_id)
@@ -147,8 +137,6 @@ def drive_summaries(today: date):
 
 
 def drive_with_campaign(drive_id: int):
-    from crm.campaigns.models import Campaign
-
     return db.session.execute(
         select(PetitionDrive, Campaign.name).join(Campaign, Campaign.id == PetitionDrive.campaign_id)
         .where(PetitionDrive.id == drive_id)
@@ -192,8 +180,6 @@ def weekly_series(drive_id: int):
 
 
 def batches_page(drive_id: int, page: int, per_page: int = 25):
-    from crm.accounts.models import User
-
     statement = (
         select(SignatureBatch, User.name, PartnerOrganisation.name)
         .outerjoin(User, User.id == SignatureBatch.collector_user_id)
@@ -205,8 +191,6 @@ def batches_page(drive_id: int, page: int, per_page: int = 25):
 
 
 def campaign_choices(without_drive: bool = False, keep_id: int | None = None):
-    from crm.campaigns.models import Campaign
-
     statement = select(Campaign.id, Campaign.name).order_by(Campaign.name)
     if without_drive:
         taken = select(PetitionDrive.campaign_id)
@@ -224,8 +208,6 @@ def verified_by_region(regions) -> list[tuple]:
 
     One statement for any number of districts; ordered by drive name.
     """
-    from crm.campaigns.models import Campaign
-
     if not regions:
         return []
     return [tuple(row) for row in db.session.execute(
@@ -242,8 +224,6 @@ def verified_by_region(regions) -> list[tuple]:
 
 
 def mentions_page(page: int, campaign_id: int | None = None, kind: str | None = None, per_page: int = 25):
-    from crm.campaigns.models import Campaign
-
     statement = (
         select(MediaMention, Campaign.name)
         .outerjoin(Campaign, Campaign.id == MediaMention.campaign_id)
@@ -258,6 +238,4 @@ def mentions_page(page: int, campaign_id: int | None = None, kind: str | None = 
 
 
 def legislator_choices():
-    from crm.legislature.models import Legislator
-
     return [tuple(row) for row in db.session.execute(select(Legislator.id, Legislator.full_name).order_by(Legislator.sort_name))]

@@ -9,6 +9,11 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from sqlalchemy.exc import SQLAlchemyError
 
+from crm.core.audit import record_after_rollback
+from crm.core.limits import too_large_message
+from crm.core.views import is_htmx
+from crm.extensions import db, login_manager
+
 log = logging.getLogger("crm.errors")
 
 MESSAGES = {
@@ -16,7 +21,7 @@ MESSAGES = {
     403: lambda: (_("Acceso denegado"), _("No tiene permiso para ver esta página o hacer esta acción.")),
     404: lambda: (_("Página no encontrada"), _("La página que busca no existe o fue movida.")),
     405: lambda: (_("Método no permitido"), _("Esta dirección no acepta ese tipo de solicitud.")),
-    413: lambda: (_("Archivo demasiado grande"), _("El archivo supera el tamaño permitido.")),
+    413: lambda: (_("Envío demasiado grande"), _("El archivo supera el tamaño permitido.")),
     429: lambda: (_("Demasiados intentos"), _("Espere unos minutos antes de volver a intentarlo.")),
     500: lambda: (_("Error del servidor"), _("Algo salió mal de nuestro lado. El equipo técnico fue notificado.")),
 }
@@ -27,17 +32,26 @@ def _render(code: int, detail: str | None = None):
     if request_ctx.url_adapter is None:
         # The request named a host outside TRUSTED_HOSTS: no URL can be built, so no page template either.
         return f"{code} {title}", code, {"Content-Type": "text/plain; charset=utf-8"}
-    if request.headers.get("HX-Request"):
+    if is_htmx():
         return render_template("errors/_fragment.html", code=code, title=title, message=detail or message), code
     return render_template("errors/error.html", code=code, title=title, message=detail or message), code
 
 
 def register(app) -> None:
-    for code in (400, 403, 404, 405, 413, 429):
+    for code in (400, 403, 404, 405, 429):
         app.register_error_handler(code, lambda e, code=code: _render(code))
+
+    @app.errorhandler(413)
+    def too_large(e):
+        return _render(413, too_large_message() if request_ctx.url_adapter is not None else None)
 
     @app.errorhandler(CSRFError)
     def csrf_failed(e):
+        # Kept although the request rolls back: a forged cross-site form shows up in the audit trail.
+        record_after_rollback(
+            "security.csrf_failed", object_type="Request",
+            new={"method": request.method, "path": request.path[:200], "reason": e.description},
+        )
         return _render(400, _("El formulario caducó o no es válido. Recargue la página e inténtelo de nuevo."))
 
     @app.errorhandler(500)
@@ -64,8 +78,6 @@ def _without_database() -> None:
     Flask-Login reads the user from `g._login_user`, so setting it stops any lazy load of the real user, and the
     access log and security headers that run after this see an anonymous request too.
     """
-    from crm.extensions import db, login_manager
-
     try:
         db.session.rollback()
     except SQLAlchemyError:

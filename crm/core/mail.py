@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from crm.core.outbox import OutboundEmail
 from crm.core.time import utcnow
 from crm.extensions import db
 
@@ -75,8 +76,6 @@ def outbox_row(
 
 def enqueue_many(rows: list[dict]) -> int:
     """Insert outbox rows in one statement; rows whose key already exists are skipped. Returns rows added."""
-    from crm.reminders.models import OutboundEmail
-
     if not rows:
         return 0
     dialect = db.session.get_bind().dialect.name

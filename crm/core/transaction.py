@@ -2,6 +2,7 @@
 
 from flask import g
 
+from crm.core.audit import record_kept_rows
 from crm.extensions import db
 
 
@@ -18,7 +19,6 @@ def finish_transaction(response):
     keep = g.pop("keep_writes", False)
     if not keep:
         db.session.rollback()
-    from crm.core.audit import record_kept_rows
 
     if record_kept_rows() or keep:
         db.session.commit()

@@ -1,9 +1,5 @@
 """What each user may see. Partner (viewer) accounts see only what their organisation is granted."""
 
-from sqlalchemy import select
-
-from crm.extensions import db
-
 
 def is_partner(user) -> bool:
     return bool(user and user.is_authenticated and user.role == "viewer")
@@ -11,28 +7,6 @@ def is_partner(user) -> bool:
 
 def can_see_internal_notes(user) -> bool:
     return bool(user and user.is_authenticated and user.is_staff)
-
-
-def whip_list_campaign_ids(user) -> set[int] | None:
-    """Campaign ids whose per-legislator whip list the user may see; None means all of them."""
-    if user and user.is_authenticated and user.is_staff:
-        return None
-    if not is_partner(user) or not user.partner_organisation_id:
-        return set()
-    from crm.campaigns.models import CampaignPartnerAccess
-
-    rows = db.session.execute(
-        select(CampaignPartnerAccess.campaign_id).where(
-            CampaignPartnerAccess.partner_organisation_id == user.partner_organisation_id,
-            CampaignPartnerAccess.level == "whip_list",
-        )
-    )
-    return {r[0] for r in rows}
-
-
-def can_see_whip_list(user, campaign_id: int) -> bool:
-    allowed = whip_list_campaign_ids(user)
-    return allowed is None or campaign_id in allowed
 
 
 def can_write(user) -> bool:

@@ -8,6 +8,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from crm.accounts.models import RateLimit
+from crm.core.audit import AuditEntry
 from crm.core.time import utcnow
 from crm.extensions import db
 
@@ -61,15 +63,14 @@ def home_sections(user) -> list[tuple[str, list[Card]]]:
 
 
 def security_summary() -> dict:
-    """Two numbers an admin should notice: failed logins in the last day and accounts locked now."""
-    from crm.accounts.models import User
-    from crm.audit.models import AuditEntry
-
+    """Two numbers an admin should notice: failed logins in the last day and sign-in delays in force now."""
     now = utcnow()
     failed = db.session.execute(
         select(func.count(AuditEntry.id)).where(
             AuditEntry.action == "auth.login_failed", AuditEntry.created_at >= now - timedelta(days=1)
         )
     ).scalar_one()
-    locked = db.session.execute(select(func.count(User.id)).where(User.locked_until > now)).scalar_one()
-    return {"failed_logins": failed, "locked_accounts": locked}
+    delayed = db.session.execute(
+        select(func.count(RateLimit.id)).where(RateLimit.scope.startswith("login-"), RateLimit.blocked_until > now)
+    ).scalar_one()
+    return {"failed_logins": failed, "delayed_logins": delayed}

@@ -1,10 +1,11 @@
 import logging
 
 from flask import jsonify, render_template
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import text
 
 from crm.core.time import utcnow
+from crm.core.views import acting_user
 from crm.extensions import db
 from crm.home import bp, queries
 
@@ -14,7 +15,7 @@ log = logging.getLogger("crm.health")
 @bp.route("/")
 @login_required
 def index():
-    user = current_user._get_current_object()
+    user = acting_user()
     return render_template(
         "home/index.html",
         sections=queries.home_sections(user),

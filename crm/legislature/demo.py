@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
+from crm.core.time import local_today
 from crm.extensions import db
 from crm.legislature.importers import Sync, default_options
 from crm.legislature.importers.openperu import parse as parse_openperu
@@ -89,7 +90,7 @@ def _load_2011(context, today) -> None:
         if name in people:
             db.session.add(CommitteeMembership(
                 legislator_id=people[name].id, committee_id=committee.id, role=role,
-                start_date=date(2011, 8, 15), is_demo=True,
+                start_date=date(2011, 8, 15), end_date=sync.term.end_date, is_demo=True,
             ))
     users = context.get("users", {})
     owners = {
@@ -152,14 +153,14 @@ def _load_2026(context, today, rng) -> None:
     for index, legislator_id in enumerate(members):
         role = ("chair", "vice_chair", "secretary")[index] if index < 3 else "member"
         db.session.add(CommitteeMembership(legislator_id=legislator_id, committee_id=committee.id, role=role,
-                                           start_date=date(2026, 8, 20), is_demo=True))
+                                           start_date=date(2026, 8, 20), end_date=sync.term.end_date, is_demo=True))
     db.session.flush()
     context.update(peru_2026=sync.legislature, diputados=diputados, senado=senado, justice_committee_2026=committee)
 
 
 def load(context: dict) -> None:
     """Add this domain's demo rows to the session; crm.demo commits once at the end."""
-    today = date.today()
+    today = local_today(None)
     _load_2011(context, today)
     _load_2026(context, today, random.Random(2026))
     db.session.flush()

@@ -1,14 +1,42 @@
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, and_, or_
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from crm.core.types import UTCDateTime
 from crm.extensions import db
 
 
+class Tenure:
+    """Something held for dated days: a term, a seat, a group or a committee membership.
+
+    The one rule for "active on a day": both ends are inclusive and a missing end is open. A membership
+    that belongs to a term carries that term's bounds in its own dates (imports, the demo, term edits and
+    migration 0002 fill them), so the rule never needs a join.
+    """
+
+    @declared_attr
+    def start_date(cls) -> Mapped[date | None]:
+        return mapped_column(Date)
+
+    @declared_attr
+    def end_date(cls) -> Mapped[date | None]:
+        return mapped_column(Date)
+
+    def active_on(self, day: date) -> bool:
+        return (self.start_date is None or self.start_date <= day) and (self.end_date is None or self.end_date >= day)
+
+
+def active_on(holder, day):
+    """SQL twin of Tenure.active_on for a model or an alias of one; `day` is a date or a bind parameter."""
+    return and_(
+        or_(holder.start_date.is_(None), holder.start_date <= day),
+        or_(holder.end_date.is_(None), holder.end_date >= day),
+    )
+
+
 class Legislature(db.Model):
-    """A legislature for one term, e.g. the Congress of Peru 2011-2016."""
+    """A legislature, e.g. the Congress of Peru; its dated terms say when it is in session."""
 
     __tablename__ = "legislatures"
 
@@ -19,8 +47,26 @@ class Legislature(db.Model):
     start_date: Mapped[date | None] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Pinned by an admin as one of "ours": lists and pickers then default to the pinned ones.
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     chambers: Mapped[list["Chamber"]] = relationship(back_populates="legislature", order_by="Chamber.id")
+    terms: Mapped[list["LegislativeTerm"]] = relationship(
+        back_populates="legislature", order_by="LegislativeTerm.start_date"
+    )
+
+
+class LegislativeTerm(Tenure, db.Model):
+    """A dated term (period) of a legislature, e.g. 2011–2016; seats of the term share its bounds."""
+
+    __tablename__ = "legislative_terms"
+    __table_args__ = (UniqueConstraint("legislature_id", "label"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    legislature_id: Mapped[int] = mapped_column(ForeignKey("legislatures.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(80))
+
+    legislature: Mapped[Legislature] = relationship(back_populates="terms")
 
 
 class Chamber(db.Model):
@@ -113,42 +159,37 @@ class LegislatorIdentifier(db.Model):
     legislator: Mapped[Legislator] = relationship(back_populates="identifiers")
 
 
-class SeatMembership(db.Model):
-    """A legislator sits in a chamber while end_date is NULL or not yet past."""
+class SeatMembership(Tenure, db.Model):
+    """A legislator sits in a chamber on the days the seat is active (see Tenure)."""
 
     __tablename__ = "seat_memberships"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     legislator_id: Mapped[int] = mapped_column(ForeignKey("legislators.id", ondelete="CASCADE"), index=True)
     chamber_id: Mapped[int] = mapped_column(ForeignKey("chambers.id", ondelete="CASCADE"), index=True)
+    term_id: Mapped[int | None] = mapped_column(ForeignKey("legislative_terms.id", ondelete="SET NULL"), index=True)
     district: Mapped[str | None] = mapped_column(String(120))
-    start_date: Mapped[date | None] = mapped_column(Date)
-    end_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str | None] = mapped_column(String(120))
     votes: Mapped[int | None] = mapped_column(Integer)
 
 
-class GroupMembership(db.Model):
-    """The current membership of a kind is the one with end_date NULL; switches close it and open another."""
+class GroupMembership(Tenure, db.Model):
+    """The current membership of a kind is the one active today; a switch closes it and opens another."""
 
     __tablename__ = "group_memberships"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     legislator_id: Mapped[int] = mapped_column(ForeignKey("legislators.id", ondelete="CASCADE"), index=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
-    start_date: Mapped[date | None] = mapped_column(Date)
-    end_date: Mapped[date | None] = mapped_column(Date)
 
 
-class CommitteeMembership(db.Model):
+class CommitteeMembership(Tenure, db.Model):
     __tablename__ = "committee_memberships"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     legislator_id: Mapped[int] = mapped_column(ForeignKey("legislators.id", ondelete="CASCADE"), index=True)
     committee_id: Mapped[int] = mapped_column(ForeignKey("committees.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(20), default="member")
-    start_date: Mapped[date | None] = mapped_column(Date)
-    end_date: Mapped[date | None] = mapped_column(Date)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
 
 

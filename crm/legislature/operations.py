@@ -1,14 +1,15 @@
 """Every write in the legislature domain: validate, flush, audit; never commit."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from crm.accounts.models import PartnerOrganisation, User
 from crm.core import audit
 from crm.core.text import fold
-from crm.core.time import utcnow
+from crm.core.time import local_today, utcnow
 from crm.extensions import db
 from crm.legislature.models import (
     COMMITTEE_ROLES,
@@ -18,9 +19,11 @@ from crm.legislature.models import (
     CommitteeMembership,
     Group,
     GroupMembership,
+    LegislativeTerm,
     Legislator,
     Legislature,
     SeatMembership,
+    active_on,
 )
 
 EDITABLE_FIELDS = (
@@ -92,9 +95,6 @@ def update_legislator(legislator: Legislator, *, actor=None, **values) -> Legisl
 
 def set_owner(legislator: Legislator, *, user_id=None, partner_id=None, actor=None) -> Legislator:
     """The relationship has one owner: a staff member or a partner organisation (or nobody)."""
-    from crm.accounts.models import User
-    from crm.coalition.models import PartnerOrganisation
-
     if user_id and partner_id:
         raise LegislatureError(_("Elija una persona del equipo o una organización aliada, no ambas."))
     if user_id:
@@ -151,10 +151,10 @@ def remove_aide(aide: Aide, *, actor=None) -> None:
 
 
 def switch_group(legislator: Legislator, group: Group, *, start_date: date, actor=None) -> GroupMembership:
-    """Join a group: the open membership of the same kind in that legislature ends the day the new one starts."""
+    """Join a group: the membership of the same kind active that day ends the day before the new one starts."""
     open_rows = db.session.execute(
         select(GroupMembership).join(Group, Group.id == GroupMembership.group_id).where(
-            GroupMembership.legislator_id == legislator.id, GroupMembership.end_date.is_(None),
+            GroupMembership.legislator_id == legislator.id, active_on(GroupMembership, start_date),
             Group.kind == group.kind, Group.legislature_id == group.legislature_id,
         )
     ).scalars().all()
@@ -163,9 +163,11 @@ def switch_group(legislator: Legislator, group: Group, *, start_date: date, acto
     if any(row.start_date and row.start_date > start_date for row in open_rows):
         raise LegislatureError(_("La fecha de inicio es anterior al inicio de la afiliación actual."))
     for row in open_rows:
-        row.end_date = start_date
-        audit.record("group_membership.close", row, new={"end_date": start_date}, actor=actor)
-    membership = GroupMembership(legislator_id=legislator.id, group_id=group.id, start_date=start_date)
+        old_end, row.end_date = row.end_date, max(start_date - timedelta(days=1), row.start_date or start_date)
+        audit.record("group_membership.close", row, old={"end_date": old_end}, new={"end_date": row.end_date},
+                     actor=actor)
+    membership = GroupMembership(legislator_id=legislator.id, group_id=group.id, start_date=start_date,
+                                 end_date=term_end(group.legislature_id))
     db.session.add(membership)
     db.session.flush()
     audit.record(
@@ -189,13 +191,16 @@ def add_committee_membership(legislator: Legislator, committee: Committee, *, ro
     already = db.session.execute(
         select(CommitteeMembership.id).where(
             CommitteeMembership.legislator_id == legislator.id, CommitteeMembership.committee_id == committee.id,
-            CommitteeMembership.end_date.is_(None),
+            active_on(CommitteeMembership, start_date or local_today(getattr(actor, "timezone", None))),
         ).limit(1)
     ).first()
     if already:
         raise LegislatureError(_("Ya integra esa comisión; termine primero la membresía actual."), "committee_id")
+    legislature_id = db.session.execute(
+        select(Chamber.legislature_id).where(Chamber.id == committee.chamber_id)
+    ).scalar_one()
     membership = CommitteeMembership(legislator_id=legislator.id, committee_id=committee.id, role=role,
-                                     start_date=start_date)
+                                     start_date=start_date, end_date=term_end(legislature_id))
     db.session.add(membership)
     db.session.flush()
     audit.record("committee_membership.create", membership, new={
@@ -205,14 +210,22 @@ def add_committee_membership(legislator: Legislator, committee: Committee, *, ro
 
 
 def end_committee_membership(membership: CommitteeMembership, *, end_date: date, actor=None) -> None:
-    if membership.end_date is not None:
+    if membership.end_date is not None and membership.end_date < end_date:
         raise LegislatureError(_("Esa membresía ya terminó."))
     if membership.start_date and end_date < membership.start_date:
         raise LegislatureError(_("La fecha de fin es anterior al inicio."))
-    membership.end_date = end_date
+    old_end, membership.end_date = membership.end_date, end_date
     db.session.flush()
-    audit.record("committee_membership.end", membership, old={"end_date": None}, new={"end_date": end_date},
+    audit.record("committee_membership.end", membership, old={"end_date": old_end}, new={"end_date": end_date},
                  actor=actor)
+
+
+def term_end(legislature_id: int) -> date | None:
+    """Where open-ended memberships of a legislature stop: its last term's end (None while a term is open)."""
+    ends = db.session.execute(
+        select(LegislativeTerm.end_date).where(LegislativeTerm.legislature_id == legislature_id)
+    ).scalars().all()
+    return None if not ends or None in ends else max(ends)
 
 
 def create_legislature(*, name: str, country: str, period_label=None, start_date=None, end_date=None,
@@ -232,7 +245,33 @@ def create_legislature(*, name: str, country: str, period_label=None, start_date
     db.session.flush()
     audit.record("legislature.create", legislature, new=audit.snapshot(
         legislature, ("name", "country", "period_label", "start_date", "end_date")), actor=actor)
+    find_or_add_term(legislature, period_label, start_date, end_date, actor=actor)
     return legislature
+
+
+def find_or_add_term(legislature: Legislature | None, label: str | None, start: date | None, end: date | None, *,
+                     write: bool = True, actor=None) -> LegislativeTerm | None:
+    """The legislature's term with this label (or its only/latest one when the source names none), else a new one.
+
+    A dry run (write=False) gets an unsaved term, so it reports the same bounds the import will apply.
+    """
+    if legislature is None:
+        return None
+    label = _clean(label)
+    terms = list(legislature.terms) if legislature.id else []
+    if label is None and terms:
+        return terms[-1]
+    term = next((t for t in terms if t.label == (label or legislature.name)), None)
+    if term is not None:
+        return term
+    term = LegislativeTerm(label=label or legislature.name, start_date=start, end_date=end)
+    if write:
+        term.legislature_id = legislature.id
+        db.session.add(term)
+        db.session.flush()
+        audit.record("term.create", term, new=audit.snapshot(term, ("legislature_id", "label", "start_date", "end_date")),
+                     actor=actor)
+    return term
 
 
 def _check_seats(seats):
@@ -278,3 +317,12 @@ def add_committee(chamber: Chamber, *, name: str, actor=None) -> Committee:
     db.session.flush()
     audit.record("committee.create", committee, new={"chamber_id": chamber.id, "name": name}, actor=actor)
     return committee
+
+
+def set_pinned(legislature: Legislature, pinned: bool, *, actor=None) -> Legislature:
+    """Pin a legislature as one of "ours" (or unpin it): lists and pickers default to the pinned ones."""
+    if legislature.pinned != pinned:
+        legislature.pinned = pinned
+        db.session.flush()
+        audit.record("legislature.pin", legislature, old={"pinned": not pinned}, new={"pinned": pinned}, actor=actor)
+    return legislature

@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 
 from crm.extensions import db
 from crm.ops import backup
+from crm.ops.migrate import copy_to_postgres
 
 
 def register(group: click.Group) -> None:
@@ -107,8 +108,6 @@ def register(group: click.Group) -> None:
     @with_appcontext
     def migrate_to_postgres_command(postgres_url):
         """Copy this SQLite instance into an EMPTY PostgreSQL database, keeping every id, and verify the counts."""
-        from crm.ops.migrate import copy_to_postgres
-
         if db.engine.dialect.name != "sqlite":
             raise click.ClickException("The current database is not SQLite; set DATABASE_URL to the SQLite file to copy.")
         shown = make_url(postgres_url).render_as_string(hide_password=True)

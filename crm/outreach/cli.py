@@ -3,6 +3,10 @@
 import click
 from flask.cli import with_appcontext
 
+from crm.campaigns.models import Campaign
+from crm.extensions import db
+from crm.outreach.queries import going_cold
+
 
 def register(group) -> None:
     @group.command("going-cold")
@@ -10,10 +14,6 @@ def register(group) -> None:
     @with_appcontext
     def going_cold_command(campaign_id):
         """List target legislators with no contact in the campaign's going-cold window."""
-        from crm.campaigns.models import Campaign
-        from crm.extensions import db
-        from crm.outreach.queries import going_cold
-
         campaign = db.session.get(Campaign, campaign_id)
         if campaign is None:
             raise click.ClickException(f"No campaign with id {campaign_id}.")

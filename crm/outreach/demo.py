@@ -3,11 +3,11 @@
 import random
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from crm.core.time import local_day_bounds, local_to_utc, local_today, utcnow
 from crm.extensions import db
-from crm.legislature.models import Committee, Legislator, SeatMembership
+from crm.legislature.models import Committee, LegislativeTerm, Legislator, SeatMembership
 from crm.outreach import operations
 
 PLACES = ("Pasillo del Palacio Legislativo", "Despacho", "Sala de comisión", "Cafetería del Congreso", "Por teléfono", "Hemiciclo")
@@ -50,8 +50,12 @@ def _legislators(context: dict, limit: int = 36) -> list[Legislator]:
     statement = select(Legislator).order_by(Legislator.sort_name).limit(limit)
     chambers = _chamber_ids(context)
     if chambers:
-        sitting = select(SeatMembership.legislator_id).where(
-            SeatMembership.end_date.is_(None), SeatMembership.chamber_id.in_(chambers)
+        # Members who served to their term's end (the 2011-2016 Congress included), not those who left early.
+        served = or_(SeatMembership.end_date.is_(None), SeatMembership.end_date == LegislativeTerm.end_date)
+        sitting = (
+            select(SeatMembership.legislator_id)
+            .outerjoin(LegislativeTerm, LegislativeTerm.id == SeatMembership.term_id)
+            .where(served, SeatMembership.chamber_id.in_(chambers))
         )
         statement = statement.where(Legislator.id.in_(sitting))
     return list(db.session.execute(statement).scalars())

@@ -20,8 +20,10 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from crm.campaigns.forms import LEVEL_CHOICES
+from crm.campaigns.models import STANCE_LEVELS
 from crm.core.forms import choices
 from crm.core.time import local_to_utc, local_today, to_local, utcnow
+from crm.outreach.operations import TaskDraft
 
 KIND_LABELS = {
     "meeting": _l("Reunión"),
@@ -151,8 +153,6 @@ def parse_task_slots(form_data, tz_name: str, default_assignee: int, legislator_
 
     Returns (drafts as dicts, errors keyed by slot index, raw values to redisplay).
     """
-    from crm.outreach.operations import TaskDraft
-
     drafts, errors, raw = [], {}, []
     for i in range(TASK_SLOTS):
         values = {
@@ -179,8 +179,6 @@ def parse_task_slots(form_data, tz_name: str, default_assignee: int, legislator_
 
 def parse_stances(form_data, legislator_ids) -> dict[int, str]:
     """Fields named stance-<legislator id>; blank means "not recorded this time"."""
-    from crm.campaigns.models import STANCE_LEVELS
-
     stances = {}
     for legislator_id in legislator_ids:
         level = (form_data.get(f"stance-{legislator_id}") or "").strip()

@@ -11,12 +11,16 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from crm.extensions import db
+from crm.reminders import jobs, sender
+
 
 def register(group: click.Group) -> None:
     @group.command("scheduler")
     @with_appcontext
     def scheduler_command():
         """Run the reminder scheduler in the foreground (one per installation) until Ctrl-C or SIGTERM."""
+        # Here, not at the top: web workers load this CLI, and the scheduler module imports APScheduler.
         from crm.reminders.scheduler import run_scheduler
 
         app = current_app._get_current_object()
@@ -28,8 +32,6 @@ def register(group: click.Group) -> None:
     @with_appcontext
     def sender_command(once, interval):
         """Deliver the outbox over SMTP (or to .eml files when SMTP_HOST is empty). Several may run at once."""
-        from crm.reminders import sender
-
         if once:
             stats = sender.deliver_all()
             click.echo(f"sent {stats.sent}, retry later {stats.retried}, failed {stats.failed}")
@@ -46,9 +48,6 @@ def register(group: click.Group) -> None:
     @with_appcontext
     def run_reminders_command():
         """Run every reminder job once now (what the scheduler does each minute)."""
-        from crm.extensions import db
-        from crm.reminders import jobs
-
         counts = jobs.run_all()
         db.session.commit()
         click.echo(", ".join(f"{name}: {count}" for name, count in counts.items()))

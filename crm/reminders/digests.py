@@ -11,14 +11,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, or_, select, union_all
 
 from crm.accounts.models import User
-from crm.campaigns.models import Campaign, StanceAssessment
+from crm.campaigns import stance
+from crm.campaigns.models import Campaign
 from crm.core.time import local_day_bounds, local_today
 from crm.extensions import db
-from crm.legislature.models import Chamber, Legislator, SeatMembership
+from crm.legislature.models import Chamber, Legislator, SeatMembership, active_on
 from crm.outreach.models import Interaction, Task, interaction_legislators, interaction_staff
-from crm.outreach.queries import PERSUADABLE_LEVELS, campaign_voters, last_contact_subquery
+from crm.outreach.queries import cold_candidates, went_cold
 
-# A legislator is worth chasing while their current stance is one of these, or while there is none yet.
 # Used to rank how far a stance moved: positive is towards yes.
 LEVEL_SCORE = {
     "champion": 3,
@@ -82,63 +82,23 @@ class Digest:
     going_cold_total: int = 0
 
 
-def current_stances(as_of: datetime | None = None):
-    """Latest assessment per campaign and legislator (optionally as of a past instant), as a subquery."""
-    rank = func.row_number().over(
-        partition_by=(StanceAssessment.campaign_id, StanceAssessment.legislator_id),
-        order_by=(StanceAssessment.assessed_at.desc(), StanceAssessment.id.desc()),
-    )
-    ranked = select(
-        StanceAssessment.campaign_id, StanceAssessment.legislator_id, StanceAssessment.level, rank.label("rank")
-    )
-    if as_of is not None:
-        ranked = ranked.where(StanceAssessment.assessed_at <= as_of)
-    ranked = ranked.subquery()
-    return (
-        select(ranked.c.campaign_id, ranked.c.legislator_id, ranked.c.level).where(ranked.c.rank == 1).subquery()
-    )
+def going_cold_rows(now: datetime) -> list[tuple]:
+    """Every target of every active campaign gone cold: the going-cold page's rule, for all campaigns at once.
 
-
-def sitting_members():
-    """(legislator, legislature) pairs for everyone holding a seat now."""
-    return (
-        select(SeatMembership.legislator_id, Chamber.legislature_id)
-        .join(Chamber, Chamber.id == SeatMembership.chamber_id)
-        .where(SeatMembership.end_date.is_(None))
-        .distinct()
-        .subquery()
-    )
-
-
-def going_cold_rows(now: datetime) -> list[ColdLine | tuple]:
-    """Every target legislator of every active campaign whose last contact is older than the campaign allows.
-
-    One query: the voters of each active campaign's stages (as on the going-cold page), their current
-    stance and their last interaction.
+    One query; sitting is judged on the organisation's local day (the digest goes to everyone at once).
     """
-    stance = current_stances()
-    voters = campaign_voters()
-    last_contact = last_contact_subquery(now)
+    cold = cold_candidates(now, local_today(None, now))
     statement = (
-        select(
-            Campaign.name,
-            Campaign.going_cold_days,
-            Legislator.id,
-            Legislator.full_name,
-            Legislator.owner_user_id,
-            stance.c.level,
-            last_contact.c.last_contact,
-        )
-        .select_from(Campaign)
-        .join(voters, voters.c.campaign_id == Campaign.id)
-        .join(Legislator, Legislator.id == voters.c.legislator_id)
-        .outerjoin(stance, and_(stance.c.campaign_id == Campaign.id, stance.c.legislator_id == Legislator.id))
-        .outerjoin(last_contact, last_contact.c.legislator_id == Legislator.id)
-        .where(Campaign.status == "active", or_(stance.c.level.is_(None), stance.c.level.in_(PERSUADABLE_LEVELS)))
+        select(Campaign.name, cold.c.going_cold_days, Legislator.id, Legislator.full_name, Legislator.owner_user_id,
+               cold.c.level, cold.c.last_contact)
+        .select_from(cold)
+        .join(Campaign, Campaign.id == cold.c.campaign_id)
+        .join(Legislator, Legislator.id == cold.c.legislator_id)
+        .where(Campaign.status == "active")
     )
     rows = []
     for name, days, legislator_id, full_name, owner_id, level, last in db.session.execute(statement):
-        if last is None or last < now - timedelta(days=days or 21):
+        if went_cold(last, now, days):
             rows.append((owner_id, ColdLine(legislator_id, full_name, name, level, last)))
     return rows
 
@@ -246,18 +206,25 @@ class WeeklySummary:
     movers: list[Mover]
 
 
-def _stances_of_sitting(as_of: datetime | None):
-    stance = current_stances(as_of)
-    sitting = sitting_members()
+def _stances_of_sitting(as_of: datetime | None, today):
+    """(campaign, legislator, level) as of the cutoff for everyone sitting today in the campaign's legislature."""
+    stances = stance.latest_per_pair(as_of)
+    sitting = (
+        select(SeatMembership.legislator_id, Chamber.legislature_id)
+        .join(Chamber, Chamber.id == SeatMembership.chamber_id)
+        .where(active_on(SeatMembership, today))
+        .distinct()
+        .subquery("sitting")
+    )
     return (
-        select(Campaign.id, Campaign.name, stance.c.legislator_id, Legislator.full_name, stance.c.level)
-        .select_from(stance)
-        .join(Campaign, Campaign.id == stance.c.campaign_id)
-        .join(Legislator, Legislator.id == stance.c.legislator_id)
+        select(Campaign.id, Campaign.name, stances.c.legislator_id, Legislator.full_name, stances.c.level)
+        .select_from(stances)
+        .join(Campaign, Campaign.id == stances.c.campaign_id)
+        .join(Legislator, Legislator.id == stances.c.legislator_id)
         .join(
             sitting,
             and_(
-                sitting.c.legislator_id == stance.c.legislator_id,
+                sitting.c.legislator_id == stances.c.legislator_id,
                 or_(Campaign.legislature_id.is_(None), sitting.c.legislature_id == Campaign.legislature_id),
             ),
         )
@@ -269,8 +236,11 @@ def _stances_of_sitting(as_of: datetime | None):
 def build_weekly(now: datetime, *, movers: int = 10) -> WeeklySummary:
     """Whip-count movement over the last seven days, overdue tasks per officer, biggest movers. Three queries."""
     week_start = now - timedelta(days=7)
-    after = {(c, leg): (cname, name, level) for c, cname, leg, name, level in db.session.execute(_stances_of_sitting(None))}
-    before = {(c, leg): level for c, _cname, leg, _name, level in db.session.execute(_stances_of_sitting(week_start))}
+    today = local_today(None, now)
+    after = {(c, leg): (cname, name, level)
+             for c, cname, leg, name, level in db.session.execute(_stances_of_sitting(None, today))}
+    before = {(c, leg): level
+              for c, _cname, leg, _name, level in db.session.execute(_stances_of_sitting(week_start, today))}
 
     counts_after: dict[str, Counter] = defaultdict(Counter)
     counts_before: dict[str, Counter] = defaultdict(Counter)

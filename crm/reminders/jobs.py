@@ -20,13 +20,13 @@ from sqlalchemy.orm import selectinload
 
 from crm.accounts.models import User
 from crm.core.mail import enqueue_many, external_url
+from crm.core.outbox import OutboundEmail
 from crm.core.permissions import STAFF_ROLES, Role
 from crm.core.time import local_day_bounds, local_to_utc, local_today, utcnow, zone
 from crm.extensions import db
 from crm.outreach.models import Interaction, Task, interaction_staff
 from crm.reminders.digests import build_digests, build_weekly
 from crm.reminders.emails import interaction_label, missed_row, reminder_row
-from crm.reminders.models import OutboundEmail
 
 # How far back a job looks for reminders it should have written while the scheduler was down.
 MISSED_LOOKBACK = timedelta(hours=48)

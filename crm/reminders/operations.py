@@ -3,9 +3,9 @@
 from flask_babel import gettext as _
 
 from crm.core import audit
+from crm.core.outbox import OutboundEmail
 from crm.core.time import utcnow
 from crm.extensions import db
-from crm.reminders.models import OutboundEmail
 from crm.reminders.tokens import PREFERENCE_FOR_KIND
 
 RETRYABLE = ("failed", "missed", "discarded", "pending")

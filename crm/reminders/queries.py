@@ -2,9 +2,9 @@
 
 from sqlalchemy import func, select
 
+from crm.core.outbox import OUTBOX_STATUSES, OutboundEmail
 from crm.core.pagination import Page, paginate
 from crm.extensions import db
-from crm.reminders.models import OUTBOX_STATUSES, OutboundEmail
 
 # What an admin needs to act on comes first. "duplicated" is not a status: it lists the rows whose sender died
 # while the SMTP server had the message, so the recipient may have received it twice (same Message-ID).

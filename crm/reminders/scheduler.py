@@ -15,8 +15,10 @@ from flask import Flask
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import DBAPIError
 
+from crm.core.logging import process_echo
 from crm.core.time import utcnow
 from crm.extensions import db
+from crm.reminders import jobs
 from crm.reminders.models import ProcessLock
 from crm.reminders.sender import new_owner
 
@@ -258,8 +260,6 @@ def _stop(reason: str) -> None:
 
 def run_job(name: str) -> None:
     """Entry point APScheduler calls: one app context and one commit per job run."""
-    from crm.reminders import jobs
-
     assert _app is not None, "the scheduler app is not set"
     with _app.app_context():
         try:
@@ -325,8 +325,6 @@ def describe_jobs(scheduler) -> list[tuple[str, str, str]]:
 def run_scheduler(app: Flask, echo=print) -> int:
     """Hold the lock, run the jobs in the foreground until SIGINT/SIGTERM. Returns the exit status:
     0 when stopped, 1 when another scheduler holds (or took over) the lock."""
-    from crm.core.logging import process_echo
-
     echo = process_echo(echo)
     try:
         lock = acquire_lock()

@@ -25,10 +25,11 @@ from flask import current_app
 from sqlalchemy import and_, bindparam, case, func, or_, select
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 
+from crm.core.logging import process_echo
+from crm.core.outbox import OutboundEmail
 from crm.core.time import utcnow
 from crm.extensions import db
 from crm.reminders.message import SMTP_POLICY, build_message  # noqa: F401 - re-exported for callers
-from crm.reminders.models import OutboundEmail
 from crm.reminders.transport import (  # noqa: F401 - re-exported for callers
     FileTransport,
     PermanentFailure,
@@ -374,8 +375,6 @@ def deliver_all(*, owner: str | None = None, max_batches: int | None = None, now
 
 def run_forever(stop, *, interval: float = 5.0, echo=print) -> None:
     """The sender loop: deliver while there is work, otherwise wait; `stop` is a threading.Event."""
-    from crm.core.logging import process_echo
-
     echo = process_echo(echo)
     owner = new_owner()
     echo(f"Sender {owner} started ({make_transport().describe()}).")

@@ -5,11 +5,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.accounts.models import User
+from crm.core.outbox import OutboundEmail
 from crm.core.pagination import parse_page
 from crm.core.permissions import admin_required
 from crm.extensions import db
 from crm.reminders import bp, operations, queries
-from crm.reminders.models import OutboundEmail
 from crm.reminders.scheduler import scheduler_status
 from crm.reminders.tokens import read_unsubscribe_token
 

@@ -1,3 +1,4 @@
+from crm.campaigns import visibility as campaign_visibility
 from crm.core import visibility
 
 
@@ -33,8 +34,8 @@ def test_whip_list_grants(make_user, make_partner, make_campaign):
         CampaignPartnerAccess(campaign_id=whip.id, partner_organisation_id=partner.id, level="whip_list"),
     ])
     db.session.flush()
-    assert visibility.whip_list_campaign_ids(viewer) == {whip.id}
-    assert visibility.can_see_whip_list(viewer, whip.id)
-    assert not visibility.can_see_whip_list(viewer, aggregate.id) and not visibility.can_see_whip_list(viewer, none.id)
-    assert visibility.whip_list_campaign_ids(make_user("officer")) is None
+    assert campaign_visibility.whip_list_campaign_ids(viewer) == {whip.id}
+    assert campaign_visibility.can_see_whip_list(viewer, whip.id)
+    assert not campaign_visibility.can_see_whip_list(viewer, aggregate.id) and not campaign_visibility.can_see_whip_list(viewer, none.id)
+    assert campaign_visibility.whip_list_campaign_ids(make_user("officer")) is None
     assert not visibility.can_write(viewer)

@@ -1,8 +1,13 @@
-"""Password policy: at least 12 characters, long passphrases welcome, common passwords refused."""
+"""Password policy: at least 12 characters, long passphrases welcome, guessable passwords refused."""
+
+from pathlib import Path
 
 import pytest
+from flask_babel import force_locale
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-from crm.accounts.passwords import MIN_LENGTH, common_passwords, password_problem
+import crm.accounts
+from crm.accounts.passwords import MIN_LENGTH, password_problem
 
 
 def test_minimum_is_twelve_characters(app):
@@ -29,12 +34,43 @@ def test_absurdly_long_passwords_are_refused(app):
     assert "más de 256" in str(password_problem("x y z w " * 100))
 
 
-def test_every_entry_of_the_common_list_is_refused(app):
-    long_entries = [p for p in common_passwords() if len(p) >= MIN_LENGTH]
-    assert len(long_entries) > 80
+def test_every_long_entry_of_the_estimators_password_list_is_refused(app):
+    long_entries = [p for p in FREQUENCY_LISTS["passwords"] if len(p) >= MIN_LENGTH]
+    assert len(long_entries) > 200
     for entry in long_entries:
         assert "demasiado común" in str(password_problem(entry)), entry
         assert "demasiado común" in str(password_problem(entry.upper())), entry
+
+
+def test_no_password_list_is_pasted_into_the_repository():
+    assert not list(Path(crm.accounts.__file__).parent.glob("*.txt"))
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("123412341234", "Repetir caracteres o grupos"),
+        ("qazwsxedcrfv", "más usadas"),
+        ("1qaz2wsx3edc4rfv", "más usadas"),
+        ("abcdefghijklm", "secuencias"),
+        ("congreso2026!!", "palabras como «contraseña» o «congreso»"),
+    ],
+)
+def test_passwords_the_probe_got_accepted_are_refused_with_a_reason(app, password, reason):
+    problem = str(password_problem(password))
+    assert "demasiado común o fácil de adivinar" in problem and reason in problem
+    assert "Pruebe una frase" in problem
+
+
+def test_the_refusal_is_translated(app):
+    with app.test_request_context(), force_locale("en"):
+        problem = str(password_problem("qazwsxedcrfv"))
+    assert "too common or too easy to guess" in problem and "most used" in problem and "contraseña" not in problem
+
+
+def test_the_persons_own_name_and_email_do_not_make_a_password(app):
+    problem = str(password_problem("rosamavila2026", "rosa.mavila@example.org", "Rosa Mavila"))
+    assert "No use su correo, su nombre" in problem
 
 
 @pytest.mark.parametrize("password", ["Password2026!!", "123contraseña456", "Qwerty!!!!2026", "cabildeo.2026.", "iloveyou12345"])

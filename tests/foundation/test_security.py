@@ -1,13 +1,9 @@
 """Security baseline: CSRF, cookie flags, headers, throttling, session invalidation, error pages."""
 
-from datetime import timedelta
 
 import pytest
 from flask import abort
-from sqlalchemy import select
 
-from crm.accounts.models import User
-from crm.audit.models import AuditEntry
 from crm.core.time import utcnow
 from crm.extensions import db
 from tests.foundation.conftest import committed_user
@@ -200,51 +196,14 @@ def test_anonymous_users_are_sent_to_login(client):
 # --- Throttling ---------------------------------------------------------------------------------
 
 
-def test_ten_failures_lock_the_account_for_15_minutes_across_two_app_instances(isolated_app, second_app, monkeypatch):
-    """Two app objects on one database stand for two gunicorn workers: the count lives in the database."""
-    user = committed_user(isolated_app, "officer")
-    workers = [isolated_app.test_client(), second_app.test_client()]
-    for attempt in range(9):
-        response = _login(workers[attempt % 2], user["email"], "una contraseña equivocada")
-        assert response.status_code == 401, attempt
-    with isolated_app.app_context():
-        assert db.session.get(User, user["id"]).failed_logins == 9
-
-    tenth = _login(workers[1], user["email"], "una contraseña equivocada")
-    assert tenth.status_code == 401
-    started = utcnow()
-    for client in workers:
-        locked = _login(client, user["email"], PASSWORD)
-        assert locked.status_code == 429, "even the right password is refused while locked"
-        assert "bloqueada por 15 minutos" in locked.get_data(as_text=True)
-        assert client.get("/").status_code == 302
-
-    with isolated_app.app_context():
-        stored = db.session.get(User, user["id"])
-        assert timedelta(minutes=14) < stored.locked_until - started <= timedelta(minutes=15)
-        actions = db.session.execute(
-            select(AuditEntry.action).where(AuditEntry.object_id == str(user["id"])).order_by(AuditEntry.id)
-        ).scalars().all()
-        assert actions.count("auth.login_failed") == 10
-        assert "auth.account_locked" in actions and actions.count("auth.login_locked") == 2
-
-    # Fifteen minutes later (the clock moves, not the test), the right password works again.
-    later = stored.locked_until + timedelta(seconds=1)
-    monkeypatch.setattr("crm.accounts.operations.utcnow", lambda: later)
-    assert _login(workers[0], user["email"], PASSWORD).status_code == 302
-    with isolated_app.app_context():
-        stored = db.session.get(User, user["id"])
-        assert stored.locked_until is None and stored.failed_logins == 0
-
-
 def test_a_success_resets_the_failure_count(client, make_user):
     user = make_user("officer")
-    for _ in range(9):
+    for _ in range(5):
         _login(client, user.email, "una contraseña equivocada")
     assert _login(client, user.email).status_code == 302
     client.post("/logout")
-    for _ in range(9):
-        _login(client, user.email, "una contraseña equivocada")
+    for _ in range(5):
+        assert _login(client, user.email, "una contraseña equivocada").status_code == 401
     assert _login(client, user.email).status_code == 302, "the count started again from zero"
 
 

@@ -32,8 +32,11 @@ def test_2011_2016_gives_the_130_seat_congress(import_openperu):
     assert (legislature.start_date, legislature.end_date) == (date(2011, 7, 27), date(2016, 7, 26))
     chamber = db.session.execute(select(Chamber)).scalar_one()
     assert chamber.seats == 130
-    sitting = queries.current_members(chamber.id)
+    # The term ended on 26 July 2016: nobody sits today, 130 sat on the term's last day.
+    assert queries.current_members(chamber.id, today=date(2026, 12, 3)) == []
+    sitting = queries.current_members(chamber.id, today=date(2016, 7, 26))
     assert len(sitting) == 130
+    assert len(queries.current_members(chamber.id, today=date(2016, 7, 27))) == 0
     by_name = {row.full_name: row for row in sitting}
     assert by_name["Verónika Fanny Mendoza Frisch"].district == "Cusco"
     assert by_name["Rosa Delsa Mavila León"].district == "Lima"  # "LIMA" in the file
@@ -74,13 +77,13 @@ def test_quirks_are_reported_by_record_and_field(import_openperu):
     seats = db.session.execute(
         select(SeatMembership).where(SeatMembership.legislator_id == costa.id).order_by(SeatMembership.start_date)
     ).scalars().all()
-    assert [(s.start_date, s.end_date) for s in seats] == [(date(2016, 7, 1), date(2020, 3, 31)), (date(2020, 4, 1), None)]
+    assert [(s.start_date, s.end_date) for s in seats] == [(date(2016, 7, 1), date(2020, 3, 31)), (date(2020, 4, 1), date(2021, 7, 26))]
     schemes = db.session.execute(
         select(LegislatorIdentifier.value).where(LegislatorIdentifier.legislator_id == costa.id)
     ).scalars().all()
     assert sorted(schemes) == ["734", "901"]
     chamber = db.session.execute(select(Chamber)).scalar_one()
-    assert len(queries.current_members(chamber.id)) == 130
+    assert len(queries.current_members(chamber.id, today=date(2021, 7, 26))) == 130
 
 
 def test_votes_are_parsed_from_text(import_openperu):

@@ -34,7 +34,10 @@ def test_popolo_persons_organizations_memberships():
     assert (chamber.name, chamber.seats) == ("Cámara de Diputados", 130)
     rows = {r.full_name: r for r in queries.current_members(chamber.id, today=date(2026, 11, 1))}
     assert set(rows) == {"Ana Lucía Quispe Mamani", "José Ramírez Torres"}  # Carmen left on 2026-10-01
-    assert rows["Ana Lucía Quispe Mamani"].bancada_name == "Bancada Independiente"
+    # Her switch to Bancada Independiente is dated 2027-03-01: on 1 November 2026 she is still in Bancada Verde.
+    assert rows["Ana Lucía Quispe Mamani"].bancada_name == "Bancada Verde"
+    later = {r.full_name: r for r in queries.current_members(chamber.id, today=date(2027, 3, 2))}
+    assert later["Ana Lucía Quispe Mamani"].bancada_name == "Bancada Independiente"
     ana = db.session.execute(select(Legislator).where(Legislator.full_name.like("Ana%"))).scalar_one()
     assert (ana.email, ana.phone, ana.district) == ("aquispe@example.org", "+51 1 311 7000", "Cusco")
     assert ana.gender == "F"  # "female" in the file

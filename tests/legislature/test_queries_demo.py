@@ -49,14 +49,17 @@ def test_demo_loads_real_roster_and_bicameral_congress(make_user):
     assert time.monotonic() - started < 10
     assert context["peru_2011"].name == "Congreso de la República del Perú 2011–2016"
     assert context["peru_2011_chamber"].seats == 130
-    assert len(queries.current_members(context["peru_2011_chamber"].id)) == 130
+    # The 2011–2016 Congress ended on 26 July 2016: its 130 sat then, none sits today.
+    assert context["peru_2011"].terms[0].end_date == date(2016, 7, 26)
+    assert len(queries.current_members(context["peru_2011_chamber"].id, today=date(2016, 7, 26))) == 130
+    assert queries.current_members(context["peru_2011_chamber"].id, today=date(2016, 7, 27)) == []
     assert {c.name: c.seats for c in db.session.execute(
         select(Chamber).where(Chamber.legislature_id == context["peru_2026"].id)).scalars()} == {
         "Cámara de Diputados": 130, "Senado": 60}
     assert context["diputados"].seats == 130 and context["senado"].seats == 60
     for key in ("justice_committee_2011", "justice_committee_2026"):
         assert context[key].name == "Comisión de Justicia y Derechos Humanos" and context[key].is_demo
-    justice = queries.current_members(committee_id=context["justice_committee_2011"].id)
+    justice = queries.current_members(committee_id=context["justice_committee_2011"].id, today=date(2015, 1, 1))
     assert {"Verónika Fanny Mendoza Frisch", "Rosa Delsa Mavila León"} <= {r.full_name for r in justice}
     assert all(cm.is_demo for cm in db.session.execute(select(CommitteeMembership)).scalars())
     # Real people are not demo; invented ones are, and say so in their name.

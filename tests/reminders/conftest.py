@@ -226,8 +226,8 @@ class Factory:
         chamber = self.chamber()
         db.session.add(
             SeatMembership(
-                legislator_id=legislator.id, chamber_id=chamber.id, start_date=date(2026, 7, 28),
-                end_date=None if sitting else date(2026, 8, 1),
+                legislator_id=legislator.id, chamber_id=chamber.id, start_date=date(2021, 7, 27),
+                end_date=None if sitting else date(2021, 8, 1),
             )
         )
         db.session.flush()

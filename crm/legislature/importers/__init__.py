@@ -5,6 +5,7 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from crm.core.time import local_today
 from crm.legislature.importers import congress, openperu, plaincsv, popolo
 from crm.legislature.importers.records import ImportFailed, Roster
 from crm.legislature.importers.sync import Sync
@@ -54,7 +55,8 @@ def parse_roster(fmt: str, files: dict, options: dict, today: date | None = None
     if fmt not in FORMATS:
         raise ImportFailed(_("Formato desconocido «%(fmt)s». Use uno de: %(v1)s.", fmt=fmt, v1=', '.join(FORMATS)))
     try:
-        return FORMATS[fmt](files, options, today or date.today())
+        # Without a user's day, the organisation's default zone decides it (crm.core.time).
+        return FORMATS[fmt](files, options, today or local_today(None))
     except ImportFailed:
         raise
     except (KeyError, TypeError, AttributeError, ValueError) as error:

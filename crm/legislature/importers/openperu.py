@@ -94,9 +94,9 @@ def parse_condicion(value, roster, where, period_start, period_end, today):
     status = text[:1].upper() + text[1:].lower()
     if text.lower() in SITTING:
         return period_start, None, status
-    # Left the seat (died, suspended, removed) on a date the source does not give: the term's end or
-    # yesterday, whichever is earlier, is the latest it can have been; a replacement took the seat.
-    return period_start, min(period_end, today - timedelta(days=1)), status
+    # Left the seat (died, suspended, removed) on a date the source does not give. A replacement took the
+    # seat before the term's last day (or before today), so the day before that is the latest it can be.
+    return period_start, min(period_end, today) - timedelta(days=1), status
 
 
 def parse(files: dict, options: dict, today: date) -> Roster:

@@ -1,6 +1,7 @@
 """The shape every importer produces: a roster of people with their memberships, plus problems found."""
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -120,6 +121,38 @@ class Roster:
     @property
     def has_errors(self) -> bool:
         return any(p.severity == "error" for p in self.problems)
+
+    def bound_to_term(self, start: date | None, end: date | None) -> None:
+        """Give open-ended records the term's bounds: seats both ends, group and committee memberships the end."""
+        for person in self.persons:
+            for seat in person.seats:
+                seat.start_date = seat.start_date or start
+                seat.end_date = seat.end_date or end
+            for membership in (*person.groups, *person.committees):
+                membership.end_date = membership.end_date or end
+
+
+MAX_DETAILS = 300
+
+
+@dataclass
+class Report:
+    total: int = 0
+    counts: dict = field(default_factory=lambda: {"create": 0, "update": 0, "unchanged": 0})
+    structure: dict = field(default_factory=lambda: defaultdict(int))
+    details: list = field(default_factory=list)
+
+    def as_dict(self, roster: Roster) -> dict:
+        return {
+            "total": self.total,
+            "counts": dict(self.counts),
+            "structure": dict(self.structure),
+            "details": self.details[:MAX_DETAILS],
+            "problems": [p.as_dict() for p in roster.problems],
+            "notes": list(roster.notes),
+            "errors": sum(1 for p in roster.problems if p.severity == "error"),
+            "warnings": sum(1 for p in roster.problems if p.severity == "warning"),
+        }
 
 
 def clean(value) -> str | None:

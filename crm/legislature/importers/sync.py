@@ -5,7 +5,6 @@ so the counts shown before confirming are the counts the import will produce.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
@@ -14,9 +13,9 @@ from sqlalchemy.orm import selectinload
 
 from crm.core import audit
 from crm.core.text import fold
-from crm.core.time import utcnow
+from crm.core.time import local_today, utcnow
 from crm.extensions import db
-from crm.legislature.importers.records import PersonRecord, Roster, normalise_gender
+from crm.legislature.importers.records import MAX_DETAILS, PersonRecord, Report, Roster, normalise_gender
 from crm.legislature.models import (
     Chamber,
     Committee,
@@ -28,35 +27,12 @@ from crm.legislature.models import (
     Legislature,
     SeatMembership,
 )
-from crm.legislature.operations import search_key
+from crm.legislature.operations import find_or_add_term, search_key
 
 FIELDS = (
     "full_name", "given_name", "family_name", "sort_name", "gender", "birth_date", "email", "phone", "office",
     "photo_url", "district",
 )
-MAX_DETAILS = 300
-
-
-@dataclass
-class Report:
-    total: int = 0
-    counts: dict = field(default_factory=lambda: {"create": 0, "update": 0, "unchanged": 0})
-    structure: dict = field(default_factory=lambda: defaultdict(int))
-    details: list = field(default_factory=list)
-
-    def as_dict(self, roster: Roster) -> dict:
-        return {
-            "total": self.total,
-            "counts": dict(self.counts),
-            "structure": dict(self.structure),
-            "details": self.details[:MAX_DETAILS],
-            "problems": [p.as_dict() for p in roster.problems],
-            "notes": list(roster.notes),
-            "errors": sum(1 for p in roster.problems if p.severity == "error"),
-            "warnings": sum(1 for p in roster.problems if p.severity == "warning"),
-        }
-
-
 def _sort_name(person: PersonRecord) -> str:
     if person.sort_name:
         return person.sort_name
@@ -68,9 +44,10 @@ def _sort_name(person: PersonRecord) -> str:
 class Sync:
     def __init__(self, roster: Roster, options: dict, *, write: bool, actor=None, today: date | None = None):
         self.roster, self.options, self.write, self.actor = roster, options, write, actor
-        self.today = today or date.today()
+        self.today = today or local_today(getattr(actor, "timezone", None))
         self.report = Report(total=len(roster.persons))
         self.legislature = None
+        self.term = None
         self.chambers: dict = {}
         self.committees: dict = {}
         self.groups: dict = {}
@@ -95,12 +72,27 @@ class Sync:
                 )
                 db.session.add(self.legislature)
                 db.session.flush()
+        self._prepare_term()
         self._prepare_chambers()
         self._prepare_groups()
         self._prepare_committees()
         if self.write:
             db.session.flush()
         self.groups_by_id.update({g.id: g for g in self.groups.values() if g is not None and g.id})
+
+    def _prepare_term(self):
+        """The term this roster fills; open-ended records take its bounds, so "who sits" needs no join."""
+        roster = self.roster
+        self.term = find_or_add_term(
+            self.legislature, roster.period_label, roster.legislature_start, roster.legislature_end,
+            write=self.write, actor=self.actor,
+        )
+        if self.term is not None:
+            roster.bound_to_term(self.term.start_date, self.term.end_date)
+
+    def _open(self, end: date | None) -> bool:
+        """Open-ended: no end, or the end its term gave it."""
+        return end is None or (self.term is not None and end == self.term.end_date)
 
     def _prepare_chambers(self):
         existing = {}
@@ -334,7 +326,8 @@ class Sync:
                 continue
             changed += self._upsert(
                 existing, lambda r: (r.chamber_id, r.start_date), (chamber.id, record.start_date),
-                {"district": record.district, "end_date": record.end_date, "status": record.status, "votes": record.votes},
+                {"district": record.district, "end_date": record.end_date, "status": record.status, "votes": record.votes,
+                 "term_id": self.term.id if self.term is not None else None},
                 lambda chamber=chamber, record=record: SeatMembership(
                     legislator_id=lid, chamber_id=chamber.id, start_date=record.start_date
                 ), "seats",
@@ -353,7 +346,7 @@ class Sync:
                     changed += ["groups"]
                     self.report.structure["group_memberships"] += 1
                     continue
-            if record.end_date is None:
+            if self._open(record.end_date):
                 changed += self._close_switched(existing, group, record)
             changed += [
                 "groups" for _ in self._upsert(
@@ -371,7 +364,7 @@ class Sync:
         changed = []
         for row in existing:
             other = self.groups_by_id.get(row.group_id)
-            if row.end_date is None and row.group_id != group.id and other is not None and other.kind == group.kind:
+            if self._open(row.end_date) and row.group_id != group.id and other is not None and other.kind == group.kind:
                 changed.append("groups")
                 if self.write:
                     row.end_date = record.start_date or self.today

@@ -2,8 +2,8 @@
 
 Additive only: a nullable column and a column with a server default, so the previous release keeps working.
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0004
+Revises: 0003
 """
 from alembic import op
 import sqlalchemy as sa
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import crm.core.types
 
 
-revision = '0002'
-down_revision = '0001'
+revision = '0004'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 

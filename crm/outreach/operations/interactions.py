@@ -1,4 +1,4 @@
-"""Every write in the outreach domain: validated, flushed and audited; the caller commits."""
+"""Writes on interactions: log one (with the stances seen and its follow-up tasks), edit, delete and restore it."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -6,16 +6,16 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from crm.accounts.models import User
+from crm.accounts.models import PartnerOrganisation, User
 from crm.campaigns.models import STANCE_LEVELS, Campaign
 from crm.campaigns.operations import CampaignError, record_stance
-from crm.coalition.models import PartnerOrganisation
 from crm.core import audit
-from crm.core.mail import header_value
 from crm.core.time import utcnow
 from crm.extensions import db
 from crm.legislature.models import Aide, Legislator
-from crm.outreach.models import INTERACTION_KINDS, TASK_PRIORITIES, TASK_STATUSES, Interaction, Task
+from crm.outreach.models import INTERACTION_KINDS, Interaction
+from crm.outreach.operations.common import OutreachError, clean
+from crm.outreach.operations.tasks import TaskDraft, create_task, validate_task
 
 INTERACTION_FIELDS = (
     "kind",
@@ -30,30 +30,6 @@ INTERACTION_FIELDS = (
     "deleted_by_id",
 )
 INTERACTION_LINKS = ("legislator_ids", "aide_ids", "staff_ids", "partner_ids")
-TASK_FIELDS = (
-    "title",
-    "description",
-    "due_at",
-    "priority",
-    "status",
-    "assignee_id",
-    "legislator_id",
-    "interaction_id",
-    "campaign_id",
-    "completed_by_id",
-    "completed_at",
-)
-
-
-class OutreachError(ValueError):
-    """A refusal the user can act on; the message is already translated. `field` names the culprit."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
-
-
-# --- Who may do what (checked on every object, not only on the page) ---
 
 
 def can_edit_interaction(user, interaction: Interaction) -> bool:
@@ -65,26 +41,6 @@ def can_edit_interaction(user, interaction: Interaction) -> bool:
 def can_restore_interaction(user) -> bool:
     return bool(user and user.is_authenticated and user.is_admin)
 
-
-def can_modify_task(user, task: Task) -> bool:
-    if not (user and user.is_authenticated and user.is_staff):
-        return False
-    return user.is_manager or user.id in (task.assignee_id, task.created_by_id)
-
-
-# --- Interactions ---
-
-
-@dataclass
-class TaskDraft:
-    """A follow-up typed while logging an interaction; saved with it."""
-
-    title: str
-    due_at: datetime | None = None
-    assignee_id: int | None = None
-    priority: str = "normal"
-    description: str | None = None
-    legislator_id: int | None = None
 
 
 @dataclass
@@ -102,10 +58,6 @@ class InteractionInput:
     notes_internal: bool = False
     outcome: str | None = None
 
-
-def _clean(text: str | None) -> str | None:
-    text = (text or "").strip()
-    return text or None
 
 
 def _load_links(data: InteractionInput):
@@ -163,20 +115,6 @@ def _validate_stances(stances: dict[int, str], legislator_ids, campaign_id) -> N
             raise OutreachError(_("Postura desconocida: %(level)s", level=level), "stances")
 
 
-def _validate_task(draft: TaskDraft) -> None:
-    if not _clean(draft.title):
-        raise OutreachError(_("Escriba el título de la tarea."), "title")
-    if len(draft.title.strip()) > 200:
-        raise OutreachError(_("El título no puede pasar de 200 caracteres."), "title")
-    if draft.priority not in TASK_PRIORITIES:
-        raise OutreachError(_("Prioridad desconocida."), "priority")
-    if draft.due_at is not None and draft.due_at.tzinfo is None:
-        raise OutreachError(_("Indique la fecha límite."), "due_at")
-    if draft.assignee_id is not None:
-        assignee = db.session.get(User, draft.assignee_id)
-        if assignee is None or not assignee.is_staff or not assignee.active:
-            raise OutreachError(_("La persona responsable debe ser del equipo."), "assignee_id")
-
 
 def _interaction_state(interaction: Interaction) -> dict:
     state = audit.snapshot(interaction, INTERACTION_FIELDS)
@@ -192,11 +130,11 @@ def _apply(interaction: Interaction, data: InteractionInput, links) -> None:
     interaction.kind = data.kind
     interaction.starts_at = data.starts_at
     interaction.duration_minutes = int(data.duration_minutes) if data.duration_minutes else None
-    interaction.place = _clean(data.place)
+    interaction.place = clean(data.place)
     interaction.campaign_id = data.campaign_id
-    interaction.notes = _clean(data.notes)
+    interaction.notes = clean(data.notes)
     interaction.notes_internal = bool(data.notes_internal)
-    interaction.outcome = _clean(data.outcome)
+    interaction.outcome = clean(data.outcome)
     interaction.legislators = list(legislators)
     interaction.aides = list(aides)
     interaction.staff = list(staff)
@@ -217,7 +155,7 @@ def log_interaction(
     stances = {int(k): v for k, v in (stances or {}).items() if v}
     _validate_stances(stances, [x.id for x in links[0]], data.campaign_id)
     for draft in tasks or []:
-        _validate_task(draft)
+        validate_task(draft)
     now = utcnow()
     interaction = Interaction(author_id=getattr(actor, "id", None), created_at=now, is_demo=is_demo)
     _apply(interaction, data, links)
@@ -303,101 +241,3 @@ def restore_interaction(interaction: Interaction, *, actor) -> None:
     interaction.updated_at = utcnow()
     db.session.flush()
     audit.record("interaction.restore", interaction, old=old, actor=actor)
-
-
-# --- Tasks ---
-
-
-def _check_task_links(legislator_id, interaction_id, campaign_id) -> None:
-    if legislator_id is not None and db.session.get(Legislator, legislator_id) is None:
-        raise OutreachError(_("El legislador elegido no existe."), "legislator_id")
-    if interaction_id is not None:
-        interaction = db.session.get(Interaction, interaction_id)
-        if interaction is None or interaction.deleted_at is not None:
-            raise OutreachError(_("El contacto elegido no existe."), "interaction_id")
-    if campaign_id is not None and db.session.get(Campaign, campaign_id) is None:
-        raise OutreachError(_("La campaña elegida no existe."), "campaign_id")
-
-
-def create_task(
-    *,
-    actor,
-    title: str,
-    due_at: datetime | None = None,
-    priority: str = "normal",
-    assignee_id: int | None = None,
-    description: str | None = None,
-    legislator_id: int | None = None,
-    interaction_id: int | None = None,
-    campaign_id: int | None = None,
-    is_demo: bool = False,
-) -> Task:
-    draft = TaskDraft(title=title or "", due_at=due_at, assignee_id=assignee_id, priority=priority)
-    _validate_task(draft)
-    _check_task_links(legislator_id, interaction_id, campaign_id)
-    task = Task(
-        title=header_value(title),
-        description=_clean(description),
-        due_at=due_at,
-        priority=priority,
-        status="open",
-        assignee_id=assignee_id,
-        legislator_id=legislator_id,
-        interaction_id=interaction_id,
-        campaign_id=campaign_id,
-        created_by_id=getattr(actor, "id", None),
-        created_at=utcnow(),
-        is_demo=is_demo,
-    )
-    db.session.add(task)
-    db.session.flush()
-    audit.record("task.create", task, new=audit.snapshot(task, TASK_FIELDS), actor=actor)
-    return task
-
-
-def update_task(task: Task, *, actor, **values) -> Task:
-    unknown = set(values) - {"title", "description", "due_at", "priority", "assignee_id", "legislator_id", "campaign_id", "status"}
-    if unknown:
-        raise OutreachError(_("Campo desconocido."))
-    merged = {name: values.get(name, getattr(task, name)) for name in ("title", "due_at", "assignee_id", "priority")}
-    _validate_task(TaskDraft(**merged))
-    _check_task_links(values.get("legislator_id"), None, values.get("campaign_id"))
-    status = values.pop("status", task.status)
-    if status not in TASK_STATUSES:
-        raise OutreachError(_("Estado desconocido."), "status")
-    before = audit.snapshot(task, TASK_FIELDS)
-    for name, value in values.items():
-        setattr(task, name, _clean(value) if name == "description" else value)
-    task.title = header_value(task.title)
-    _set_status(task, status, actor)
-    db.session.flush()
-    old, new = audit.changes(before, audit.snapshot(task, TASK_FIELDS))
-    if new:
-        audit.record("task.update", task, old=old, new=new, actor=actor)
-    return task
-
-
-def _set_status(task: Task, status: str, actor) -> None:
-    if status == task.status:
-        return
-    task.status = status
-    if status == "open":
-        task.completed_at = None
-        task.completed_by_id = None
-    else:
-        task.completed_at = utcnow()
-        task.completed_by_id = actor.id
-
-
-def set_task_status(task: Task, status: str, *, actor) -> Task:
-    """Complete, cancel or reopen; who closed it and when is kept for the record."""
-    if status not in TASK_STATUSES:
-        raise OutreachError(_("Estado desconocido."), "status")
-    if status == task.status:
-        return task
-    before = audit.snapshot(task, ("status", "completed_at", "completed_by_id"))
-    _set_status(task, status, actor)
-    db.session.flush()
-    action = {"done": "task.complete", "open": "task.reopen", "cancelled": "task.cancel"}[status]
-    audit.record(action, task, old=before, new=audit.snapshot(task, ("status", "completed_at", "completed_by_id")), actor=actor)
-    return task

@@ -1,0 +1,3 @@
+"""Campaign pages, by topic: campaigns and stages, the whip count, stance updates (the blueprint is crm.campaigns.bp)."""
+
+from crm.campaigns.views import campaigns, common, stances, whip  # noqa: F401  (each registers its routes)

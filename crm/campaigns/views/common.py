@@ -1,0 +1,125 @@
+"""What every campaign page shares: its labels, the shortdate filter, and finding the campaign, stage and day asked for."""
+
+from datetime import date
+from functools import lru_cache
+
+from flask import abort, flash, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from crm.campaigns import bp, fragments, hemicycle, queries
+from crm.campaigns.forms import COMMITMENT_CHOICES, LEVEL_CHOICES, RULE_CHOICES, STATUS_CHOICES
+from crm.campaigns.models import STANCE_LEVELS
+from crm.campaigns.visibility import can_see_whip_list
+from crm.core.permissions import require
+from crm.core.time import local_day_bounds, to_local
+from crm.core.views import user_today
+from crm.core.visibility import can_write
+from crm.legislature.forms import ROLE_CHOICES as COMMITTEE_ROLE_CHOICES
+
+
+@lru_cache(maxsize=8)
+def _labels_for(locale: str) -> dict:
+    """Every label the campaign pages repeat, translated once per language (the catalogue is fixed at start)."""
+    level_labels = {k: str(v) for k, v in LEVEL_CHOICES}
+    return {
+        "LEVELS": STANCE_LEVELS,
+        "LEVEL_LABELS": level_labels,
+        "LEVEL_OPTIONS": fragments.level_options(tuple(level_labels[lv] for lv in STANCE_LEVELS)),
+        "COMMITMENT_LABELS": {k: str(v) for k, v in COMMITMENT_CHOICES},
+        "RULE_LABELS": {k: str(v) for k, v in RULE_CHOICES},
+        "STATUS_LABELS": {k: str(v) for k, v in STATUS_CHOICES},
+        "COLOURS": hemicycle.COLOURS,
+        "ROW_LABELS": {
+            "no_group": _("Sin bancada"), "no_data": _("(sin dato)"), "committee": _("Comisión"),
+            "change": _("Cambiar"), "cold": _("fría"), "never": _("nunca"), "levels": level_labels,
+            "last_contact": _("Último contacto"), "task": _("Próxima tarea"), "owner": _("Responsable"),
+            "hemicycle": _("Hemiciclo de %(body)s: un asiento por miembro, coloreado según su postura"),
+            "breakdowns": {
+                "group": (_("Por bancada"), _("Bancada")),
+                "district": (_("Por distrito"), _("Distrito")),
+                "committee": (_("Por comisión"), _("Comisión")),
+            },
+            "roles": {c.value: str(c.label) for c in COMMITTEE_ROLE_CHOICES},
+        },
+    }
+
+
+@bp.context_processor
+def labels():
+    return _labels_for(str(get_locale()))
+
+
+@bp.app_template_filter("shortdate")
+def shortdate(value):
+    """A local calendar date as YYYY-MM-DD: cheap enough for long lists, unambiguous in every language."""
+    if value is None:
+        return ""
+    return to_local(value, current_user.timezone).date().isoformat()
+
+
+# --- helpers ------------------------------------------------------------------------------------------
+
+
+def campaign_or_404(campaign_id: int):
+    campaign = queries.get_campaign(campaign_id)
+    if campaign is None:
+        abort(404)
+    return campaign
+
+
+def require_write(obj=None):
+    require(can_write(current_user), "read-only account", obj)
+
+
+def require_whip_list(campaign):
+    require(can_see_whip_list(current_user, campaign.id), "whip list not granted", campaign)
+
+
+def as_of_day(body=None) -> date:
+    """?as_of= if given; otherwise today, or the vote day of a stage already past (its chamber may be gone)."""
+    raw = request.args.get("as_of", "").strip()
+    if not raw:
+        target = body.stage.target_date if body is not None else None
+        return target if target is not None and target < user_today() else user_today()
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        flash(_("Fecha «al día» no válida: use el formato AAAA-MM-DD. Se muestra el recuento de hoy."), "warning")
+        return user_today()
+    return min(day, user_today())
+
+
+def pick_body(bodies):
+    """The stage asked for in ?stage=, else the next one to be voted; a foreign or bad id is a 404."""
+    raw = request.args.get("stage") or request.form.get("stage")
+    if raw:
+        try:
+            stage_id = int(raw)
+        except ValueError:
+            abort(404)
+        for body in bodies:
+            if body.stage.id == stage_id:
+                return body
+        abort(404)
+    head = queries.headline_stage([b.stage for b in bodies], user_today())
+    return next((b for b in bodies if b.stage is head), None)
+
+
+def campaign_and_bodies_or_404(campaign_id: int):
+    campaign, bodies = queries.campaign_with_bodies(campaign_id)
+    if campaign is None:
+        abort(404)
+    return campaign, bodies
+
+
+def count_for_request(campaign, bodies, breakdowns=()):
+    """The stage the request asks for, its count (None without stages) and the day counted."""
+    body = pick_body(bodies)
+    as_of = as_of_day(body)
+    if body is None:
+        return None, None, as_of
+    cutoff = local_day_bounds(as_of, current_user.timezone)[1]
+    return body, queries.whip_count(campaign, body, as_of, cutoff, breakdowns=breakdowns), as_of
+

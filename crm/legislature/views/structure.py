@@ -1,0 +1,80 @@
+"""The structure of legislatures: creating legislatures, chambers (and their seats) and committees."""
+
+from flask import render_template, url_for
+from flask_babel import gettext as _
+
+from crm.core.permissions import manager_required
+from crm.extensions import db
+from crm.legislature import bp, operations, queries
+from crm.legislature.forms import ChamberForm, CommitteeForm, LegislatureForm, SeatsForm
+from crm.legislature.models import Chamber, Legislature
+from crm.legislature.views.common import submit
+
+
+# --- structure: legislatures, chambers, committees -------------------------------------------------------------
+def _structure_page(bound: dict | None = None, status: int = 200):
+    """Render the structure page; `bound` holds the form that failed, keyed like the template expects."""
+    bound = bound or {}
+    overview = queries.legislatures_overview()
+    forms = {"legislature": bound.get("legislature") or LegislatureForm(prefix="new")}
+    for legislature, chambers in overview:
+        key = f"chamber-{legislature.id}"
+        forms[key] = bound.get(key) or ChamberForm(prefix=key)
+        for chamber, _committees, _sitting in chambers:
+            key = f"seats-{chamber.id}"
+            forms[key] = bound.get(key) or SeatsForm(prefix=key, seats=chamber.seats)
+            key = f"committee-{chamber.id}"
+            forms[key] = bound.get(key) or CommitteeForm(prefix=key)
+    return render_template("legislature/structure.html", overview=overview, forms=forms), status
+
+
+@bp.route("/legislatures")
+@manager_required
+def structure():
+    return _structure_page()
+
+
+def _apply(form, key, action, message):
+    done = submit(form, "name" if hasattr(form, "name") else "seats", action, message, url_for("legislature.structure"))
+    if done is not None:
+        return done
+    return _structure_page({key: form}, 400)
+
+
+@bp.route("/legislatures", methods=["POST"])
+@manager_required
+def create_legislature():
+    form = LegislatureForm(prefix="new")
+    return _apply(form, "legislature", lambda: operations.create_legislature(
+        name=form.name.data, country=form.country.data, period_label=form.period_label.data,
+        start_date=form.start_date.data, end_date=form.end_date.data,
+    ), _("Legislatura creada. Añada sus cámaras."))
+
+
+@bp.route("/legislatures/<int:legislature_id>/chambers", methods=["POST"])
+@manager_required
+def add_chamber(legislature_id):
+    legislature = db.get_or_404(Legislature, legislature_id)
+    key = f"chamber-{legislature.id}"
+    form = ChamberForm(prefix=key)
+    return _apply(form, key, lambda: operations.add_chamber(legislature, name=form.name.data, seats=form.seats.data),
+                  _("Cámara añadida."))
+
+
+@bp.route("/chambers/<int:chamber_id>/seats", methods=["POST"])
+@manager_required
+def set_chamber_seats(chamber_id):
+    chamber = db.get_or_404(Chamber, chamber_id)
+    key = f"seats-{chamber.id}"
+    form = SeatsForm(prefix=key)
+    return _apply(form, key, lambda: operations.set_chamber_seats(chamber, seats=form.seats.data),
+                  _("Número de escaños guardado."))
+
+
+@bp.route("/chambers/<int:chamber_id>/committees", methods=["POST"])
+@manager_required
+def add_committee(chamber_id):
+    chamber = db.get_or_404(Chamber, chamber_id)
+    key = f"committee-{chamber.id}"
+    form = CommitteeForm(prefix=key)
+    return _apply(form, key, lambda: operations.add_committee(chamber, name=form.name.data), _("Comisión añadida."))

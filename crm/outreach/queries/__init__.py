@@ -1,0 +1,67 @@
+"""Read-side queries for outreach pages: a constant number of statements, whatever the number of rows.
+
+Topics: interactions (who sees which, lists, pickers, levels), tasks, timeline (a legislator's feed),
+cold (going cold) and calendar (the iCalendar feed).
+"""
+
+from crm.outreach.queries.calendar import (
+    calendar_items,
+)
+from crm.outreach.queries.cold import (
+    ColdRow,
+    campaign_voters,
+    cold_candidates,
+    going_cold,
+    last_contact_subquery,
+    went_cold,
+)
+from crm.outreach.queries.interactions import (
+    campaign_choices,
+    current_levels,
+    interaction_extras,
+    interaction_for,
+    interaction_page,
+    interaction_visible,
+    legislators_by_ids,
+    search_legislators,
+    show_notes,
+)
+from crm.outreach.queries.tasks import (
+    TaskBuckets,
+    my_tasks,
+    overdue_by_officer,
+    task_row,
+    team_tasks,
+)
+from crm.outreach.queries.timeline import (
+    TIMELINE_PAGE,
+    TimelineEntry,
+    timeline,
+)
+
+__all__ = [
+    "ColdRow",
+    "TIMELINE_PAGE",
+    "TaskBuckets",
+    "TimelineEntry",
+    "calendar_items",
+    "campaign_choices",
+    "campaign_voters",
+    "cold_candidates",
+    "current_levels",
+    "going_cold",
+    "went_cold",
+    "interaction_extras",
+    "interaction_for",
+    "interaction_page",
+    "interaction_visible",
+    "last_contact_subquery",
+    "legislators_by_ids",
+    "my_tasks",
+    "overdue_by_officer",
+    "search_legislators",
+    "show_notes",
+    "task_row",
+    "team_tasks",
+    "timeline",
+]
