@@ -193,7 +193,8 @@ def count_statements():
 
 
 @pytest.fixture
-def statements():
+def count_queries():
+    """The one way tests count SQL: `with count_queries() as sql: ...; assert len(sql) == N`."""
     return count_statements
 
 

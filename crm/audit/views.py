@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from crm.accounts.queries import staff_choices
 from crm.audit import bp, queries
+from crm.core import audit
 from crm.core.pagination import parse_page
 from crm.core.permissions import manager_required
 from crm.core.views import int_arg
@@ -32,5 +33,6 @@ def index():
         tz=current_user.timezone,
     )
     return render_template(
-        "audit/index.html", page=page, actors=staff_choices(), object_types=queries.object_types()
+        "audit/index.html", page=page, actors=staff_choices(), object_types=queries.object_types(),
+        actions=sorted(audit.action_labels().items(), key=lambda item: str(item[1])),
     )

@@ -5,8 +5,8 @@ from datetime import date
 import click
 from flask.cli import with_appcontext
 
-from crm.campaigns import queries
-from crm.core.time import DEFAULT_TIMEZONE, local_day_bounds, local_today
+from crm.campaigns import queries, stance
+from crm.core.time import DEFAULT_TIMEZONE, local_today
 
 
 def register(group: click.Group) -> None:
@@ -23,7 +23,7 @@ def register(group: click.Group) -> None:
         campaign, bodies = queries.campaign_with_bodies(campaign_id)
         if campaign is None:
             raise click.ClickException(f"No campaign {campaign_id}")
-        cutoff = local_day_bounds(day, DEFAULT_TIMEZONE)[1]
+        cutoff = stance.cutoff_for_day(day, DEFAULT_TIMEZONE)
         click.echo(f"{campaign.name} — {day.isoformat()}")
         for body in bodies:
             count = queries.whip_count(campaign, body, day, cutoff)

@@ -6,10 +6,10 @@ import io
 from flask_babel import gettext as _
 from openpyxl import Workbook
 
-from crm.campaigns.forms import COMMITMENT_CHOICES, LEVEL_CHOICES
+from crm.campaigns.labels import COMMITMENT, STANCE
 from crm.core.text import neutralise_cell
 from crm.core.time import to_local
-from crm.legislature.forms import ROLE_CHOICES as COMMITTEE_ROLE_CHOICES
+from crm.legislature.labels import COMMITTEE_ROLE
 
 
 def whip_rows(count, tz_name: str | None) -> list[list]:
@@ -18,8 +18,7 @@ def whip_rows(count, tz_name: str | None) -> list[list]:
     def local_day(value) -> str:
         return to_local(value, tz_name).date().isoformat() if value else ""
 
-    levels, commitments = dict(LEVEL_CHOICES), dict(COMMITMENT_CHOICES)
-    roles = {c.value: str(c.label) for c in COMMITTEE_ROLE_CHOICES}
+    levels, commitments, roles = STANCE.translated(), COMMITMENT.translated(), COMMITTEE_ROLE.translated()
     header = [
         _("Nombre"), _("Bancada"), _("Distrito"), _("Postura"), _("Compromiso"), _("Confianza"),
         _("Evaluada el"), _("Comisión de la campaña"), _("Último contacto"), _("Próxima tarea"), _("Responsable"),
@@ -31,8 +30,8 @@ def whip_rows(count, tz_name: str | None) -> list[list]:
                 m.name,
                 m.group_name or "",
                 m.district or "",
-                str(levels[m.level]),
-                str(commitments.get(m.commitment, "")) if m.commitment else "",
+                levels[m.level],
+                commitments.get(m.commitment, m.commitment or ""),
                 m.confidence if m.confidence is not None else "",
                 local_day(m.assessed_at),
                 roles.get(m.lead_role, m.lead_role or ""),

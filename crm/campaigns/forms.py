@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
+from crm.campaigns.labels import COMMITMENT, STANCE
 from crm.core.forms import choices
 
 STATUS_CHOICES = [
@@ -17,22 +18,6 @@ RULE_CHOICES = [
     ("simple_majority", _l("Mayoría simple de presentes")),
     ("fraction", _l("Fracción calificada (2/3, 3/5…)")),
     ("fixed", _l("Número fijo de votos")),
-]
-LEVEL_CHOICES = [
-    ("champion", _l("Impulsora")),
-    ("supporter", _l("A favor")),
-    ("leaning_yes", _l("Inclinada a favor")),
-    ("undecided", _l("Indecisa")),
-    ("leaning_no", _l("Inclinada en contra")),
-    ("opposed", _l("En contra")),
-    ("hard_opposed", _l("Firmemente en contra")),
-    ("unknown", _l("Desconocida")),
-]
-COMMITMENT_CHOICES = [
-    ("public", _l("Declaración pública")),
-    ("written", _l("Por escrito")),
-    ("private", _l("En privado")),
-    ("inferred", _l("Inferida")),
 ]
 ACCESS_CHOICES = [("aggregate", _l("Solo totales")), ("whip_list", _l("Lista de votos completa"))]
 
@@ -72,8 +57,8 @@ class StageForm(FlaskForm):
 
 
 class StanceForm(FlaskForm):
-    level = SelectField(_l("Postura"), choices=select_choices(LEVEL_CHOICES))
-    commitment = SelectField(_l("Compromiso"), choices=select_choices(COMMITMENT_CHOICES), default="inferred")
+    level = SelectField(_l("Postura"), choices=STANCE.choices())
+    commitment = SelectField(_l("Compromiso"), choices=COMMITMENT.choices(), default="inferred")
     confidence = IntegerField(_l("Confianza (%)"), default=50, validators=[Optional(), NumberRange(0, 100)])
     evidence = TextAreaField(_l("Evidencia o fuente"), validators=[Optional(), Length(max=5000)])
     source_url = URLField(_l("Enlace a la fuente"), validators=[Optional(), URL(), Length(max=500)])

@@ -9,17 +9,9 @@ from math import cos, floor, pi, sin
 
 from markupsafe import Markup, escape
 
-# Colour-blind-friendly diverging palette, from yes (blue) to no (red); grey for unknown.
-COLOURS = {
-    "champion": "#08519c",
-    "supporter": "#3182bd",
-    "leaning_yes": "#9ecae1",
-    "undecided": "#fdd49e",
-    "leaning_no": "#fc9272",
-    "opposed": "#de2d26",
-    "hard_opposed": "#7f0000",
-    "unknown": "#bdbdbd",
-}
+from crm.campaigns.labels import LEVEL_COLOURS as COLOURS
+
+# The stance palette is defined once, with the stance labels.
 WIDTH = 200.0
 PAD = 7.0  # room for the outer seats' radius
 HEIGHT = WIDTH / 2 + PAD

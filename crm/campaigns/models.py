@@ -21,6 +21,17 @@ COMMITMENTS = ("public", "written", "private", "inferred")
 SECURED = ("champion", "supporter")
 LIKELY = ("champion", "supporter", "leaning_yes")
 PERSUADABLE = ("leaning_yes", "undecided", "leaning_no", "unknown")
+# How far towards yes a level stands (positive is yes), to rank how far a stance moved.
+LEVEL_SCORE = {
+    "champion": 3,
+    "supporter": 2,
+    "leaning_yes": 1,
+    "undecided": 0,
+    "unknown": 0,
+    "leaning_no": -1,
+    "opposed": -2,
+    "hard_opposed": -3,
+}
 
 
 class Campaign(db.Model):

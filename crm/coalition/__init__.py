@@ -21,3 +21,6 @@ def pct_of(part, whole) -> int:
     if not whole or whole <= 0:
         return 0
     return max(0, min(100, int(100 * (part or 0) / whole)))
+
+# The labels of this domain's audit actions, registered with crm.core.audit.
+from crm.coalition import labels  # noqa: E402, F401

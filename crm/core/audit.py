@@ -5,6 +5,8 @@ from decimal import Decimal
 from enum import Enum
 
 from flask import g, has_request_context, request
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -28,6 +30,31 @@ class AuditEntry(db.Model):
     new_values: Mapped[dict | None] = mapped_column(JSON)
     ip_address: Mapped[str | None] = mapped_column(String(64))
     request_id: Mapped[str | None] = mapped_column(String(40))
+
+
+# The words for each audit action. Core names its own; each domain adds its actions from its labels module
+# (imported with the domain's blueprint), so the audit page can name every action while core stays domain-free.
+_ACTION_LABELS: dict[str, LazyString] = {
+    "permission.denied": _l("Acceso denegado"),
+    "security.csrf_failed": _l("Formulario rechazado por seguridad"),
+}
+
+
+def register_action_labels(labels: dict[str, LazyString]) -> None:
+    """Add a domain's action labels; an action is named by one domain only."""
+    clash = {action for action in labels if action in _ACTION_LABELS and _ACTION_LABELS[action] is not labels[action]}
+    if clash:
+        raise ValueError(f"audit actions labelled twice: {sorted(clash)}")
+    _ACTION_LABELS.update(labels)
+
+
+def action_labels() -> dict[str, LazyString]:
+    return dict(_ACTION_LABELS)
+
+
+def action_label(action: str | None) -> LazyString | str:
+    """The words for an audit action; the action itself when no domain named it."""
+    return _ACTION_LABELS.get(action or "", action or "")
 
 
 def _plain(value):

@@ -12,6 +12,7 @@ from flask_login import current_user
 from jinja2 import pass_eval_context
 from markupsafe import Markup, escape
 
+from crm.core.audit import action_label
 from crm.core.permissions import ROLE_LABELS
 from crm.core.text import linkify_plain
 
@@ -48,6 +49,11 @@ def _localdate(value, fmt="medium"):
 
 def role_label(role) -> str:
     return str(ROLE_LABELS.get(str(role), role))
+
+
+def audit_action_label(action) -> str:
+    """The words for an audit action, as the domain that records it registered them."""
+    return str(action_label(action))
 
 
 def plain_json(value) -> str:
@@ -118,6 +124,7 @@ def register(app) -> None:
     app.jinja_env.filters["localdate"] = _localdate
     app.jinja_env.filters["notes"] = linkify_plain
     app.jinja_env.filters["plainjson"] = plain_json
+    app.jinja_env.filters["audit_action_label"] = audit_action_label
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["url_with_query"] = url_with_query
     app.jinja_env.globals["option_tags"] = option_tags

@@ -5,8 +5,8 @@ from wtforms import DateField, EmailField, IntegerField, SelectField, StringFiel
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from crm.core.forms import choices
+from crm.legislature.labels import COMMITTEE_ROLE, GENDER
 
-GENDER_CHOICES = choices([("", _l("Sin indicar")), ("F", _l("Femenino")), ("M", _l("Masculino")), ("X", _l("Otro"))])
 FORMAT_CHOICES = choices([
     ("openperu", "OpenPeru (congresistas.json)"),
     ("congress-legislators", "unitedstates/congress-legislators"),
@@ -20,7 +20,7 @@ class LegislatorForm(FlaskForm):
     given_name = StringField(_l("Nombres"), validators=[Optional(), Length(max=120)])
     family_name = StringField(_l("Apellidos"), validators=[Optional(), Length(max=120)])
     sort_name = StringField(_l("Nombre para ordenar"), validators=[Optional(), Length(max=200)])
-    gender = SelectField(_l("Género"), choices=GENDER_CHOICES, validators=[Optional()])
+    gender = SelectField(_l("Género"), choices=GENDER.choices(blank=GENDER.missing), validators=[Optional()])
     birth_date = DateField(_l("Fecha de nacimiento"), validators=[Optional()])
     email = EmailField(_l("Correo"), validators=[Optional(), Length(max=254)])
     phone = StringField(_l("Teléfono"), validators=[Optional(), Length(max=60)])
@@ -60,15 +60,9 @@ class ImportForm(FlaskForm):
     period = StringField(_l("Periodo (p. ej. 2011-2016)"), validators=[Optional(), Length(max=40)])
 
 
-ROLE_CHOICES = choices([
-    ("member", _l("Miembro")), ("chair", _l("Presidencia")), ("vice_chair", _l("Vicepresidencia")),
-    ("secretary", _l("Secretaría")), ("ranking_member", _l("Miembro principal de la minoría")),
-])
-
-
 class CommitteeMembershipForm(FlaskForm):
     committee_id = SelectField(_l("Comisión"), coerce=int, choices=[])
-    role = SelectField(_l("Rol"), choices=ROLE_CHOICES)
+    role = SelectField(_l("Rol"), choices=COMMITTEE_ROLE.choices(), default="member")
     start_date = DateField(_l("Desde"), validators=[Optional()])
 
 

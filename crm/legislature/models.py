@@ -98,6 +98,7 @@ class Committee(db.Model):
 
 GROUP_KINDS = ("party", "bancada")
 COMMITTEE_ROLES = ("chair", "vice_chair", "secretary", "ranking_member", "member")
+GENDERS = ("F", "M", "X")  # what Legislator.gender holds, or None when not given
 
 
 class Group(db.Model):

@@ -2,5 +2,6 @@ from flask import Blueprint
 
 bp = Blueprint("outreach", __name__)
 
-# Registers outreach's contact and task subqueries with the whip count (campaigns cannot import outreach).
-from crm.outreach import activity  # noqa: E402, F401
+# activity registers outreach's contact and task subqueries with the whip count (campaigns cannot import
+# outreach); labels holds the interaction kind and task labels, their template filters and the audit actions'.
+from crm.outreach import activity, labels  # noqa: E402, F401

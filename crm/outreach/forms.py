@@ -19,23 +19,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from crm.campaigns.forms import LEVEL_CHOICES
 from crm.campaigns.models import STANCE_LEVELS
-from crm.core.forms import choices
 from crm.core.time import local_to_utc, local_today, to_local, utcnow
+from crm.outreach.labels import INTERACTION_KIND, TASK_PRIORITY, TASK_STATUS
 from crm.outreach.operations import TaskDraft
 
-KIND_LABELS = {
-    "meeting": _l("Reunión"),
-    "call": _l("Llamada"),
-    "email": _l("Correo"),
-    "event": _l("Evento"),
-    "hearing": _l("Audiencia"),
-    "other": _l("Otro"),
-}
-PRIORITY_LABELS = {"low": _l("Baja"), "normal": _l("Normal"), "high": _l("Alta")}
-STATUS_LABELS = {"open": _l("Pendiente"), "done": _l("Hecha"), "cancelled": _l("Cancelada")}
-STANCE_LABELS = dict(LEVEL_CHOICES)
 DUE_CHOICES = [
     ("today", _l("Hoy")),
     ("tomorrow", _l("Mañana")),
@@ -60,12 +48,8 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def _kind_choices():
-    return choices(KIND_LABELS.items())
-
-
 class InteractionForm(FlaskForm):
-    kind = SelectField(_l("Tipo"), choices=_kind_choices())
+    kind = SelectField(_l("Tipo"), choices=INTERACTION_KIND.choices())
     starts_at = DateTimeLocalField(
         _l("Fecha y hora"), format="%Y-%m-%dT%H:%M", validators=[DataRequired(message=_l("Indique la fecha y hora."))]
     )
@@ -89,7 +73,7 @@ class QuickLogForm(FlaskForm):
 
     step = HiddenField(default="1")
     legislator_ids = SelectMultipleField(_l("Legisladores"), coerce=int, choices=[], validate_choice=False)
-    kind = SelectField(_l("Tipo"), choices=_kind_choices(), default="meeting")
+    kind = SelectField(_l("Tipo"), choices=INTERACTION_KIND.choices(), default="meeting")
     place = StringField(_l("Lugar"), validators=[Optional(), Length(max=200)])
     starts_at = DateTimeLocalField(_l("Cuándo"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     campaign_id = SelectField(_l("Campaña"), coerce=int, choices=[], validate_choice=False)
@@ -102,12 +86,12 @@ class TaskForm(FlaskForm):
     description = TextAreaField(_l("Descripción"), validators=[Optional(), Length(max=10_000)])
     due_date = DateField(_l("Fecha límite"), validators=[Optional()])
     due_time = TimeField(_l("Hora"), validators=[Optional()])
-    priority = SelectField(_l("Prioridad"), choices=choices(PRIORITY_LABELS.items()), default="normal")
+    priority = SelectField(_l("Prioridad"), choices=TASK_PRIORITY.choices(), default="normal")
     assignee_id = SelectField(_l("Responsable"), coerce=int, choices=[], validate_choice=False)
     campaign_id = SelectField(_l("Campaña"), coerce=int, choices=[], validate_choice=False)
     legislator_id = HiddenField()
     interaction_id = HiddenField()
-    status = SelectField(_l("Estado"), choices=choices(STATUS_LABELS.items()), default="open")
+    status = SelectField(_l("Estado"), choices=TASK_STATUS.choices(), default="open")
 
 
 class EmptyForm(FlaskForm):

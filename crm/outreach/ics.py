@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
 from crm.core.time import utcnow
-from crm.outreach.forms import KIND_LABELS
+from crm.outreach.labels import INTERACTION_KIND
 from crm.outreach.queries import calendar_items, show_notes
 
 TASK_EVENT_MINUTES = 15
@@ -49,7 +49,7 @@ def _interaction_event(user, interaction, now) -> Event:
     event.add("last-modified", interaction.updated_at or interaction.created_at)
     event.add("dtstart", interaction.starts_at)
     event.add("dtend", interaction.starts_at + timedelta(minutes=interaction.duration_minutes or DEFAULT_MEETING_MINUTES))
-    event.add("summary", f"{KIND_LABELS.get(interaction.kind, interaction.kind)}: {names}")
+    event.add("summary", f"{INTERACTION_KIND.text(interaction.kind)}: {names}")
     if interaction.place:
         event.add("location", interaction.place)
     description = []

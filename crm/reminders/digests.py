@@ -12,36 +12,13 @@ from sqlalchemy import and_, func, or_, select, union_all
 
 from crm.accounts.models import User
 from crm.campaigns import stance
-from crm.campaigns.models import Campaign
+from crm.campaigns.models import LEVEL_SCORE, STANCE_LEVELS, Campaign
 from crm.core.time import local_day_bounds, local_today
 from crm.extensions import db
 from crm.legislature.models import Chamber, Legislator, SeatMembership, active_on
 from crm.outreach.models import Interaction, Task, interaction_legislators, interaction_staff
 from crm.outreach.queries import cold_candidates, went_cold
 
-# Used to rank how far a stance moved: positive is towards yes.
-LEVEL_SCORE = {
-    "champion": 3,
-    "supporter": 2,
-    "leaning_yes": 1,
-    "undecided": 0,
-    "unknown": 0,
-    "leaning_no": -1,
-    "opposed": -2,
-    "hard_opposed": -3,
-}
-# How the weekly summary groups the eight levels.
-BUCKETS = {
-    "champion": "yes",
-    "supporter": "yes",
-    "leaning_yes": "leaning_yes",
-    "undecided": "undecided",
-    "unknown": "undecided",
-    "leaning_no": "leaning_no",
-    "opposed": "no",
-    "hard_opposed": "no",
-}
-BUCKET_ORDER = ("yes", "leaning_yes", "undecided", "leaning_no", "no")
 COLD_LIMIT = 10
 
 
@@ -195,7 +172,8 @@ class CampaignMovement:
 
     @property
     def rows(self):
-        return [(bucket, self.before.get(bucket, 0), self.after.get(bucket, 0)) for bucket in BUCKET_ORDER]
+        """(level, count a week ago, count now) for every stance level, in the whip count's order."""
+        return [(level, self.before.get(level, 0), self.after.get(level, 0)) for level in STANCE_LEVELS]
 
 
 @dataclass
@@ -246,10 +224,10 @@ def build_weekly(now: datetime, *, movers: int = 10) -> WeeklySummary:
     counts_before: dict[str, Counter] = defaultdict(Counter)
     moved = []
     for (campaign_id, legislator_id), (campaign, name, level) in after.items():
-        counts_after[campaign][BUCKETS.get(level, "undecided")] += 1
+        counts_after[campaign][level] += 1
         old = before.get((campaign_id, legislator_id))
         if old is not None:
-            counts_before[campaign][BUCKETS.get(old, "undecided")] += 1
+            counts_before[campaign][old] += 1
         delta = LEVEL_SCORE.get(level, 0) - LEVEL_SCORE.get(old or "unknown", 0)
         if old != level and delta:
             moved.append(Mover(name, campaign, old, level, delta))

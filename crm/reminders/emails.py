@@ -5,7 +5,6 @@ from datetime import date, datetime
 from babel.dates import format_date, format_datetime, format_time
 from flask import current_app, render_template
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
 from crm.core.mail import external_url, outbox_row
 from crm.core.time import zone
@@ -37,46 +36,6 @@ class Formatter:
         return format_date(value, "full", locale=self.locale)
 
 
-def interaction_label(kind: str) -> str:
-    labels = {
-        "meeting": _("reunión"),
-        "call": _("llamada"),
-        "email": _("correo"),
-        "event": _("evento"),
-        "hearing": _("audiencia"),
-    }
-    return labels.get(kind, _("actividad"))
-
-
-def level_label(level: str | None) -> str:
-    labels = {
-        "champion": _("Impulsor"),
-        "supporter": _("A favor"),
-        "leaning_yes": _("Inclinado a favor"),
-        "undecided": _("Indeciso"),
-        "leaning_no": _("Inclinado en contra"),
-        "opposed": _("En contra"),
-        "hard_opposed": _("Firmemente en contra"),
-        "unknown": _("Desconocida"),
-    }
-    return labels.get(level or "", _("Sin postura registrada"))
-
-
-def bucket_label(bucket: str) -> str:
-    labels = {
-        "yes": _("A favor"),
-        "leaning_yes": _("Inclinados a favor"),
-        "undecided": _("Indecisos o postura desconocida"),
-        "leaning_no": _("Inclinados en contra"),
-        "no": _("En contra"),
-    }
-    return labels[bucket]
-
-
-def priority_label(priority: str) -> str:
-    return {"high": _("alta"), "low": _("baja")}.get(priority, _("normal"))
-
-
 def _babel_locale(language: str | None) -> str:
     return language if language in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
 
@@ -92,10 +51,6 @@ def render_reminder(kind: str, user, subject_fn, **context) -> tuple[str, str, s
             "unsubscribe_url": link,
             "app_url": current_app.config["BASE_URL"].rstrip("/"),
             "kind": kind,
-            "interaction_label": interaction_label,
-            "level_label": level_label,
-            "bucket_label": bucket_label,
-            "priority_label": priority_label,
             **context,
         }
         text = render_template(f"reminders/email/{kind}.txt", **values)

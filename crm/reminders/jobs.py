@@ -24,9 +24,10 @@ from crm.core.outbox import OutboundEmail
 from crm.core.permissions import STAFF_ROLES, Role
 from crm.core.time import local_day_bounds, local_to_utc, local_today, utcnow, zone
 from crm.extensions import db
+from crm.outreach.labels import INTERACTION_KIND
 from crm.outreach.models import Interaction, Task, interaction_staff
 from crm.reminders.digests import build_digests, build_weekly
-from crm.reminders.emails import interaction_label, missed_row, reminder_row
+from crm.reminders.emails import missed_row, reminder_row
 
 # How far back a job looks for reminders it should have written while the scheduler was down.
 MISSED_LOOKBACK = timedelta(hours=48)
@@ -189,7 +190,7 @@ def run_meetings(now: datetime | None = None) -> int:
                     legislators=[leg.full_name for leg in interaction.legislators],
                     subject_fn=lambda i=interaction, u=user: _(
                         "Recordatorio: %(what)s a las %(time)s",
-                        what=interaction_label(i.kind),
+                        what=INTERACTION_KIND.text(i.kind),
                         time=i.starts_at.astimezone(zone(u.timezone)).strftime("%H:%M"),
                     ),
                 )
@@ -200,7 +201,7 @@ def run_meetings(now: datetime | None = None) -> int:
             out.append(
                 missed_row(
                     key=key, kind="meeting", user=user, now=now,
-                    subject=_("Recordatorio: %(what)s", what=interaction_label(interaction.kind)),
+                    subject=_("Recordatorio: %(what)s", what=INTERACTION_KIND.text(interaction.kind)),
                     reason=_("No enviado: la reunión ya había empezado cuando el programador volvió a funcionar."),
                 )
             )

@@ -114,7 +114,7 @@ def test_delete_stage_renumbers_and_keeps_stances(world, make_user, login_as):
     positions = db.session.execute(select(VoteStage.position).where(VoteStage.campaign_id == world.campaign.id)).scalars().all()
     assert positions == [1]
     assert "stage.delete" in actions()
-    assert "A favor" in client.get(f"/legislators/{world.legislators[0].id}/stances").get_data(as_text=True)
+    assert "Apoya" in client.get(f"/legislators/{world.legislators[0].id}/stances").get_data(as_text=True)
 
 
 def test_only_admins_delete_and_only_campaigns_without_history(world, make_user, login_as):

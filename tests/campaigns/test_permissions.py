@@ -161,7 +161,7 @@ def test_admin_sets_partner_access_and_it_is_audited(seeded, partner, make_user,
     assert viewer.get(read_routes(seeded)["list"]).status_code == 403
 
 
-def test_saving_partner_access_reads_the_grants_once(seeded, partner, make_user, login_as, statements):
+def test_saving_partner_access_reads_the_grants_once(seeded, partner, make_user, login_as, count_queries):
     from crm.coalition.models import PartnerOrganisation
 
     others = [PartnerOrganisation(name=f"Aliada {i}") for i in range(4)]
@@ -171,7 +171,7 @@ def test_saving_partner_access_reads_the_grants_once(seeded, partner, make_user,
     client = login_as(make_user("admin"))
     data = {f"access-{partner.id}": "whip_list", f"access-{others[0].id}": "aggregate"}
     data.update({f"access-{o.id}": "whip_list" for o in others[2:]})
-    with statements() as s:
+    with count_queries() as s:
         response = client.post(f"/campaigns/{seeded.campaign.id}/access", data=data)
     assert response.status_code == 302
     reads = [q for q in s if q.lstrip().upper().startswith("SELECT") and "campaign_partner_access" in q]

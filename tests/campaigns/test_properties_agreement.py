@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crm.campaigns import queries
-from crm.campaigns.forms import LEVEL_CHOICES
+from crm.campaigns.labels import STANCE
 from crm.campaigns.models import PERSUADABLE, STANCE_LEVELS, Campaign, StanceAssessment, VoteStage
 from crm.campaigns.stance import cutoff_for_day
 from crm.core.time import local_today
@@ -274,7 +274,7 @@ def test_every_page_agrees_with_the_reference(world, client, make_user):
     built = build(world, today, now)
     built.past_days = world["past_days"]
     campaign, bodies = queries.campaign_with_bodies(built.campaign_id)
-    level_words = {value: str(label) for value, label in LEVEL_CHOICES}
+    level_words = STANCE.translated()
     for body, (_stage, kind, index) in zip(bodies, built.stages, strict=True):
         _check_stage(built, client, campaign, body, kind, index, level_words)
 

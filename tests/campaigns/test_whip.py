@@ -66,7 +66,7 @@ def test_current_stance_is_the_latest_and_history_is_kept(world, make_user, logi
     assert rows == 2
     fragment = client.get(f"/legislators/{world.legislators[0].id}/stances").get_data(as_text=True)
     assert "Lo dijo en la radio" in fragment and "Cambió de opinión" in fragment
-    assert fragment.index("En contra") < fragment.index("A favor")  # newest first
+    assert fragment.index("Se opone") < fragment.index("Apoya")  # newest first
     assert "<html" not in fragment
 
 
@@ -97,7 +97,7 @@ def test_hemicycle_has_one_titled_coloured_seat_per_member_and_a_table(world, ma
     seats = re.findall(r'<circle [^>]*fill="(#[0-9a-f]{6})"[^>]*><title>([^<]+)</title></circle>', svg)
     assert len(seats) == 20
     assert sum(1 for fill, _t in seats if fill == "#08519c") == 1
-    assert any("Legisladora 000 Pérez" in title and "Impulsora" in title for _f, title in seats)
+    assert any("Legisladora 000 Pérez" in title and "Impulsa" in title for _f, title in seats)
     table = html[html.index('id="seat-table"') :].split("</table>")[0]
     assert table.count("<tr><td>") == 20
     assert "style=" not in html and "<script>" not in html
@@ -165,7 +165,7 @@ def test_target_list_ranks_committee_leads_and_shows_contact_task_and_owner(worl
     assert "Legisladora 013" in filtered_targets and "Legisladora 012" not in filtered_targets.split("</table>")[0]
 
 
-def test_whip_page_costs_the_same_statements_at_any_size(make_user, login_as, statements):
+def test_whip_page_costs_the_same_statements_at_any_size(make_user, login_as, count_queries):
     director = make_user("director")
     client = login_as(director)
     counts = []
@@ -181,7 +181,7 @@ def test_whip_page_costs_the_same_statements_at_any_size(make_user, login_as, st
         db.session.commit()
         url = f"/campaigns/{world.campaign.id}/whip?stage={world.plenary.id}"
         client.get(url)  # warm
-        with statements() as s:
+        with count_queries() as s:
             response = client.get(url)
         assert response.status_code == 200
         assert response.get_data(as_text=True).count("</title></circle>") == size
@@ -199,7 +199,7 @@ def test_export_csv_and_xlsx_neutralise_formulas(world, make_user, login_as):
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0][0] == "Nombre" and len(rows) == 21
-    assert ["'=HYPERLINK(\"http://x\")", "A favor"] == [rows[1][0], rows[1][3]]
+    assert ["'=HYPERLINK(\"http://x\")", "Apoya"] == [rows[1][0], rows[1][3]]
     response = client.get(f"/campaigns/{world.campaign.id}/export.xlsx?stage={world.plenary.id}")
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active

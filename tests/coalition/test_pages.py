@@ -72,18 +72,18 @@ def test_partner_account_sees_only_its_own_organisation_without_team_notes(login
     assert client.get("/partners/999999").status_code == 404
 
 
-def test_partner_list_costs_a_constant_number_of_statements(login_as, make_user, make_partner, statements):
+def test_partner_list_costs_a_constant_number_of_statements(login_as, make_user, make_partner, count_queries):
     client = login_as(make_user("director"))
     make_partner()
     db.session.commit()
     client.get("/partners")  # warm the session so only the page is counted
-    with statements() as few:
+    with count_queries() as few:
         client.get("/partners")
     for _ in range(8):
         make_partner()
     db.session.commit()
     client.get("/partners")  # warm the session so only the page is counted
-    with statements() as many:
+    with count_queries() as many:
         client.get("/partners")
     assert len(many) == len(few)
 
@@ -175,13 +175,13 @@ def test_officer_records_a_batch_but_cannot_verify(login_as, make_user, make_dri
     assert client.post(f"/petitions/batches/{batch.id}/verify", data={"verified": "1"}).status_code == 403
 
 
-def test_batch_form_reads_the_collector_menus_once(login_as, make_user, make_drive, make_partner, statements):
+def test_batch_form_reads_the_collector_menus_once(login_as, make_user, make_drive, make_partner, count_queries):
     drive = make_drive()
     make_partner("CLADEM")
     db.session.commit()
     client = login_as(make_user("officer"))
     client.get(f"/petitions/{drive.id}/batches/new")  # warm the session so only the page is counted
-    with statements() as sent:
+    with count_queries() as sent:
         page = client.get(f"/petitions/{drive.id}/batches/new").get_data(as_text=True)
     assert "CLADEM" in page
     assert len([s for s in sent if "FROM partner_organisations" in s]) == 1
@@ -204,28 +204,28 @@ def test_batch_form_refuses_a_future_date_and_a_bad_region(login_as, make_user, 
     assert db.session.execute(select(SignatureBatch)).first() is None
 
 
-def test_drive_page_costs_a_constant_number_of_statements(login_as, make_user, make_drive, make_batch, statements, today):
+def test_drive_page_costs_a_constant_number_of_statements(login_as, make_user, make_drive, make_batch, count_queries, today):
     drive = make_drive()
     make_batch(drive)
     db.session.commit()
     client = login_as(make_user("director"))
     client.get(f"/petitions/{drive.id}")  # warm the session so only the page is counted
-    with statements() as few:
+    with count_queries() as few:
         assert client.get(f"/petitions/{drive.id}").status_code == 200
     for i in range(15):
         make_batch(drive, region=("Puno", "Tacna", "Ica")[i % 3], collected_on=today - timedelta(days=7 * i))
     db.session.commit()
     client.get(f"/petitions/{drive.id}")  # warm the session so only the page is counted
-    with statements() as many:
+    with count_queries() as many:
         client.get(f"/petitions/{drive.id}")
     assert len(many) == len(few)
     client.get("/petitions")  # warm the session so only the page is counted
-    with statements() as listing:
+    with count_queries() as listing:
         client.get("/petitions")
     make_drive()
     db.session.commit()
     client.get("/petitions")  # warm the session so only the page is counted
-    with statements() as listing_more:
+    with count_queries() as listing_more:
         client.get("/petitions")
     assert len(listing_more) == len(listing)
 
@@ -332,7 +332,7 @@ def test_staff_log_and_edit_media_mentions_with_audit(login_as, make_user, make_
     assert update.old_values["kind"] == "press"
 
 
-def test_mentions_list_costs_a_constant_number_of_statements(login_as, make_user, make_legislator, statements):
+def test_mentions_list_costs_a_constant_number_of_statements(login_as, make_user, make_legislator, count_queries):
     from crm.coalition import operations
 
     officer = make_user("officer")
@@ -342,14 +342,14 @@ def test_mentions_list_costs_a_constant_number_of_statements(login_as, make_user
     db.session.commit()
     client = login_as(officer)
     client.get("/media")  # warm the session so only the page is counted
-    with statements() as few:
+    with count_queries() as few:
         client.get("/media")
     for i in range(6):
         operations.create_media_mention(actor=officer, published_on=__import__("datetime").date(2026, 1, 2 + i),
                                         outlet=f"M{i}", kind="radio", legislator_ids=[leg.id for leg in legislators])
     db.session.commit()
     client.get("/media")  # warm the session so only the page is counted
-    with statements() as many:
+    with count_queries() as many:
         client.get("/media")
     assert len(many) == len(few)
 
@@ -413,7 +413,7 @@ def test_partner_page_shows_what_each_campaign_opens(login_as, make_user, make_p
 
 
 def test_talking_points_for_a_meeting_cost_the_same_whatever_the_districts(
-        login_as, make_user, make_drive, make_batch, make_legislator, make_campaign, statements):
+        login_as, make_user, make_drive, make_batch, make_legislator, make_campaign, count_queries):
     drive = make_drive(campaign=make_campaign("Despenalización por violación"))
     people = []
     for region in ("Cusco", "Puno", "Tacna"):
@@ -424,7 +424,7 @@ def test_talking_points_for_a_meeting_cost_the_same_whatever_the_districts(
     counts, pages = [], []
     for picked in (people[:1], people):
         query = "&".join(f"legislator={p.id}" for p in picked)
-        with statements() as sql:
+        with count_queries() as sql:
             pages.append(client.get(f"/interactions/new?{query}&talking_points=1").get_data(as_text=True))
         counts.append(len(sql))
     assert counts[0] == counts[1], counts

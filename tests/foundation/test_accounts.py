@@ -200,14 +200,14 @@ def test_users_page_lists_and_filters(client, login_as, make_user):
     assert viewer.email in only_viewers and admin.email not in only_viewers
 
 
-def test_users_page_costs_the_same_number_of_statements_for_more_users(client, login_as, make_user, statements):
+def test_users_page_costs_the_same_number_of_statements_for_more_users(client, login_as, make_user, count_queries):
     login_as(make_user("admin"))
     client.get("/admin/users")
-    with statements() as few:
+    with count_queries() as few:
         assert client.get("/admin/users").status_code == 200
     for _ in range(8):
         make_user("officer")
-    with statements() as many:
+    with count_queries() as many:
         assert client.get("/admin/users").status_code == 200
     assert len(many) == len(few)
 

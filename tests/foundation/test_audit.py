@@ -194,17 +194,17 @@ def test_officers_and_viewers_cannot_browse(login_as, make_user, role):
     assert login_as(make_user(role)).get("/admin/audit").status_code == 403
 
 
-def test_audit_page_costs_the_same_number_of_statements_for_more_rows(login_as, make_user, statements):
+def test_audit_page_costs_the_same_number_of_statements_for_more_rows(login_as, make_user, count_queries):
     admin = make_user("admin")
     client = login_as(admin)
     client.get("/admin/audit")
-    with statements() as few:
+    with count_queries() as few:
         client.get("/admin/audit")
     for i in range(30):
         audit.record("bulk.more", actor=make_user("officer") if i % 10 == 0 else admin, object_type="Thing", object_id=i)
     db.session.commit()
     client.get("/admin/audit")  # the commit above expired the signed-in user; reload it outside the count
-    with statements() as many:
+    with count_queries() as many:
         client.get("/admin/audit")
     assert len(many) == len(few)
 

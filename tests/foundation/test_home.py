@@ -80,10 +80,10 @@ def test_home_shows_the_account_settings(login_as, make_user):
     assert "Europe/Madrid" in page and "Oficial de incidencia" in page
 
 
-def test_home_costs_few_statements(login_as, make_user, statements):
+def test_home_costs_few_statements(login_as, make_user, count_queries):
     client = login_as(make_user("admin"))
     client.get("/")
-    with statements() as s:
+    with count_queries() as s:
         assert client.get("/").status_code == 200
     assert len(s) <= 4
 

@@ -138,7 +138,7 @@ def test_resets_are_throttled_per_address(client, app, monkeypatch):
     assert _forgot(client, "p9@example.org", OFFICE).status_code == 302
 
 
-def test_a_reset_does_the_same_work_whether_or_not_the_account_exists(app, client, make_user, statements):
+def test_a_reset_does_the_same_work_whether_or_not_the_account_exists(app, client, make_user, count_queries):
     user = make_user("officer")
     rendered = []
 
@@ -150,7 +150,7 @@ def test_a_reset_does_the_same_work_whether_or_not_the_account_exists(app, clien
     try:
         for label, email, address in (("known", user.email, OWNER), ("unknown", "nadie@example.org", OFFICE)):
             rendered.clear()
-            with statements() as sql:
+            with count_queries() as sql:
                 assert _forgot(client, email, address).status_code == 302
             kinds = sorted(re.match(r"\s*(\w+(?:\s+INTO\s+\w+)?)", s).group(1).upper() for s in sql)
             work[label] = (sorted(rendered), kinds)

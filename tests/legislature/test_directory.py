@@ -96,18 +96,18 @@ def test_filter_menus_keep_the_choice_and_escape_names(make_legislators, make_us
     assert html.count(" selected>") == 3 + 2  # the three filters, plus status and sort
 
 
-def test_filter_menus_load_when_opened(make_legislators, make_user, login_as, statements):
+def test_filter_menus_load_when_opened(make_legislators, make_user, login_as, count_queries):
     """A plain visit skips the menus' queries; opening "more filters" fetches them, or reloads without JavaScript."""
     chamber, _people = make_legislators(2, prefix="Carga")
     db.session.commit()
     client = login_as(make_user("officer"))
-    with statements() as plain_sql:
+    with count_queries() as plain_sql:
         html = client.get("/legislators", query_string={"q": "carga"}).get_data(as_text=True)
     assert "Carga 000" in html and 'id="chamber"' not in html
     assert 'hx-get="/legislators/filters?q=carga"' in html and "more=1" in html
     fragment = client.get("/legislators/filters", query_string={"q": "carga"}).get_data(as_text=True)
     assert "<html" not in fragment and f'<option value="{chamber.id}">' in fragment and 'name="district"' in fragment
-    with statements() as menus_sql:
+    with count_queries() as menus_sql:
         html = client.get("/legislators", query_string={"q": "carga", "more": "1"}).get_data(as_text=True)
     assert 'id="chamber"' in html and "<details class=\"mt-3\" open>" in html
     assert len(menus_sql) > len(plain_sql)
@@ -174,13 +174,13 @@ def test_sorting_by_bancada_and_chamber_uses_the_current_ones(make_legislators, 
     assert order("-chamber") == ["Nadie Sinbancada", "Zeta 000", "Zeta 001", "Alfa 000", "Alfa 001"]
 
 
-def test_constant_statements_for_5_and_50_rows(make_legislators, make_user, login_as, statements):
+def test_constant_statements_for_5_and_50_rows(make_legislators, make_user, login_as, count_queries):
     client = login_as(make_user("officer"))
     small, _ = make_legislators(5, prefix="Pocos")
     big, _ = make_legislators(50, prefix="Muchos")
     counts = []
     for chamber in (small, big):
-        with statements() as sql:
+        with count_queries() as sql:
             response = client.get("/legislators", query_string={"chamber": chamber.id, "per_page": 50})
         assert response.status_code == 200
         counts.append(len(sql))

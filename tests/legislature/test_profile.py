@@ -25,7 +25,7 @@ def test_profile_shows_sections(import_openperu, make_user, login_as):
     assert "Editar datos" not in html and "Registrar cambio" not in html
 
 
-def test_profile_costs_constant_statements(make_legislators, make_user, login_as, statements):
+def test_profile_costs_constant_statements(make_legislators, make_user, login_as, count_queries):
     client = login_as(make_user("officer"))
     _, people = make_legislators(2, prefix="Perfil")
     for n in range(6):
@@ -33,7 +33,7 @@ def test_profile_costs_constant_statements(make_legislators, make_user, login_as
     db.session.commit()
     counts = []
     for leg in people:
-        with statements() as sql:
+        with count_queries() as sql:
             assert client.get(f"/legislators/{leg.id}").status_code == 200
         counts.append(len(sql))
     assert counts[0] == counts[1]

@@ -18,7 +18,7 @@ from crm.legislature.models import (
 )
 
 
-def test_current_members_semantics(make_legislators, statements):
+def test_current_members_semantics(make_legislators, count_queries):
     chamber, people = make_legislators(4, prefix="Sesión")
     yesterday, tomorrow = date.today() - timedelta(days=1), date.today() + timedelta(days=1)
     seats = {s.legislator_id: s for s in db.session.execute(select(SeatMembership)).scalars()}
@@ -32,7 +32,7 @@ def test_current_members_semantics(make_legislators, statements):
     db.session.add(GroupMembership(legislator_id=people[2].id, group_id=other.id, start_date=date(2026, 1, 1)))
     db.session.commit()
     chamber_id = chamber.id
-    with statements() as sql:
+    with count_queries() as sql:
         rows = queries.current_members(chamber_id=chamber_id)
     assert len(sql) == 1
     assert [r.full_name for r in rows] == ["Sesión 001", "Sesión 002", "Sesión 003"]

@@ -55,14 +55,14 @@ def test_going_cold_lists_persuadables_without_recent_contact(
     assert login_as(make_user("viewer")).get(f"/campaigns/{campaign.id}/going-cold").status_code == 403
 
 
-def test_going_cold_statement_count_is_constant(make_user, make_legislator, make_campaign, statements):
+def test_going_cold_statement_count_is_constant(make_user, make_legislator, make_campaign, count_queries):
     campaign = make_campaign()
     counts = []
     for n in (2, 25):
         for i in range(n):
             make_legislator(f"Diputada {n}-{i}")
         db.session.commit()
-        with statements() as s:
+        with count_queries() as s:
             rows = going_cold(campaign.id)
         counts.append(len(s))
     assert len(rows) == 27 and counts[0] == counts[1] == 2

@@ -21,8 +21,8 @@ def test_stances_from_a_logged_meeting_show_in_the_whip_count(make_user, login_a
     )
     assert response.status_code == 302
     after = client.get(f"/campaigns/{campaign.id}/export.csv").get_data(as_text=True)
-    assert _stances(before) == {"Rosa Mavila": "Desconocida", "Verónika Mendoza": "Desconocida"}
-    assert _stances(after) == {"Rosa Mavila": "A favor", "Verónika Mendoza": "Inclinada a favor"}
+    assert _stances(before) == {"Rosa Mavila": "Sin evaluar", "Verónika Mendoza": "Sin evaluar"}
+    assert _stances(after) == {"Rosa Mavila": "Apoya", "Verónika Mendoza": "Se inclina a favor"}
 
 
 def _stances(export: str) -> dict:

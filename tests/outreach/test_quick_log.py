@@ -150,7 +150,7 @@ def test_officer_journey_shows_up_in_timeline_and_current_stances(make_user, log
     my_page = client.get("/tasks").get_data(as_text=True)
     assert "Invitarlas al foro" in my_page and "Enviar el informe legal" not in my_page
 
-    for legislator, label in ((mendoza, "Inclinada a favor"), (mavila, "Impulsora")):
+    for legislator, label in ((mendoza, "Se inclina a favor"), (mavila, "Impulsa")):
         body = client.get(f"/legislators/{legislator.id}/timeline", headers={"HX-Request": "true"}).get_data(as_text=True)
         assert "Reunión · Pasillo" in body and "Ambas escucharon." in body and label in body
         assert "Enviar el informe legal" in body and "Hecha" in body and "Invitarlas al foro" in body

@@ -153,7 +153,7 @@ def _fill(officer, add_task, make_legislator, make_campaign, n, prefix):
 
 
 def test_task_pages_cost_a_constant_number_of_statements(
-    make_user, login_as, add_task, make_legislator, make_campaign, statements
+    make_user, login_as, add_task, make_legislator, make_campaign, count_queries
 ):
     officer = make_user("officer")
     director = make_user("director")
@@ -162,10 +162,10 @@ def test_task_pages_cost_a_constant_number_of_statements(
     counts = {}
     for size, prefix in ((3, "a"), (30, "b")):
         _fill(officer, add_task, make_legislator, make_campaign, size, prefix)
-        with statements() as mine:
+        with count_queries() as mine:
             assert client.get("/tasks").status_code == 200
         login_as(director)
-        with statements() as team:
+        with count_queries() as team:
             assert client.get("/tasks/team").status_code == 200
         login_as(officer)
         counts[size] = (len(mine), len(team))

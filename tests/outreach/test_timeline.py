@@ -27,7 +27,7 @@ def test_timeline_merges_every_kind_newest_first(
     response = client.get(f"/legislators/{legislator.id}/timeline", headers={"HX-Request": "true"})
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in body
-    order = [body.index(x) for x in ("Entrevista 0", "Enviar informe 0", "Indecisa", "Primera reunión")]
+    order = [body.index(x) for x in ("Entrevista 0", "Enviar informe 0", "Sin decidir", "Primera reunión")]
     assert order == sorted(order)
     assert "Borrada" not in body
     full = client.get(f"/legislators/{legislator.id}/timeline").get_data(as_text=True)
@@ -70,14 +70,14 @@ def test_viewer_sees_no_internal_notes_no_tasks_and_only_granted_stances(
     db.session.commit()
     body = login_as(viewer).get(f"/legislators/{legislator.id}/timeline", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "Nota abierta" in body and "Nota secreta" not in body and "Notas internas." in body
-    assert "Inclinada a favor" in body and "Firmemente en contra" not in body and "Campaña reservada" not in body
+    assert "Se inclina a favor" in body and "Se opone firmemente" not in body and "Campaña reservada" not in body
     assert "Tarea interna" not in body
     staff_body = login_as(officer).get(f"/legislators/{legislator.id}/timeline", headers={"HX-Request": "true"}).get_data(as_text=True)
-    assert "Nota secreta" in staff_body and "Firmemente en contra" in staff_body and "Tarea interna" in staff_body
+    assert "Nota secreta" in staff_body and "Se opone firmemente" in staff_body and "Tarea interna" in staff_body
 
 
 def test_timeline_costs_a_constant_number_of_statements(
-    make_user, login_as, make_legislator, make_campaign, add_interaction, add_stance, add_task, add_mention, statements
+    make_user, login_as, make_legislator, make_campaign, add_interaction, add_stance, add_task, add_mention, count_queries
 ):
     officer = make_user("officer")
     campaign = make_campaign()
@@ -88,7 +88,7 @@ def test_timeline_costs_a_constant_number_of_statements(
         for i in range(repeats):
             _history(officer, legislator, campaign, add_interaction, add_stance, add_task, add_mention, offset=i)
         db.session.commit()
-        with statements() as s:
+        with count_queries() as s:
             assert client.get(f"/legislators/{legislator.id}/timeline", headers={"HX-Request": "true"}).status_code == 200
         counts.append(len(s))
     assert counts[0] == counts[1] and counts[0] <= 10, counts

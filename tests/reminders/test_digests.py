@@ -99,7 +99,7 @@ def test_digest_uses_the_recipients_language(factory):
     assert "Monday, May 4, 2026" in row.body_text
 
 
-def test_digest_costs_the_same_queries_for_3_or_30_users(factory, statements):
+def test_digest_costs_the_same_queries_for_3_or_30_users(factory, count_queries):
     now = at("2026-05-04 13:00")
     campaign = factory.campaign()
 
@@ -116,11 +116,11 @@ def test_digest_costs_the_same_queries_for_3_or_30_users(factory, statements):
         return users
 
     populate(3)
-    with statements() as few:
+    with count_queries() as few:
         jobs.run_digests(now)
     assert len(outbox("digest", status="pending")) == 3
     populate(30)
-    with statements() as many:
+    with count_queries() as many:
         jobs.run_digests(now + timedelta(minutes=5))
     assert len(outbox("digest", status="pending")) == 33
     assert len(many) == len(few) <= 8
@@ -195,8 +195,8 @@ def test_weekly_summary_for_directors_on_monday(factory):
 
     summary = build_weekly(at("2026-05-04 13:00"))
     [movement] = summary.campaigns
-    assert dict((b, (x, y)) for b, x, y in movement.rows)["yes"] == (0, 1)
-    assert dict((b, (x, y)) for b, x, y in movement.rows)["undecided"] == (1, 0)
+    counts = {level: (x, y) for level, x, y in movement.rows}
+    assert counts["supporter"] == (0, 1) and counts["undecided"] == (1, 0) and counts["opposed"] == (1, 1)
     assert [(m.legislator, m.before, m.after) for m in summary.movers] == [("Rosa Mavila", "undecided", "supporter")]
     assert ("Olga Oficial", 2) in summary.overdue_by_officer
 

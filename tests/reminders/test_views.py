@@ -13,14 +13,14 @@ def _queue(n, status="pending", prefix="k"):
     db.session.commit()
 
 
-def test_outbox_page_costs_constant_statements(make_user, login_as, statements):
+def test_outbox_page_costs_constant_statements(make_user, login_as, count_queries):
     client = login_as(make_user("admin"))
     _queue(2)
     client.get("/admin/mail")
-    with statements() as few:
+    with count_queries() as few:
         assert client.get("/admin/mail").status_code == 200
     _queue(40, prefix="more")
-    with statements() as many:
+    with count_queries() as many:
         assert client.get("/admin/mail").status_code == 200
     assert len(few) == len(many)
 

@@ -36,7 +36,7 @@ def index():
 
 def _campaign_form(campaign=None):
     form = CampaignForm(obj=campaign)
-    form.legislature_id.choices = select_choices([(None, _("— Sin legislatura —"))] + queries.legislature_choices())
+    form.legislature_id.choices = select_choices([(None, _("— Sin legislatura —"))] + queries.legislature_choices(user_today()))
     return form
 
 
@@ -87,7 +87,7 @@ def edit_campaign(campaign_id):
 def _stage_form(campaign, stage=None):
     form = StageForm(obj=stage)
     chambers, committees = queries.body_choices(
-        campaign.legislature_id, getattr(stage, "chamber_id", None), getattr(stage, "committee_id", None)
+        campaign.legislature_id, user_today(), getattr(stage, "chamber_id", None), getattr(stage, "committee_id", None)
     )
     form.chamber_id.choices = select_choices([(None, _("— Ninguna —"))] + chambers)
     form.committee_id.choices = select_choices([(None, _("— Ninguna —"))] + committees)

@@ -8,26 +8,28 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from crm.campaigns import bp, fragments, hemicycle, queries
-from crm.campaigns.forms import COMMITMENT_CHOICES, LEVEL_CHOICES, RULE_CHOICES, STATUS_CHOICES
-from crm.campaigns.models import STANCE_LEVELS
+from crm.campaigns import bp, fragments, hemicycle, queries, stance
+from crm.campaigns.forms import RULE_CHOICES, STATUS_CHOICES
+from crm.campaigns.labels import COMMITMENT, STANCE
+from crm.campaigns.models import PERSUADABLE, STANCE_LEVELS
 from crm.campaigns.visibility import can_see_whip_list
 from crm.core.permissions import require
-from crm.core.time import local_day_bounds, to_local
+from crm.core.time import to_local
 from crm.core.views import user_today
 from crm.core.visibility import can_write
-from crm.legislature.forms import ROLE_CHOICES as COMMITTEE_ROLE_CHOICES
+from crm.legislature.labels import COMMITTEE_ROLE
 
 
 @lru_cache(maxsize=8)
 def _labels_for(locale: str) -> dict:
     """Every label the campaign pages repeat, translated once per language (the catalogue is fixed at start)."""
-    level_labels = {k: str(v) for k, v in LEVEL_CHOICES}
+    level_labels = STANCE.translated()
     return {
         "LEVELS": STANCE_LEVELS,
+        "PERSUADABLE": PERSUADABLE,
         "LEVEL_LABELS": level_labels,
         "LEVEL_OPTIONS": fragments.level_options(tuple(level_labels[lv] for lv in STANCE_LEVELS)),
-        "COMMITMENT_LABELS": {k: str(v) for k, v in COMMITMENT_CHOICES},
+        "COMMITMENT_LABELS": COMMITMENT.translated(),
         "RULE_LABELS": {k: str(v) for k, v in RULE_CHOICES},
         "STATUS_LABELS": {k: str(v) for k, v in STATUS_CHOICES},
         "COLOURS": hemicycle.COLOURS,
@@ -41,7 +43,7 @@ def _labels_for(locale: str) -> dict:
                 "district": (_("Por distrito"), _("Distrito")),
                 "committee": (_("Por comisión"), _("Comisión")),
             },
-            "roles": {c.value: str(c.label) for c in COMMITTEE_ROLE_CHOICES},
+            "roles": COMMITTEE_ROLE.translated(),
         },
     }
 
@@ -120,6 +122,6 @@ def count_for_request(campaign, bodies, breakdowns=()):
     as_of = as_of_day(body)
     if body is None:
         return None, None, as_of
-    cutoff = local_day_bounds(as_of, current_user.timezone)[1]
+    cutoff = stance.cutoff_for_day(as_of, current_user.timezone)
     return body, queries.whip_count(campaign, body, as_of, cutoff, breakdowns=breakdowns), as_of
 

@@ -6,8 +6,9 @@ from flask import Response, abort, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from crm.campaigns import bp, exports, fragments, hemicycle, queries
-from crm.campaigns.forms import LEVEL_CHOICES, BulkStanceForm
+from crm.campaigns import bp, exports, fragments, hemicycle, queries, stance
+from crm.campaigns.forms import BulkStanceForm
+from crm.campaigns.labels import STANCE
 from crm.campaigns.models import STANCE_LEVELS
 from crm.campaigns.views.common import (
     as_of_day,
@@ -19,7 +20,7 @@ from crm.campaigns.views.common import (
 )
 from crm.campaigns.visibility import can_see_whip_list
 from crm.core.permissions import deny
-from crm.core.time import local_day_bounds, zone
+from crm.core.time import zone
 from crm.core.views import int_arg, user_today
 from crm.core.visibility import can_write
 
@@ -124,16 +125,15 @@ def trend(campaign_id):
     if body is None:
         return jsonify({"labels": [], "datasets": [], "needed": None})
     as_of = as_of_day(body)
-    cutoffs = queries.week_cutoffs(local_day_bounds(as_of, current_user.timezone)[1])
+    cutoffs = queries.week_cutoffs(stance.cutoff_for_day(as_of, current_user.timezone))
     series = queries.trend(campaign.id, body.stage, as_of, cutoffs)
     members = sum(series[lv][-1] for lv in STANCE_LEVELS)
-    names = dict(LEVEL_CHOICES)
     n = len(cutoffs)
     return jsonify(
         {
             "labels": [(as_of - timedelta(weeks=n - 1 - i)).isoformat() for i in range(n)],
             "datasets": [
-                {"level": lv, "label": str(names[lv]), "color": hemicycle.COLOURS[lv], "data": series[lv]}
+                {"level": lv, "label": STANCE.text(lv), "color": hemicycle.COLOURS[lv], "data": series[lv]}
                 for lv in STANCE_LEVELS
             ],
             "needed": queries.needed_for(body.stage, body.legal_seats or members),

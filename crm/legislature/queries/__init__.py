@@ -18,6 +18,7 @@ from crm.legislature.queries.directory import (
     directory_rows,
 )
 from crm.legislature.queries.members import current_members, legislatures_overview, sitting
+from crm.legislature.queries.picker import PickerHit, search_legislators
 from crm.legislature.queries.profile import (
     Profile,
     committees_for_legislator,
@@ -33,6 +34,7 @@ __all__ = [
     "SORTS",
     "STATUSES",
     "DirectoryFilters",
+    "PickerHit",
     "Profile",
     "committees_for_legislator",
     "current_members",
@@ -46,5 +48,6 @@ __all__ = [
     "owner_choices",
     "profile",
     "recent_import_jobs",
+    "search_legislators",
     "sitting",
 ]

@@ -3,6 +3,7 @@
 from datetime import date
 
 from sqlalchemy import and_, func, select
+from sqlalchemy.orm import selectinload
 
 from crm.core.time import local_today
 from crm.extensions import db
@@ -72,16 +73,18 @@ def current_members(chamber_id: int | None = None, committee_id: int | None = No
     return db.session.execute(statement).all()
 
 
-def legislatures_overview():
-    """Legislatures with their chambers, committee counts and sitting members (four statements)."""
-    legislatures = db.session.execute(select(Legislature).order_by(Legislature.id.desc())).scalars().all()
+def legislatures_overview(today: date | None = None):
+    """Legislatures with their terms, chambers, committee counts and sitting members (five statements)."""
+    legislatures = db.session.execute(
+        select(Legislature).options(selectinload(Legislature.terms)).order_by(Legislature.id.desc())
+    ).scalars().all()
     chambers = db.session.execute(select(Chamber).order_by(Chamber.id)).scalars().all()
     committees = dict(db.session.execute(
         select(Committee.chamber_id, func.count(Committee.id)).group_by(Committee.chamber_id)
     ).all())
     sitting_counts = dict(db.session.execute(
         select(SeatMembership.chamber_id, func.count(func.distinct(SeatMembership.legislator_id)))
-        .where(sitting()).group_by(SeatMembership.chamber_id)
+        .where(sitting(today)).group_by(SeatMembership.chamber_id)
     ).all())
     by_legislature: dict = {}
     for chamber in chambers:

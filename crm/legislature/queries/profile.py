@@ -1,6 +1,7 @@
 """A legislator's profile: seats, groups, committees, aides, owners; and the import job list."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -18,6 +19,7 @@ from crm.legislature.models import (
     Legislator,
     Legislature,
     SeatMembership,
+    active_on,
 )
 
 
@@ -29,9 +31,17 @@ class Profile:
     committees: list
     owner_user: object
     owner_partner: object
+    today: date  # the reader's day: what is current is judged on it (Tenure.active_on)
+
+    def header_groups(self) -> list:
+        """(membership, group) per kind for the header: the one active today, else the latest one held."""
+        chosen: dict = {}
+        for membership, group in self.groups:  # active first, then latest start (see profile())
+            chosen.setdefault(group.kind, (membership, group))
+        return list(chosen.values())
 
 
-def profile(legislator_id: int) -> Profile | None:
+def profile(legislator_id: int, today: date) -> Profile | None:
     """Everything the profile page shows, in a fixed number of statements."""
     legislator = db.session.execute(
         select(Legislator).where(Legislator.id == legislator_id)
@@ -48,19 +58,19 @@ def profile(legislator_id: int) -> Profile | None:
     groups = db.session.execute(
         select(GroupMembership, Group).join(Group, Group.id == GroupMembership.group_id)
         .where(GroupMembership.legislator_id == legislator_id)
-        .order_by(GroupMembership.end_date.is_not(None), GroupMembership.start_date.desc(), Group.kind)
+        .order_by(active_on(GroupMembership, today).desc(), GroupMembership.start_date.desc(), Group.kind)
     ).all()
     committees = db.session.execute(
         select(CommitteeMembership, Committee, Chamber)
         .join(Committee, Committee.id == CommitteeMembership.committee_id).join(Chamber, Chamber.id == Committee.chamber_id)
         .where(CommitteeMembership.legislator_id == legislator_id)
-        .order_by(CommitteeMembership.end_date.is_not(None), Committee.name)
+        .order_by(active_on(CommitteeMembership, today).desc(), Committee.name)
     ).all()
     owner_user = db.session.get(User, legislator.owner_user_id) if legislator.owner_user_id else None
     owner_partner = (
         db.session.get(PartnerOrganisation, legislator.owner_partner_id) if legislator.owner_partner_id else None
     )
-    return Profile(legislator, seats, groups, committees, owner_user, owner_partner)
+    return Profile(legislator, seats, groups, committees, owner_user, owner_partner, today)
 
 
 def groups_for_legislator(legislator_id: int):

@@ -17,26 +17,37 @@ from crm.legislature import bp, queries, scope
 @bp.route("/legislators")
 @login_required
 def directory():
-    filters = queries.DirectoryFilters.from_args(request.args)
+    asked = queries.DirectoryFilters.from_args(request.args)
     today = user_today()
     legislatures = scope.legislature_options(today)
-    if "status" not in request.args and not any(o.in_scope and o.in_session for o in legislatures):
-        # Only past terms in scope (say, one historic roster): "sitting today" would list nobody.
-        filters = replace(filters, status="all")
+    filters = _with_default_status(asked, today, legislatures)
     page = queries.directory_page(filters, today, legislatures)
     # The menus cost six queries; most visits only search, so they come with the page only when in use.
-    show_menus = filters.advanced or request.args.get("more") == "1"
+    show_menus = asked.advanced or request.args.get("more") == "1"
     menus = _directory_menus(queries.filter_choices(filters, today), filters) if show_menus else None
     return render_template("legislature/directory.html", page=page, filters=filters, menus=menus,
                            legislatures=legislatures)
+
+
+def _with_default_status(filters, today, legislatures=None):
+    """Without ?status=, a list of past terms only (a historic roster, or history picked) shows everyone in them:
+    "sitting today" would list nobody."""
+    if "status" in request.args:
+        return filters
+    legislatures = scope.legislature_options(today) if legislatures is None else legislatures
+    shown = scope.scope_ids(today, filters.legislature, legislatures)
+    if any(o.in_session for o in legislatures if shown is None or o.id in shown):
+        return filters
+    return replace(filters, status="all")
 
 
 @bp.route("/legislators/filters")
 @login_required
 def directory_filters():
     """The filter menus alone, fetched when "more filters" is opened."""
-    filters = queries.DirectoryFilters.from_args(request.args)
-    menus = _directory_menus(queries.filter_choices(filters, user_today()), filters)
+    today = user_today()
+    filters = _with_default_status(queries.DirectoryFilters.from_args(request.args), today)
+    menus = _directory_menus(queries.filter_choices(filters, today), filters)
     return render_template("legislature/_directory_filters.html", filters=filters, menus=menus)
 
 
@@ -68,7 +79,9 @@ def export():
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_HEADER)
-    for leg, chamber, bancada, party, owner_user, owner_partner in queries.directory_rows(filters, user_today()):
+    today = user_today()
+    filters = _with_default_status(filters, today)
+    for leg, chamber, bancada, party, owner_user, owner_partner in queries.directory_rows(filters, today):
         row = (leg.id, leg.full_name, leg.sort_name, chamber, leg.district, bancada, party, leg.email, leg.phone,
                leg.office, owner_user or owner_partner, " ".join(leg.links or []))
         writer.writerow([neutralise_cell(value) if value is not None else "" for value in row])

@@ -11,14 +11,7 @@ from crm.core.views import user_today
 from crm.core.visibility import can_write
 from crm.extensions import db
 from crm.legislature import bp, operations, queries
-from crm.legislature.forms import (
-    GENDER_CHOICES,
-    ROLE_CHOICES,
-    CommitteeMembershipForm,
-    GroupSwitchForm,
-    LegislatorForm,
-    OwnerForm,
-)
+from crm.legislature.forms import CommitteeMembershipForm, GroupSwitchForm, LegislatorForm, OwnerForm
 from crm.legislature.models import Committee, Group, Legislator
 from crm.legislature.views.common import form_page, profile_url, require_write, submit
 
@@ -56,19 +49,10 @@ def _profile_forms(legislator, owner_form=None, switch_form=None, committee_form
     return {"owner_form": owner_form, "switch_form": switch_form, "committee_form": committee_form}
 
 
-@bp.context_processor
-def profile_labels():
-    """The edit forms' own labels, so the profile names every gender and committee role they offer."""
-    return {
-        "GENDER_LABELS": {c.value: c.label for c in GENDER_CHOICES},
-        "COMMITTEE_ROLE_LABELS": {c.value: c.label for c in ROLE_CHOICES},
-    }
-
-
 @bp.route("/legislators/<int:legislator_id>")
 @login_required
 def profile(legislator_id):
-    data = queries.profile(legislator_id)
+    data = queries.profile(legislator_id, user_today())
     if data is None:
         abort(404)
     return render_template("legislature/profile.html", data=data, legislator=data.legislator,
@@ -97,7 +81,7 @@ def _profile_post(legislator, form_key: str, form, action, error_field: str, mes
     done = submit(form, error_field, action, message, profile_url(legislator.id, anchor))
     if done is not None:
         return done
-    data = queries.profile(legislator.id)
+    data = queries.profile(legislator.id, user_today())
     return render_template("legislature/profile.html", data=data, legislator=legislator, **forms), 400
 
 

@@ -1,11 +1,12 @@
 """The structure of legislatures: creating legislatures, chambers (and their seats) and committees."""
 
-from flask import render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from crm.core.permissions import manager_required
+from crm.core.views import acting_user, user_today
 from crm.extensions import db
-from crm.legislature import bp, operations, queries
+from crm.legislature import bp, operations, queries, scope
 from crm.legislature.forms import ChamberForm, CommitteeForm, LegislatureForm, SeatsForm
 from crm.legislature.models import Chamber, Legislature
 from crm.legislature.views.common import submit
@@ -15,7 +16,7 @@ from crm.legislature.views.common import submit
 def _structure_page(bound: dict | None = None, status: int = 200):
     """Render the structure page; `bound` holds the form that failed, keyed like the template expects."""
     bound = bound or {}
-    overview = queries.legislatures_overview()
+    overview = queries.legislatures_overview(user_today())
     forms = {"legislature": bound.get("legislature") or LegislatureForm(prefix="new")}
     for legislature, chambers in overview:
         key = f"chamber-{legislature.id}"
@@ -25,7 +26,8 @@ def _structure_page(bound: dict | None = None, status: int = 200):
             forms[key] = bound.get(key) or SeatsForm(prefix=key, seats=chamber.seats)
             key = f"committee-{chamber.id}"
             forms[key] = bound.get(key) or CommitteeForm(prefix=key)
-    return render_template("legislature/structure.html", overview=overview, forms=forms), status
+    in_session = {o.id: o for o in scope.legislature_options(user_today())}
+    return render_template("legislature/structure.html", overview=overview, forms=forms, in_session=in_session), status
 
 
 @bp.route("/legislatures")
@@ -78,3 +80,15 @@ def add_committee(chamber_id):
     key = f"committee-{chamber.id}"
     form = CommitteeForm(prefix=key)
     return _apply(form, key, lambda: operations.add_committee(chamber, name=form.name.data), _("Comisión añadida."))
+
+
+@bp.route("/legislatures/<int:legislature_id>/pin", methods=["POST"])
+@manager_required
+def pin_legislature(legislature_id):
+    """Pin (or unpin) a legislature as one of "ours": lists and pickers then open on the pinned ones."""
+    legislature = db.get_or_404(Legislature, legislature_id)
+    pinned = request.form.get("pinned") == "1"
+    operations.set_pinned(legislature, pinned, actor=acting_user())
+    flash(_("«%(name)s» fijada como nuestra.", name=legislature.name) if pinned
+          else _("«%(name)s» ya no está fijada.", name=legislature.name), "success")
+    return redirect(url_for("legislature.structure"))

@@ -23,7 +23,6 @@ from crm.outreach.queries.interactions import (
     interaction_page,
     interaction_visible,
     legislators_by_ids,
-    search_legislators,
     show_notes,
 )
 from crm.outreach.queries.tasks import (
@@ -59,7 +58,6 @@ __all__ = [
     "legislators_by_ids",
     "my_tasks",
     "overdue_by_officer",
-    "search_legislators",
     "show_notes",
     "task_row",
     "team_tasks",

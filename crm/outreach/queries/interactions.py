@@ -9,10 +9,9 @@ from crm.campaigns import stance
 from crm.campaigns.models import Campaign, StanceAssessment
 from crm.campaigns.visibility import whip_list_campaign_ids
 from crm.core.pagination import Page, paginate
-from crm.core.text import fold
 from crm.core.visibility import can_see_internal_notes
 from crm.extensions import db
-from crm.legislature.models import Legislator, SeatMembership
+from crm.legislature.models import Legislator
 from crm.outreach.models import Interaction, Task, interaction_legislators, interaction_partners, interaction_staff
 
 # --- Who sees which interactions ---
@@ -125,19 +124,6 @@ def interaction_extras(user, interaction: Interaction) -> dict:
     )
     campaign = db.session.get(Campaign, interaction.campaign_id) if interaction.campaign_id else None
     return {"stances": stances, "tasks": tasks, "names": names, "campaign": campaign}
-
-
-def search_legislators(term: str, limit: int = 8) -> list[Legislator]:
-    """Accent-insensitive, every word must match; sitting members first."""
-    words = fold(term).split()
-    if not words or len(" ".join(words)) < 2:
-        return []
-    sitting = exists().where(SeatMembership.legislator_id == Legislator.id, SeatMembership.end_date.is_(None))
-    statement = select(Legislator).order_by(sitting.desc(), Legislator.sort_name).limit(limit)
-    for word in words[:5]:
-        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        statement = statement.where(Legislator.search_name.like(f"%{escaped}%", escape="\\"))
-    return list(db.session.execute(statement).scalars())
 
 
 def legislators_by_ids(ids) -> list[Legislator]:

@@ -1,18 +1,12 @@
-"""What the outreach pages share: their labels, the user's timezone, and reporting a refusal on its field."""
+"""What the outreach pages share: their enums and menus, the user's timezone, and reporting a refusal on its field."""
 
 from flask import flash
 from flask_login import current_user
 
+from crm.campaigns.models import STANCE_LEVELS
 from crm.outreach import bp, operations, queries
-from crm.outreach.forms import (
-    DUE_CHOICES,
-    KIND_LABELS,
-    PLACE_SUGGESTIONS,
-    PRIORITY_LABELS,
-    STANCE_LABELS,
-    STATUS_LABELS,
-    TASK_SLOTS,
-)
+from crm.outreach.forms import DUE_CHOICES, PLACE_SUGGESTIONS, TASK_SLOTS
+from crm.outreach.models import INTERACTION_KINDS, TASK_STATUSES
 
 INVALID = 422
 
@@ -21,10 +15,9 @@ INVALID = 422
 def outreach_labels():
     """Blueprint-scoped so these names never clash with other domains' template globals."""
     return {
-        "KIND_LABELS": KIND_LABELS,
-        "STANCE_LABELS": STANCE_LABELS,
-        "PRIORITY_LABELS": PRIORITY_LABELS,
-        "STATUS_LABELS": STATUS_LABELS,
+        "INTERACTION_KINDS": INTERACTION_KINDS,
+        "STANCE_LEVELS": STANCE_LEVELS,
+        "TASK_STATUSES": TASK_STATUSES,
         "DUE_CHOICES": DUE_CHOICES,
         "PLACE_SUGGESTIONS": PLACE_SUGGESTIONS,
         "TASK_SLOTS": TASK_SLOTS,

@@ -11,7 +11,9 @@ from crm.core.forms import choices
 from crm.core.pagination import parse_page
 from crm.core.permissions import deny, staff_required
 from crm.core.time import local_to_utc, to_local, utcnow
-from crm.core.views import acting_user, int_arg
+from crm.core.views import acting_user, int_arg, user_today
+from crm.legislature import queries as legislature_queries
+from crm.legislature import scope
 from crm.outreach import bp, operations, queries
 from crm.outreach.forms import EmptyForm, InteractionForm, parse_ids, parse_stances, parse_task_slots
 from crm.outreach.models import INTERACTION_KINDS, Interaction
@@ -146,6 +148,7 @@ def _interaction_form(interaction: Interaction | None):
             task_raw=task_raw,
             task_errors=task_errors,
             staff=staff,
+            legislatures=scope.legislature_options(user_today()),
         ),
         status,
     )
@@ -211,4 +214,5 @@ def legislator_panel():
 def legislator_search():
     """htmx: search-as-you-type over folded names, so "veronika" finds "Verónika"."""
     term = request.args.get("q", "")[:100]
-    return render_template("outreach/_search_results.html", results=queries.search_legislators(term), term=term)
+    hits = legislature_queries.search_legislators(term, user_today(), scope.parse_choice(request.args.get("legislature")))
+    return render_template("outreach/_search_results.html", results=hits, term=term)

@@ -8,7 +8,8 @@ from crm.accounts.queries import staff_choices
 from crm.core.forms import choices
 from crm.core.permissions import staff_required
 from crm.core.time import local_to_utc, to_local, utcnow
-from crm.core.views import acting_user
+from crm.core.views import acting_user, user_today
+from crm.legislature import scope
 from crm.outreach import bp, operations, queries
 from crm.outreach.forms import QuickLogForm, parse_ids, parse_stances, parse_task_slots
 from crm.outreach.models import INTERACTION_KINDS, Interaction
@@ -80,6 +81,7 @@ def quick_log():
             task_raw=task_raw,
             task_errors=getattr(form, "_task_errors", task_errors),
             staff=staff_choices() if step == "3" else [],
+            legislatures=scope.legislature_options(user_today()) if step == "1" else [],
         ),
         status,
     )

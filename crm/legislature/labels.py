@@ -1,0 +1,54 @@
+"""The words for committee roles and genders, and the legislature actions in the audit trail.
+
+Spanish labels follow the rule in crm.core.labels: a committee role is the name of the office
+("Presidencia", "Secretaría"), so it reads the same whoever holds it.
+"""
+
+from flask_babel import lazy_gettext as _l
+
+from crm.core import audit
+from crm.core.labels import EnumLabels
+from crm.legislature import bp
+from crm.legislature.models import COMMITTEE_ROLES, GENDERS
+
+COMMITTEE_ROLE = EnumLabels(
+    COMMITTEE_ROLES,
+    {
+        "chair": _l("Presidencia"),
+        "vice_chair": _l("Vicepresidencia"),
+        "secretary": _l("Secretaría"),
+        "ranking_member": _l("Miembro principal de la minoría"),
+        "member": _l("Miembro"),
+    },
+)
+GENDER = EnumLabels(
+    GENDERS,
+    {"F": _l("Femenino"), "M": _l("Masculino"), "X": _l("Otro")},
+    missing=_l("Sin indicar"),
+)
+
+audit.register_action_labels({
+    "legislature.create": _l("Creación de legislatura"),
+    "legislature.pin": _l("Cambio de las legislaturas fijadas"),
+    "legislature.import": _l("Importación de legislatura"),
+    "term.create": _l("Creación de periodo"),
+    "chamber.create": _l("Creación de cámara"),
+    "chamber.seats": _l("Cambio de escaños de una cámara"),
+    "committee.create": _l("Creación de comisión"),
+    "committee_membership.create": _l("Alta en una comisión"),
+    "committee_membership.end": _l("Fin de membresía en una comisión"),
+    "group_membership.create": _l("Alta en un grupo"),
+    "group_membership.close": _l("Fin de membresía en un grupo"),
+    "legislator.update": _l("Edición de legislador"),
+    "legislator.owner": _l("Cambio de responsable de la relación"),
+    "legislator.import_create": _l("Alta de legislador por importación"),
+    "legislator.import_update": _l("Actualización de legislador por importación"),
+    "legislator_import.check": _l("Revisión de un archivo de legisladores"),
+    "legislator_import.apply": _l("Aplicación de un archivo de legisladores"),
+    "aide.create": _l("Alta de asesor"),
+    "aide.update": _l("Edición de asesor"),
+    "aide.delete": _l("Eliminación de asesor"),
+})
+
+COMMITTEE_ROLE.filter_for(bp, "committee_role_label")
+GENDER.filter_for(bp, "gender_label")
