@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -91,9 +92,18 @@ def test_long_running_processes_log_json_lines_in_production(tmp_path, command):
         db.engine.dispose()
     process = subprocess.Popen([sys.executable, "-m", "flask", *command], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
-    time.sleep(4)
+    # Wait for the start line rather than a fixed time: on a loaded machine the imports alone can take seconds.
+    watchdog = threading.Timer(60, process.kill)
+    watchdog.start()
+    seen = []
+    while line := process.stdout.readline():
+        seen.append(line)
+        if "started" in line:
+            break
+    watchdog.cancel()
+    time.sleep(0.5)
     process.send_signal(signal.SIGTERM)
-    output = process.communicate(timeout=30)[0]
+    output = "".join(seen) + process.communicate(timeout=30)[0]
     entries = _json_lines(output)
     assert any("started" in entry["message"] for entry in entries)
     assert all({"time", "level", "logger", "message"} <= set(entry) for entry in entries)
