@@ -18,6 +18,15 @@ KNOWN_CRM_VARIABLES = {
     "CRM_LOG_FORMAT",
     "CRM_MEETING_REMINDER_MINUTES",
     "CRM_SEND_BATCH",
+    "CRM_MAIL_LEASE_SECONDS",
+    "CRM_MAIL_MAX_ATTEMPTS",
+    "CRM_MAIL_RETRY_BASE_SECONDS",
+    "CRM_MAIL_RETRY_MAX_SECONDS",
+    "CRM_MAIL_DB_RETRY_SECONDS",
+    "CRM_DB_POOL_SIZE",
+    "CRM_DB_MAX_OVERFLOW",
+    "CRM_SCHEDULER_TICK_SECONDS",
+    "CRM_ENV_FILE",
     "CRM_BASE_URL",
     "CRM_DEFAULT_TIMEZONE",
     "CRM_MAX_UPLOAD_MB",
@@ -52,6 +61,12 @@ def _list(value: str | None) -> list[str]:
 
 class ConfigError(RuntimeError):
     pass
+
+
+# Where the production guide puts the settings every process reads. A command started on such a machine
+# without them would quietly run on a new SQLite file; it refuses instead (see config_from_env).
+PRODUCTION_ENV_FILE = "/etc/cabildeo/cabildeo.env"
+PSYCOPG_HINT = "use postgresql+psycopg://USER:PASSWORD@HOST:5432/DATABASE"
 
 
 def instance_dir(environ=os.environ) -> Path:
@@ -122,13 +137,29 @@ class Config:
     SMTP_TIMEOUT = 20
     MAIL_FILE_DIR = str(instance_dir({}) / "mail")
     MEETING_REMINDER_MINUTES = 120
+    # The sender (docs/reminders.md): rows claimed at a time, how long a claim lasts, how often a message is
+    # tried before it is marked failed, the retry backoff, and how long recording an outcome is retried through
+    # a database outage before the sender gives up and releases its batch.
     SEND_BATCH = 50
+    MAIL_LEASE_SECONDS = 300
+    MAIL_MAX_ATTEMPTS = 10
+    MAIL_RETRY_BASE_SECONDS = 60
+    MAIL_RETRY_MAX_SECONDS = 6 * 3600
+    MAIL_DB_RETRY_SECONDS = 60
+    MAIL_MESSAGE_ID_DOMAIN = "cabildeo.local"
+    # How often the scheduler's every-minute jobs run (its heartbeat runs twice as often).
+    SCHEDULER_TICK_SECONDS = 60
+    # PostgreSQL connections one process may hold at most (pool size; overflow 0 by default, so it is a ceiling).
+    DB_POOL_SIZE = 5
+    DB_MAX_OVERFLOW = 0
 
     def __init__(self, environ=None, **overrides):
         if self.READS_ENVIRONMENT:
             self.read_environment(os.environ if environ is None else environ)
         for key, value in overrides.items():
             setattr(self, key, value)
+        if "SQLALCHEMY_DATABASE_URI" in overrides:
+            self.DATABASE_URL_GIVEN = True
 
     def read_environment(self, environ) -> None:
         folder = instance_dir(environ)
@@ -151,11 +182,30 @@ class Config:
         self.MAIL_FILE_DIR = str(folder / "mail")
         self.MEETING_REMINDER_MINUTES = _int(environ, "CRM_MEETING_REMINDER_MINUTES", self.MEETING_REMINDER_MINUTES)
         self.SEND_BATCH = _int(environ, "CRM_SEND_BATCH", self.SEND_BATCH)
+        self.MAIL_LEASE_SECONDS = _int(environ, "CRM_MAIL_LEASE_SECONDS", self.MAIL_LEASE_SECONDS)
+        self.MAIL_MAX_ATTEMPTS = _int(environ, "CRM_MAIL_MAX_ATTEMPTS", self.MAIL_MAX_ATTEMPTS)
+        self.MAIL_RETRY_BASE_SECONDS = _int(environ, "CRM_MAIL_RETRY_BASE_SECONDS", self.MAIL_RETRY_BASE_SECONDS)
+        self.MAIL_RETRY_MAX_SECONDS = _int(environ, "CRM_MAIL_RETRY_MAX_SECONDS", self.MAIL_RETRY_MAX_SECONDS)
+        self.MAIL_DB_RETRY_SECONDS = _int(environ, "CRM_MAIL_DB_RETRY_SECONDS", self.MAIL_DB_RETRY_SECONDS)
+        self.SCHEDULER_TICK_SECONDS = _int(environ, "CRM_SCHEDULER_TICK_SECONDS", self.SCHEDULER_TICK_SECONDS)
+        self.DB_POOL_SIZE = _int(environ, "CRM_DB_POOL_SIZE", self.DB_POOL_SIZE)
+        self.DB_MAX_OVERFLOW = _int(environ, "CRM_DB_MAX_OVERFLOW", self.DB_MAX_OVERFLOW)
+        self.DATABASE_URL_GIVEN = bool(environ.get("DATABASE_URL"))
+        if not self.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
+            # A ceiling per process, so the sum in docs/production.md holds (SQLAlchemy's default allows 15).
+            self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_size": self.DB_POOL_SIZE, "max_overflow": self.DB_MAX_OVERFLOW}
+        self.FLASK_DEBUG_REQUESTED = _bool(environ.get("FLASK_DEBUG"))
         self.MAX_CONTENT_LENGTH = _int(environ, "CRM_MAX_UPLOAD_MB", self.MAX_CONTENT_LENGTH // 2**20) * 2**20
         self.MAX_FORM_BYTES = _int(environ, "CRM_MAX_FORM_KB", self.MAX_FORM_BYTES // 1024) * 1024
 
+    DATABASE_URL_GIVEN = False
+    FLASK_DEBUG_REQUESTED = False
+
     def validate(self) -> None:
-        """Production refuses to start on development defaults."""
+        """Every environment: a URL SQLAlchemy cannot load gets the fix, not a driver traceback."""
+        check_database_url(self.SQLALCHEMY_DATABASE_URI)
+        if self.MAIL_LEASE_SECONDS < 30 or self.SEND_BATCH < 1 or self.MAIL_MAX_ATTEMPTS < 1:
+            raise ConfigError("CRM_MAIL_LEASE_SECONDS must be at least 30, CRM_SEND_BATCH and CRM_MAIL_MAX_ATTEMPTS at least 1")
 
 
 class DevelopmentConfig(Config):
@@ -175,10 +225,17 @@ class ProductionConfig(Config):
     LOG_FORMAT = "json"
 
     def validate(self) -> None:
+        super().validate()
+        if self.FLASK_DEBUG_REQUESTED or self.DEBUG:
+            raise ConfigError("FLASK_DEBUG is on: the debugger runs any code a visitor sends; unset it when CRM_ENV=production")
         if not self.SECRET_KEY or len(self.SECRET_KEY) < 16:
             raise ConfigError("SECRET_KEY must be set when CRM_ENV=production (at least 16 characters)")
         if not self.TRUSTED_HOSTS:
             raise ConfigError("TRUSTED_HOSTS must list the host names served when CRM_ENV=production")
+        if not self.DATABASE_URL_GIVEN:
+            raise ConfigError(
+                "DATABASE_URL must be set when CRM_ENV=production (a missing one would mean a new, empty SQLite file)"
+            )
 
 
 class TestingConfig(Config):
@@ -192,6 +249,13 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
     MAIL_FILE_DIR = ""
+
+
+def check_database_url(url: str) -> None:
+    """`postgres://` (Heroku style) and a bare `postgresql://` (psycopg2, not installed) name the wrong driver."""
+    scheme = (url or "").split("://", 1)[0].lower()
+    if scheme in ("postgres", "postgresql", "postgresql+psycopg2"):
+        raise ConfigError(f"DATABASE_URL starts with {scheme}://, which needs a driver Cabildeo does not install: {PSYCOPG_HINT}")
 
 
 def _laptop_secret(folder: Path) -> str:
@@ -223,6 +287,13 @@ ENVIRONMENTS = {"development": DevelopmentConfig, "production": ProductionConfig
 
 def config_from_env(environ=None) -> Config:
     environ = os.environ if environ is None else environ
+    env_file = environ.get("CRM_ENV_FILE") or PRODUCTION_ENV_FILE
+    if not environ.get("CRM_ENV") and os.path.exists(env_file):
+        raise ConfigError(
+            f"{env_file} exists but its settings are not loaded (CRM_ENV is not set), so this command would run on "
+            "a new SQLite file instead of the production database. Run it through deploy/cabildeo-manage, which "
+            "loads the file (see docs/production.md), or set CRM_ENV=development explicitly for a laptop instance."
+        )
     env = (environ.get("CRM_ENV") or "development").strip().lower()
     if env not in ENVIRONMENTS:
         raise ConfigError(f"CRM_ENV must be development or production, not {env!r}")

@@ -6,7 +6,7 @@ from flask import Flask, g
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import Config, config_from_env, warn_unknown_variables
+from config import Config, ConfigError, config_from_env, warn_unknown_variables
 from crm.extensions import babel, csrf, db, login_manager, migrate
 
 BLUEPRINT_MODULES = (
@@ -27,6 +27,9 @@ def create_app(config: Config | None = None) -> Flask:
     config = config or config_from_env()
     app = Flask(__name__, template_folder="../templates", static_folder="../static", instance_relative_config=False)
     app.config.from_object(config)
+    if config.ENV_NAME == "production" and app.debug:
+        # FLASK_DEBUG=1 (or `flask --debug`) would serve the Werkzeug debugger: remote code execution.
+        raise ConfigError("FLASK_DEBUG is on: the debugger runs any code a visitor sends; unset it when CRM_ENV=production")
     app.permanent_session_lifetime = timedelta(seconds=app.config["PERMANENT_SESSION_LIFETIME"])
     app.config["REMEMBER_COOKIE_DURATION"] = timedelta(days=14)
 

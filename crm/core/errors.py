@@ -2,14 +2,17 @@
 
 import logging
 
-from flask import render_template, request
+from flask import g, render_template, request
 from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
+from sqlalchemy.exc import SQLAlchemyError
 
 from crm.core.audit import record_after_rollback
 from crm.core.limits import too_large_message
 from crm.core.views import is_htmx
+from crm.extensions import db, login_manager
 
 log = logging.getLogger("crm.errors")
 
@@ -61,5 +64,39 @@ def register(app) -> None:
 
     @app.errorhandler(500)
     def server_error(e):
-        log.error("Unhandled error on %s", request.path, exc_info=getattr(e, "original_exception", e))
-        return _render(500)
+        original = getattr(e, "original_exception", None) or e
+        log.error("Unhandled error on %s", request.path, exc_info=original)
+        if isinstance(original, SQLAlchemyError):
+            _without_database()
+        try:
+            return _render(500)
+        except Exception:  # noqa: BLE001 - the error page itself must never fail
+            log.warning("the error page needed the database; serving it without the user's details", exc_info=True)
+            _without_database()
+        try:
+            return _render(500)
+        except Exception:  # noqa: BLE001
+            log.exception("the error page could not be rendered; serving plain HTML")
+            return _plain(500)
+
+
+def _without_database() -> None:
+    """Render as an anonymous visitor: the page (menu, language, timezone) then needs no query at all.
+
+    Flask-Login reads the user from `g._login_user`, so setting it stops any lazy load of the real user, and the
+    access log and security headers that run after this see an anonymous request too.
+    """
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        pass
+    g._login_user = login_manager.anonymous_user()
+
+
+def _plain(code: int):
+    title, message = MESSAGES.get(code, MESSAGES[500])()
+    body = (
+        f"<!doctype html><html lang=\"es\"><head><meta charset=\"utf-8\"><title>{escape(title)}</title></head>"
+        f"<body><h1>{escape(title)}</h1><p>{escape(message)}</p></body></html>"
+    )
+    return body, code, {"Content-Type": "text/html; charset=utf-8"}

@@ -158,15 +158,43 @@ def _register_access_log(app) -> None:
 
 
 def configure(app) -> None:
+    json_lines = app.config.get("LOG_FORMAT") == "json"
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(RequestContextFilter())
-    if app.config.get("LOG_FORMAT") == "json":
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(TextFormatter())
-    root = logging.getLogger("crm")
-    root.handlers[:] = [handler]
-    root.setLevel(logging.INFO)
-    root.propagate = False
+    handler.setFormatter(JsonFormatter() if json_lines else TextFormatter())
+    crm = logging.getLogger("crm")
+    crm.handlers[:] = [handler]
+    crm.setLevel(logging.INFO)
+    crm.propagate = False
+    if json_lines:
+        _configure_root(handler)
     if app.config.get("ACCESS_LOG", True):
         _register_access_log(app)
+
+
+def _configure_root(handler: logging.Handler) -> None:
+    """Other libraries' warnings (APScheduler, SQLAlchemy, Alembic, config) as JSON lines too.
+
+    Only when nobody configured the root logger already (gunicorn does, with the same JSON formatter), so no
+    line is written twice; a handler added by an earlier create_app() in the same process is replaced.
+    """
+    root = logging.getLogger()
+    for existing in list(root.handlers):
+        if getattr(existing, "crm_root", False):
+            root.removeHandler(existing)
+    if root.handlers:
+        return
+    handler.crm_root = True
+    root.addHandler(handler)
+    if root.level == logging.NOTSET or root.level > logging.WARNING:
+        root.setLevel(logging.WARNING)
+
+
+def process_echo(echo):
+    """How a long-running command (scheduler, sender) reports: log lines in JSON mode, else `echo` as given."""
+    from flask import current_app
+
+    if current_app.config.get("LOG_FORMAT") != "json":
+        return echo
+    logger = logging.getLogger("crm.process")
+    return lambda text: logger.info("%s", text)

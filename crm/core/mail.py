@@ -1,6 +1,7 @@
 """Email only through the outbox: callers add a row; a sender delivers it after commit."""
 
 import hashlib
+import re
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -11,6 +12,17 @@ from sqlalchemy.dialects import postgresql, sqlite
 from crm.core.outbox import OutboundEmail
 from crm.core.time import utcnow
 from crm.extensions import db
+
+# Every character Python treats as a line break (str.splitlines), not just CR and LF: any of them in a header
+# value could end the header early or make the email package refuse the whole message.
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
+
+
+def header_value(value: str | None) -> str:
+    """One line, safe as an email header value: every line break (CR, LF, a bare LF…) becomes one space."""
+    if not value:
+        return ""
+    return _LINE_BREAKS.sub(" ", value).strip()
 
 
 def external_url(endpoint: str, **values) -> str:
@@ -48,8 +60,8 @@ def outbox_row(
         idempotency_key=key,
         kind=kind,
         user_id=user_id,
-        recipient=recipient,
-        subject=subject[:300],
+        subject=header_value(subject)[:300],
+        recipient=header_value(recipient),
         body_text=text,
         body_html=html,
         status=status,

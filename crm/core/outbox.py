@@ -34,5 +34,11 @@ class OutboundEmail(db.Model):
     message_id: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set and committed just before the message is handed to the SMTP server, cleared with the outcome. A row
+    # found still carrying it after its lease ended was in flight when its sender died: the server may or may
+    # not have accepted it, so the resend may be a second copy (with the same Message-ID).
+    handoff_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # How many such unknown outcomes the row has had; above 0 it is listed as "possibly duplicated".
+    unknown_outcomes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Sent as the List-Unsubscribe header; reminder mail only (account mail cannot be unsubscribed).
     unsubscribe_url: Mapped[str | None] = mapped_column(String(500))

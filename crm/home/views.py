@@ -1,3 +1,5 @@
+import logging
+
 from flask import jsonify, render_template
 from flask_login import login_required
 from sqlalchemy import text
@@ -6,6 +8,8 @@ from crm.core.time import utcnow
 from crm.core.views import acting_user
 from crm.extensions import db
 from crm.home import bp, queries
+
+log = logging.getLogger("crm.health")
 
 
 @bp.route("/")
@@ -24,7 +28,10 @@ def index():
 def healthz():
     try:
         db.session.execute(text("SELECT 1"))
-    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+    except Exception as error:  # noqa: BLE001 - any database failure means unhealthy
         db.session.rollback()
+        # The answer stays generic; the log says why ("password authentication failed", "Connection refused").
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()
+        log.warning("healthz answers 503: the database does not answer: %s", reason[0] if reason else type(error).__name__)
         return jsonify(status="error", database="unreachable"), 503
     return jsonify(status="ok", database="ok")

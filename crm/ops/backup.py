@@ -206,6 +206,18 @@ def restore_postgres(url: str | URL, backup: Path) -> None:
 # --- Shared -------------------------------------------------------------------------------------
 
 
+def forget_process_leases(engine, metadata) -> int:
+    """Delete the process lease rows a restore brought back: their heartbeat was written by a scheduler that ran
+    when the backup was taken, not by one running now. A scheduler started after the restore writes its own."""
+    table = metadata.tables.get("process_locks")
+    if table is None:
+        return 0
+    with engine.begin() as connection:
+        if not inspect(connection).has_table(table.name):
+            return 0
+        return connection.execute(table.delete()).rowcount
+
+
 def table_counts(connection, metadata) -> dict[str, int]:
     """Rows per table, for every table the application knows (0 for one the database does not have yet)."""
     existing = set(inspect(connection).get_table_names())

@@ -99,6 +99,8 @@ def register(group: click.Group) -> None:
             raise click.ClickException(str(error)) from error
         with db.engine.connect() as connection:
             counts = backup.table_counts(connection, db.metadata)
+        if backup.forget_process_leases(db.engine, db.metadata):
+            click.echo("The scheduler lease copied from the backup was removed: no scheduler runs until one is started.")
         click.echo(f"Restored {path} into {target}: {sum(counts.values()):,} rows in {len(counts)} tables")
 
     @group.command("migrate-to-postgres")

@@ -5,7 +5,8 @@ The keys make every job safe to run as often as we like: a reminder that already
 
 After downtime nothing is sent twice and nothing disappears silently:
 - a due-soon reminder whose task is already overdue, or a meeting reminder whose meeting has started,
-  is recorded with status 'missed' (the overdue reminder and the digest still tell the user);
+  is recorded with status 'missed' (the overdue reminder and the digest still tell the user); this holds for
+  anything created before its due time or start, however short the notice;
 - today's digest is sent late, the same day; a digest for an earlier day is recorded as 'missed';
 - the overdue reminder is about today, so after downtime it is simply sent once for today.
 """
@@ -194,7 +195,9 @@ def run_meetings(now: datetime | None = None) -> int:
                     ),
                 )
             )
-        elif interaction.created_at is not None and interaction.created_at < interaction.starts_at - lead:
+        elif interaction.created_at is not None and interaction.created_at < interaction.starts_at:
+            # Its reminder was due at starts_at - lead, or at once for a meeting logged at shorter notice; either
+            # way before the start, so a scheduler that was down then missed it (the same rule as due-soon).
             out.append(
                 missed_row(
                     key=key, kind="meeting", user=user, now=now,

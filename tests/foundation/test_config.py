@@ -12,7 +12,8 @@ from crm import create_app
 from crm.extensions import db
 from tests.foundation.conftest import dispose
 
-PRODUCTION = {"CRM_ENV": "production", "SECRET_KEY": "s" * 40, "TRUSTED_HOSTS": "crm.example.org, www.example.org"}
+PRODUCTION = {"CRM_ENV": "production", "SECRET_KEY": "s" * 40, "TRUSTED_HOSTS": "crm.example.org, www.example.org",
+              "DATABASE_URL": "postgresql+psycopg://crm@127.0.0.1:9/cabildeo"}
 
 
 def test_database_defaults_to_a_sqlite_file_under_instance(tmp_path):

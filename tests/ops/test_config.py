@@ -35,7 +35,8 @@ def test_production_refuses_to_start_without_trusted_hosts(tmp_path):
 
 
 def test_production_starts_with_both_and_hardens_cookies(tmp_path):
-    started = _start(tmp_path, SECRET_KEY="x" * 40, TRUSTED_HOSTS="crm.example.org")
+    started = _start(tmp_path, SECRET_KEY="x" * 40, TRUSTED_HOSTS="crm.example.org",
+                     DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}")
     assert started.returncode == 0, started.stderr
     assert started.stdout.split() == ["True", "True", "json"]
 

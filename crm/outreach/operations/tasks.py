@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from crm.accounts.models import User
 from crm.campaigns.models import Campaign
 from crm.core import audit, events
+from crm.core.mail import header_value
 from crm.core.time import utcnow
 from crm.extensions import db
 from crm.legislature.models import Legislator
@@ -92,7 +93,7 @@ def create_task(
     validate_task(draft)
     _check_task_links(legislator_id, interaction_id, campaign_id)
     task = Task(
-        title=title.strip(),
+        title=header_value(title),
         description=clean(description),
         due_at=due_at,
         priority=priority,
@@ -125,7 +126,7 @@ def update_task(task: Task, *, actor, **values) -> Task:
     before = audit.snapshot(task, TASK_FIELDS)
     for name, value in values.items():
         setattr(task, name, clean(value) if name == "description" else value)
-    task.title = task.title.strip()
+    task.title = header_value(task.title)
     _set_status(task, status, actor)
     db.session.flush()
     old, new = audit.changes(before, audit.snapshot(task, TASK_FIELDS))
