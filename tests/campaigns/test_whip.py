@@ -385,3 +385,24 @@ def test_past_counts_are_read_only(world, make_user, login_as):
         f"/campaigns/{world.campaign.id}/list?stage={world.plenary.id}&as_of={past}"
     ).get_data(as_text=True)
     assert "Cambiar" in whip(client, world).get_data(as_text=True)
+
+
+def test_committee_badge_on_the_target_list_is_html_not_text(world, make_user, login_as):
+    stance(world, 0, "undecided")  # chair of the campaign's committee
+    db.session.commit()
+    html = whip(login_as(make_user("director")), world).get_data(as_text=True)
+    targets = html[html.index('id="target-list"') : html.index("</table>", html.index('id="target-list"'))]
+    assert "&lt;span" not in targets
+    assert '<span class="badge text-bg-warning">Comisión: Presidencia</span>' in targets
+
+
+def test_legislator_names_link_to_profiles_on_targets_and_the_vote_list(world, make_user, login_as):
+    stance(world, 3, "undecided")
+    db.session.commit()
+    client = login_as(make_user("director"))
+    leg = world.legislators[3]
+    html = whip(client, world).get_data(as_text=True)
+    targets = html[html.index('id="target-list"') :]
+    assert f'href="/legislators/{leg.id}">{leg.full_name}</a>' in targets
+    listing = client.get(f"/campaigns/{world.campaign.id}/list?stage={world.plenary.id}").get_data(as_text=True)
+    assert f'href="/legislators/{leg.id}">{leg.full_name}</a>' in listing
