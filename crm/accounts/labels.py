@@ -22,3 +22,7 @@ audit.register_action_labels({
     "user.calendar_token_reset": _l("Nuevo enlace de calendario"),
     "user.calendar_token_revoked": _l("Retiro del enlace de calendario"),
 })
+
+audit.register_object_kinds({
+    "User": (_l("cuenta"), "accounts.edit_user", "user_id"),
+})

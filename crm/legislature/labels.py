@@ -53,3 +53,13 @@ audit.register_action_labels({
 
 COMMITTEE_ROLE.filter_for(bp, "committee_role_label")
 GENDER.filter_for(bp, "gender_label")
+
+audit.register_object_kinds({
+    "Legislature": (_l("legislatura"), None, None),
+    "Chamber": (_l("cámara"), None, None),
+    "Committee": (_l("comisión"), None, None),
+    "Group": (_l("grupo"), None, None),
+    "Legislator": (_l("legislador/a"), "legislature.profile", "legislator_id"),
+    "Aide": (_l("asesor/a"), None, None),
+    "ImportJob": (_l("importación de legisladores"), "legislature.import_job", "job_id"),
+})
