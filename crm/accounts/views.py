@@ -151,6 +151,12 @@ def _set_password_page(token: str, purpose: str, max_age: int):
         except operations.AccountError as error:
             form.new_password.errors.append(str(error))
         else:
+            if purpose == "invite":
+                # Whoever holds the invitation has just proved it: they start working at once.
+                session.permanent = True
+                login_user(user)
+                flash(_("Le damos la bienvenida a Cabildeo, %(name)s. Su contraseña quedó guardada.", name=user.name), "success")
+                return redirect(url_for("home.index"))
             flash(_("Contraseña guardada. Ya puede iniciar sesión."), "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/set_password.html", form=form, purpose=purpose, target=user)
