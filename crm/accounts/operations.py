@@ -33,7 +33,18 @@ PREFERENCE_FIELDS = (
 
 
 class AccountError(ValueError):
-    """A refusal the user can act on; the message is already translated."""
+    """A refusal the user can act on; the message is already translated. `field` names the form field to blame."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
+
+
+def _check_partner(role, partner_organisation_id) -> None:
+    """A viewer is a coalition partner's account: without an organisation it would see nothing, so refuse it."""
+    if str(role) == Role.VIEWER and not partner_organisation_id:
+        raise AccountError(_("Una cuenta de aliada (solo lectura) necesita una organización aliada."),
+                           field="partner_organisation_id")
 
 
 def normalise_email(email: str) -> str:
@@ -78,6 +89,7 @@ def create_user(*, email, name, role, password=None, actor=None, language="es_PE
 
 
 def invite_user(*, email, name, role, actor, partner_organisation_id=None, language="es_PE"):
+    _check_partner(role, partner_organisation_id)
     user = create_user(
         email=email, name=name, role=role, actor=actor, language=language, partner_organisation_id=partner_organisation_id
     )
@@ -234,6 +246,7 @@ def change_password(user: User, current: str | None, new: str, *, actor=None, ch
 
 def update_user(user: User, *, actor, role=None, active=None, partner_organisation_id=...):
     before = audit.snapshot(user, AUDITED_FIELDS)
+    _check_partner(role or user.role, user.partner_organisation_id if partner_organisation_id is ... else partner_organisation_id)
     if role is not None:
         if role not in set(Role):
             raise AccountError(_("Rol desconocido: %(role)s", role=role))

@@ -199,7 +199,7 @@ def invite():
                 actor=current_user,
             )
         except operations.AccountError as error:
-            form.email.errors.append(str(error))
+            (form.partner_organisation_id if error.field else form.email).errors.append(str(error))
         else:
             flash(_("Invitación enviada a %(email)s.", email=user.email), "success")
             return redirect(url_for("accounts.users"))
@@ -224,7 +224,7 @@ def edit_user(user_id):
                 partner_organisation_id=form.partner_organisation_id.data or None,
             )
         except operations.AccountError as error:
-            form.role.errors.append(str(error))
+            (form.partner_organisation_id if error.field else form.role).errors.append(str(error))
         else:
             flash(_("Usuario actualizado."), "success")
             return redirect(url_for("accounts.users"))

@@ -357,3 +357,24 @@ def test_pending_invitation_is_listed_and_accepting_signs_in(client, login_as, m
     login_as(admin)
     row = client.get("/admin/users").get_data(as_text=True).split(">Pia Pendiente<")[1].split("</a>")[0]
     assert ">Activa<" in row and "Invitación pendiente" not in row
+
+
+def test_a_viewer_account_needs_a_partner_organisation(client, login_as, make_user):
+    from crm.accounts.models import PartnerOrganisation
+
+    admin = make_user("admin")
+    officer = make_user("officer")
+    login_as(admin)
+    data = {"email": "aliada@example.org", "name": "Alia", "role": "viewer", "language": "es_PE", "partner_organisation_id": "0"}
+    response = client.post("/admin/users/invite", data=data)
+    assert response.status_code == 200
+    assert "necesita una organización aliada" in response.get_data(as_text=True)
+    assert db.session.execute(select(User).where(User.email == "aliada@example.org")).scalar_one_or_none() is None
+    refused = client.post(f"/admin/users/{officer.id}", data={"role": "viewer", "active": "y", "partner_organisation_id": "0"})
+    assert refused.status_code == 200 and "necesita una organización aliada" in refused.get_data(as_text=True)
+    db.session.refresh(officer)
+    assert officer.role == "officer"
+    partner = PartnerOrganisation(name="Colectiva Aliada")
+    db.session.add(partner)
+    db.session.commit()
+    assert client.post("/admin/users/invite", data={**data, "partner_organisation_id": str(partner.id)}).status_code == 302
