@@ -24,3 +24,7 @@ audit.register_action_labels({
     "api_token.create": _l("Creación de token de API"),
     "api_token.revoke": _l("Revocación de token de API"),
 })
+
+audit.register_object_kinds({
+    "User": (_l("cuenta"), "accounts.edit_user", "user_id"),
+})

@@ -14,7 +14,7 @@ from crm.accounts.passwords import hash_password, password_problem, verify_passw
 from crm.accounts.tokens import make_token
 from crm.core import audit
 from crm.core.mail import enqueue_email, external_url
-from crm.core.permissions import Role
+from crm.core.permissions import ROLE_LABELS, Role
 from crm.core.time import is_valid_timezone, utcnow
 from crm.extensions import db
 
@@ -33,7 +33,18 @@ PREFERENCE_FIELDS = (
 
 
 class AccountError(ValueError):
-    """A refusal the user can act on; the message is already translated."""
+    """A refusal the user can act on; the message is already translated. `field` names the form field to blame."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
+
+
+def _check_partner(role, partner_organisation_id) -> None:
+    """A viewer is a coalition partner's account: without an organisation it would see nothing, so refuse it."""
+    if str(role) == Role.VIEWER and not partner_organisation_id:
+        raise AccountError(_("Una cuenta de aliada (solo lectura) necesita una organización aliada."),
+                           field="partner_organisation_id")
 
 
 def normalise_email(email: str) -> str:
@@ -78,14 +89,15 @@ def create_user(*, email, name, role, password=None, actor=None, language="es_PE
 
 
 def invite_user(*, email, name, role, actor, partner_organisation_id=None, language="es_PE"):
+    _check_partner(role, partner_organisation_id)
     user = create_user(
         email=email, name=name, role=role, actor=actor, language=language, partner_organisation_id=partner_organisation_id
     )
-    send_account_link(user, "invite")
+    send_account_link(user, "invite", inviter=actor)
     return user
 
 
-def _account_link_email(user: User, purpose: str) -> dict:
+def _account_link_email(user: User, purpose: str, inviter: User | None = None) -> dict:
     """Subject, bodies and idempotency key of an invitation or password-reset email with a signed link."""
     token = make_token(user, purpose)
     endpoint = "accounts.accept_invite" if purpose == "invite" else "accounts.reset_password"
@@ -95,15 +107,16 @@ def _account_link_email(user: User, purpose: str) -> dict:
             subject = _("Invitación a Cabildeo")
         else:
             subject = _("Restablecer su contraseña de Cabildeo")
-        context = {"user": user, "link": link, "purpose": purpose}
+        context = {"user": user, "link": link, "purpose": purpose, "inviter": inviter.name if inviter else None,
+                   "role": str(ROLE_LABELS.get(user.role, user.role))}
         text = render_template("accounts/email/account_link.txt", **context)
         html = render_template("accounts/email/account_link.html", **context)
     return {"key": f"{purpose}:{user.id}:{token[-24:]}", "subject": subject, "text": text, "html": html}
 
 
-def send_account_link(user: User, purpose: str) -> None:
-    """Queue an invitation or a password-reset email with a signed link."""
-    message = _account_link_email(user, purpose)
+def send_account_link(user: User, purpose: str, inviter: User | None = None) -> None:
+    """Queue an invitation (saying who invites, and with which role) or a password-reset email with a signed link."""
+    message = _account_link_email(user, purpose, inviter)
     enqueue_email(kind=purpose, recipient=user.email, user_id=user.id, **message)
     audit.record(f"user.{purpose}_sent", user)
 
@@ -233,6 +246,7 @@ def change_password(user: User, current: str | None, new: str, *, actor=None, ch
 
 def update_user(user: User, *, actor, role=None, active=None, partner_organisation_id=...):
     before = audit.snapshot(user, AUDITED_FIELDS)
+    _check_partner(role or user.role, user.partner_organisation_id if partner_organisation_id is ... else partner_organisation_id)
     if role is not None:
         if role not in set(Role):
             raise AccountError(_("Rol desconocido: %(role)s", role=role))

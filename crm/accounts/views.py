@@ -152,6 +152,12 @@ def _set_password_page(token: str, purpose: str, max_age: int):
         except operations.AccountError as error:
             form.new_password.errors.append(str(error))
         else:
+            if purpose == "invite":
+                # Whoever holds the invitation has just proved it: they start working at once.
+                session.permanent = True
+                login_user(user)
+                flash(_("Le damos la bienvenida a Cabildeo, %(name)s. Su contraseña quedó guardada.", name=user.name), "success")
+                return redirect(url_for("home.index"))
             flash(_("Contraseña guardada. Ya puede iniciar sesión."), "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/set_password.html", form=form, purpose=purpose, target=user)
@@ -194,7 +200,7 @@ def invite():
                 actor=current_user,
             )
         except operations.AccountError as error:
-            form.email.errors.append(str(error))
+            (form.partner_organisation_id if error.field else form.email).errors.append(str(error))
         else:
             flash(_("Invitación enviada a %(email)s.", email=user.email), "success")
             return redirect(url_for("accounts.users"))
@@ -219,7 +225,7 @@ def edit_user(user_id):
                 partner_organisation_id=form.partner_organisation_id.data or None,
             )
         except operations.AccountError as error:
-            form.role.errors.append(str(error))
+            (form.partner_organisation_id if error.field else form.role).errors.append(str(error))
         else:
             flash(_("Usuario actualizado."), "success")
             return redirect(url_for("accounts.users"))

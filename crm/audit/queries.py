@@ -3,13 +3,13 @@ from datetime import date
 from sqlalchemy import select
 
 from crm.accounts.models import User
-from crm.core.audit import AuditEntry
+from crm.core.audit import LOGIN_ACTIONS, AuditEntry
 from crm.core.pagination import paginate
 from crm.core.time import local_day_bounds
 from crm.extensions import db
 
 
-def audit_page(*, page: int, action=None, actor_id=None, object_type=None, object_id=None, day_from=None, day_to=None, tz=None):
+def audit_page(*, page: int, action=None, hide_logins=False, actor_id=None, object_type=None, object_id=None, day_from=None, day_to=None, tz=None):
     statement = (
         select(AuditEntry, User.name, User.email)
         .outerjoin(User, User.id == AuditEntry.actor_id)
@@ -17,6 +17,8 @@ def audit_page(*, page: int, action=None, actor_id=None, object_type=None, objec
     )
     if action:
         statement = statement.where(AuditEntry.action.startswith(action))
+    if hide_logins:
+        statement = statement.where(AuditEntry.action.not_in(LOGIN_ACTIONS))
     if actor_id:
         statement = statement.where(AuditEntry.actor_id == actor_id)
     if object_type:

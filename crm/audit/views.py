@@ -16,6 +16,7 @@ def index():
     page = queries.audit_page(
         page=parse_page(request.args.get("page")),
         action=request.args.get("action") or None,
+        hide_logins=request.args.get("hide_logins") == "1",
         actor_id=actor,
         object_type=request.args.get("object_type") or None,
         object_id=request.args.get("object_id") or None,
@@ -24,6 +25,7 @@ def index():
         tz=current_user.timezone,
     )
     return render_template(
-        "audit/index.html", page=page, actors=staff_choices(), object_types=queries.object_types(),
+        "audit/index.html", page=page, actors=staff_choices(),
+        object_types=[(t, audit.object_kind_label(t)) for t in queries.object_types()],
         actions=sorted(audit.action_labels().items(), key=lambda item: str(item[1])),
     )

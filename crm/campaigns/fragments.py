@@ -41,15 +41,21 @@ def level_options(labels: tuple[str, ...]) -> dict[str, Markup]:
     return options
 
 
-def target_rows(targets, *, as_of, cold_days: int, tz, labels: dict, colours: dict, stance_url: str, can_edit: bool) -> Markup:
-    """Rows of the persuadables table: who, stance (with an in-place "change" button), contact, task, owner."""
+def target_rows(targets, *, as_of, cold_days: int, tz, labels: dict, colours: dict, stance_url: str, can_edit: bool,
+                profile_url: str) -> Markup:
+    """Rows of the persuadables table: who (a link to the profile), stance (with an in-place "change" button),
+    contact, task, owner."""
     parts = []
     for m in targets:
         meta = escape(m.group_abbr or m.group_name or labels["no_group"])
         if m.district:
             meta += " · " + escape(m.district)
         if m.lead_role:
-            meta += f' · <span class="badge text-bg-warning">{escape(labels["committee"])}: {escape(labels["roles"].get(m.lead_role, m.lead_role))}</span>'
+            # Markup + str escapes the str, so the badge itself must be Markup (its values are escaped).
+            meta += Markup(  # noqa: S704 - the label and role are escaped
+                f' · <span class="badge text-bg-warning">{escape(labels["committee"])}: '
+                f'{escape(labels["roles"].get(m.lead_role, m.lead_role))}</span>'
+            )
         change = (
             f' <button type="button" class="btn btn-sm btn-link p-0 ms-1" hx-get="{stance_url}{m.id}/stance" '
             f'hx-target="closest td" hx-swap="innerHTML">{escape(labels["change"])}</button>'
@@ -71,7 +77,7 @@ def target_rows(targets, *, as_of, cold_days: int, tz, labels: dict, colours: di
             f' · {escape(labels["owner"])}: {owner}</div>'
         )
         parts.append(
-            f'<tr><td><span class="fw-semibold">{escape(m.name)}</span><div class="small text-body-secondary">{meta}</div>{phone}</td>'
+            f'<tr><td><a class="fw-semibold" href="{profile_url}{m.id}">{escape(m.name)}</a><div class="small text-body-secondary">{meta}</div>{phone}</td>'
             f'<td><span class="text-nowrap"><svg width="12" height="12" aria-hidden="true"><circle cx="6" cy="6" r="6" '
             f'fill="{colours[m.level]}"/></svg> {escape(labels["levels"][m.level])}</span>{change}</td>'
             f'<td class="text-nowrap d-none d-md-table-cell">{contact}</td><td class="text-nowrap d-none d-md-table-cell">{task}</td>'

@@ -66,3 +66,9 @@ COMMITMENT.filter_for(bp, "commitment_label")
 @bp.app_template_filter("stance_colour")
 def stance_colour(level: str | None) -> str:
     return LEVEL_COLOURS.get(level or "unknown", LEVEL_COLOURS["unknown"])
+
+audit.register_object_kinds({
+    "Campaign": (_l("campaña"), "campaigns.detail", "campaign_id"),
+    "VoteStage": (_l("etapa de votación"), None, None),
+    "StanceAssessment": (_l("evaluación de postura"), None, None),
+})

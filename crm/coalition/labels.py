@@ -16,3 +16,10 @@ audit.register_action_labels({
     "media_mention.create": _l("Registro de mención en medios"),
     "media_mention.update": _l("Edición de mención en medios"),
 })
+
+audit.register_object_kinds({
+    "PartnerOrganisation": (_l("organización aliada"), "coalition.partner", "partner_id"),
+    "PetitionDrive": (_l("recolección de firmas"), "coalition.drive", "drive_id"),
+    "SignatureBatch": (_l("lote de firmas"), None, None),
+    "MediaMention": (_l("mención en prensa"), None, None),
+})

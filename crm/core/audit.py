@@ -4,8 +4,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 
-from flask import g, has_request_context, request
+from flask import g, has_request_context, request, url_for
 from flask_babel import LazyString
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import JSON, ForeignKey, Index, String
@@ -57,6 +58,38 @@ def action_labels() -> dict[str, LazyString]:
 def action_label(action: str | None) -> LazyString | str:
     """The words for an audit action; the action itself when no domain named it."""
     return _ACTION_LABELS.get(action or "", action or "")
+
+
+# What each audited object is called and which page shows it: object type -> (words, endpoint, url argument).
+# Domains register their own, like the action labels, so core never imports a domain.
+_OBJECT_KINDS: dict[str, tuple[LazyString, str | None, str | None]] = {
+    "Request": (_l("una petición"), None, None),
+}
+LOGIN_ACTIONS = ("auth.login", "auth.logout")
+
+
+def register_object_kinds(kinds: dict[str, tuple]) -> None:
+    """Add a domain's object types: {"Legislator": (_l("la ficha"), "legislature.profile", "legislator_id")}."""
+    _OBJECT_KINDS.update(kinds)
+
+
+def object_kind_label(object_type: str | None) -> LazyString | str:
+    kind = _OBJECT_KINDS.get(object_type or "")
+    return kind[0] if kind else (object_type or "")
+
+
+def object_link(object_type: str | None, object_id: str | None) -> tuple[str, str | None]:
+    """The words for an audited object ("la ficha n.º 12") and the address of its page, when it has one."""
+    kind = _OBJECT_KINDS.get(object_type or "")
+    if kind is None:
+        return (f"{object_type} {object_id or ''}".strip(), None)
+    label, endpoint, argument = kind
+    if not object_id:
+        return (str(label), None)
+    url = None
+    if endpoint and object_id.isdigit():
+        url = url_for(endpoint, **{argument: int(object_id)})
+    return (_("%(kind)s n.º %(id)s", kind=label, id=object_id), url)
 
 
 def _plain(value):

@@ -12,7 +12,7 @@ from flask_login import current_user
 from jinja2 import pass_eval_context
 from markupsafe import Markup, escape
 
-from crm.core.audit import action_label
+from crm.core.audit import action_label, object_link
 from crm.core.permissions import ROLE_LABELS
 from crm.core.text import linkify_plain
 from crm.core.visibility import can_see_relationship_owner
@@ -129,6 +129,7 @@ def register(app) -> None:
     app.jinja_env.filters["notes"] = linkify_plain
     app.jinja_env.filters["plainjson"] = plain_json
     app.jinja_env.filters["audit_action_label"] = audit_action_label
+    app.jinja_env.globals["audit_object"] = object_link
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["url_with_query"] = url_with_query
     app.jinja_env.globals["option_tags"] = option_tags

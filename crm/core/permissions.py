@@ -3,7 +3,7 @@
 from enum import StrEnum
 from functools import wraps
 
-from flask import abort
+from flask import abort, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -35,7 +35,7 @@ def deny(reason: str = "forbidden", obj=None):
         "permission.denied",
         object_type=type(obj).__name__ if obj is not None else None,
         object_id=getattr(obj, "id", None),
-        new={"reason": reason},
+        new={"path": request.path[:200], "reason": reason} if has_request_context() else {"reason": reason},
     )
     abort(403)
 

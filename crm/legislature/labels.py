@@ -51,5 +51,35 @@ audit.register_action_labels({
     "aide.delete": _l("Eliminación de asesor"),
 })
 
+# Seat statuses as the sources write them (OpenPeru's `condicion`), in the reader's language; others stay as written.
+SEAT_STATUS = {
+    "en ejercicio": _l("En ejercicio"),
+    "con licencia": _l("Con licencia"),
+    "fallecido": _l("Fallecido/a"),
+    "inactivo": _l("Inactivo/a"),
+    "inhabilitada": _l("Inhabilitado/a"),
+    "destituído": _l("Destituido/a"),
+    "destituido": _l("Destituido/a"),
+    "suspendido": _l("Suspendido/a"),
+    "suspendido por sanción": _l("Suspendido/a por sanción"),
+    "suspendido por acusación constitucional": _l("Suspendido/a por acusación constitucional"),
+}
+
+
+@bp.app_template_filter("seat_status_label")
+def seat_status_label(status: str | None) -> str:
+    return str(SEAT_STATUS.get((status or "").strip().lower(), status or ""))
+
+
 COMMITTEE_ROLE.filter_for(bp, "committee_role_label")
 GENDER.filter_for(bp, "gender_label")
+
+audit.register_object_kinds({
+    "Legislature": (_l("legislatura"), None, None),
+    "Chamber": (_l("cámara"), None, None),
+    "Committee": (_l("comisión"), None, None),
+    "Group": (_l("grupo"), None, None),
+    "Legislator": (_l("legislador/a"), "legislature.profile", "legislator_id"),
+    "Aide": (_l("asesor/a"), None, None),
+    "ImportJob": (_l("importación de legisladores"), "legislature.import_job", "job_id"),
+})

@@ -42,3 +42,8 @@ audit.register_action_labels({
 INTERACTION_KIND.filter_for(bp, "interaction_kind_label")
 TASK_STATUS.filter_for(bp, "task_status_label")
 TASK_PRIORITY.filter_for(bp, "task_priority_label")
+
+audit.register_object_kinds({
+    "Interaction": (_l("interacción"), "outreach.interaction_detail", "interaction_id"),
+    "Task": (_l("tarea"), "outreach.edit_task", "task_id"),
+})

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -32,6 +33,15 @@ from crm.reminders.emails import missed_row, reminder_row
 # How far back a job looks for reminders it should have written while the scheduler was down.
 MISSED_LOOKBACK = timedelta(hours=48)
 KEY_CHUNK = 2000
+
+
+def digest_subject(overdue: int, today: int, meetings: int) -> str:
+    """The daily digest's subject, every count with its own plural: "1 meeting", "2 meetings"."""
+    return _("Su resumen del día: %(parts)s", parts=", ".join((
+        ngettext("%(num)s tarea vencida", "%(num)s tareas vencidas", overdue),
+        ngettext("%(num)s para hoy", "%(num)s para hoy", today),
+        ngettext("%(num)s reunión", "%(num)s reuniones", meetings),
+    )))
 
 
 def _stamp(value: datetime) -> str:
@@ -244,10 +254,7 @@ def run_digests(now: datetime | None = None) -> int:
         out.append(
             reminder_row(
                 key=key, kind="digest", user=user, now=now, digest=digest,
-                subject_fn=lambda d=digest: _(
-                    "Su resumen del día: %(overdue)s vencidas, %(today)s para hoy, %(meetings)s reuniones",
-                    overdue=len(d.overdue), today=len(d.today), meetings=len(d.meetings),
-                ),
+                subject_fn=lambda d=digest: digest_subject(len(d.overdue), len(d.today), len(d.meetings)),
             )
         )
     return enqueue_many(out)

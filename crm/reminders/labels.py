@@ -9,3 +9,7 @@ audit.register_action_labels({
     "mail.discard": _l("Descarte de un correo"),
     "user.unsubscribe": _l("Baja de un recordatorio por correo"),
 })
+
+audit.register_object_kinds({
+    "OutboundEmail": (_l("correo saliente"), None, None),
+})

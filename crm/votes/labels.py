@@ -38,3 +38,9 @@ OUTCOME.filter_for(bp, "vote_outcome_label")
 POSITION.filter_for(bp, "vote_position_label")
 RESULT.filter_for(bp, "vote_result_label")
 BILL_STATUS.filter_for(bp, "bill_status_label")
+
+audit.register_object_kinds({
+    "Bill": (_l("proyecto de ley"), "votes.bill", "bill_id"),
+    "VoteEvent": (_l("votación"), "votes.event", "event_id"),
+    "Scorecard": (_l("calificación"), "votes.scorecard", "scorecard_id"),
+})

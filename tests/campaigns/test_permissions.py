@@ -142,7 +142,7 @@ def test_anonymous_users_are_sent_to_login(seeded, client):
 
 
 def test_admin_sets_partner_access_and_it_is_audited(seeded, partner, make_user, login_as):
-    assert login_as(make_user("director")).get(f"/campaigns/{seeded.campaign.id}/access").status_code == 403
+    assert login_as(make_user("officer")).get(f"/campaigns/{seeded.campaign.id}/access").status_code == 403
     admin = make_user("admin")
     client = login_as(admin)
     page = client.get(f"/campaigns/{seeded.campaign.id}/access").get_data(as_text=True)
@@ -182,3 +182,16 @@ def test_saving_partner_access_reads_the_grants_once(seeded, partner, make_user,
         select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "campaign.partner_access")
     ).scalar_one()
     assert audited == 4
+
+
+def test_directors_grant_a_partner_the_whip_list_and_it_is_audited(seeded, partner, make_user, login_as):
+    director = make_user("director")
+    client = login_as(director)
+    assert f"/campaigns/{seeded.campaign.id}/access" in client.get(f"/campaigns/{seeded.campaign.id}").get_data(as_text=True)
+    response = client.post(f"/campaigns/{seeded.campaign.id}/access", data={f"access-{partner.id}": "whip_list"})
+    assert response.status_code == 302
+    entry = db.session.execute(select(AuditEntry).where(AuditEntry.action == "campaign.partner_access")).scalar_one()
+    assert entry.actor_id == director.id and entry.new_values == {"level": "whip_list"}
+    viewer = login_as(make_user("viewer", partner_organisation_id=partner.id))
+    assert viewer.get(read_routes(seeded)["list"]).status_code == 200
+    assert login_as(make_user("director")).post(f"/campaigns/{seeded.campaign.id}/delete").status_code == 403

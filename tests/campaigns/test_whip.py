@@ -363,7 +363,7 @@ def test_a_day_before_anyone_sat_shows_an_empty_chamber(world, make_user, login_
     response = whip(login_as(make_user("director")), world, as_of="2001-01-01")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "0 miembros" in html and html.count("</title></circle>") == 0
+    assert "0 personas ocupan un escaño" in html and html.count("</title></circle>") == 0
 
 
 def test_names_are_escaped_in_the_hemicycle_table_and_targets(world, make_user, login_as):
@@ -385,3 +385,39 @@ def test_past_counts_are_read_only(world, make_user, login_as):
         f"/campaigns/{world.campaign.id}/list?stage={world.plenary.id}&as_of={past}"
     ).get_data(as_text=True)
     assert "Cambiar" in whip(client, world).get_data(as_text=True)
+
+
+def test_committee_badge_on_the_target_list_is_html_not_text(world, make_user, login_as):
+    stance(world, 0, "undecided")  # chair of the campaign's committee
+    db.session.commit()
+    html = whip(login_as(make_user("director")), world).get_data(as_text=True)
+    targets = html[html.index('id="target-list"') : html.index("</table>", html.index('id="target-list"'))]
+    assert "&lt;span" not in targets
+    assert '<span class="badge text-bg-warning">Comisión: Presidencia</span>' in targets
+
+
+def test_legislator_names_link_to_profiles_on_targets_and_the_vote_list(world, make_user, login_as):
+    stance(world, 3, "undecided")
+    db.session.commit()
+    client = login_as(make_user("director"))
+    leg = world.legislators[3]
+    html = whip(client, world).get_data(as_text=True)
+    targets = html[html.index('id="target-list"') :]
+    assert f'href="/legislators/{leg.id}">{leg.full_name}</a>' in targets
+    listing = client.get(f"/campaigns/{world.campaign.id}/list?stage={world.plenary.id}").get_data(as_text=True)
+    assert f'href="/legislators/{leg.id}">{leg.full_name}</a>' in listing
+
+
+def test_header_names_the_stages_own_fraction_and_explains_people_against_seats(make_user, login_as):
+    world = build_world(size=22, seats=20)
+    add_campaign(world, rule_kind="fraction", fraction_numerator=2, fraction_denominator=3)
+    db.session.commit()
+    client = login_as(make_user("director"))
+    html = whip(client, world).get_data(as_text=True)
+    heading = html.split('<h2 class="h5">')[1].split("</h2>")[0]
+    assert "2/3 del número legal" in heading and "(2/3, 3/5…)" not in heading
+    note = html.split('data-testid="seat-note">')[1].split("</p>")[0]
+    assert "22 personas ocupan un escaño" in note and "20 escaños legales" in note and "reemplazos" in note
+    english = login_as(make_user("director", language="en"))
+    html = whip(english, world).get_data(as_text=True)
+    assert "2/3 of the legal number of seats" in html and "22 people hold a seat" in html

@@ -332,3 +332,49 @@ def test_edit_page_links_to_the_accounts_audit_history(client, login_as, make_us
     link = re.search(r'href="(/admin/audit\?[^"]+)"', page).group(1).replace("&amp;", "&")
     history = client.get(link).get_data(as_text=True)
     assert "user.create" in history and "1 registro<" in history
+
+
+def test_pending_invitation_is_listed_and_accepting_signs_in(client, login_as, make_user):
+    admin = make_user("admin", name="Ana Admin")
+    login_as(admin)
+    client.post(
+        "/admin/users/invite",
+        data={"email": "pendiente@example.org", "name": "Pia Pendiente", "role": "director", "language": "en", "partner_organisation_id": "0"},
+    )
+    listing = client.get("/admin/users").get_data(as_text=True)
+    row = listing.split(">Pia Pendiente<")[1].split("</a>")[0]
+    assert "Invitación pendiente" in row and ">Activa<" not in row
+    mail = db.session.execute(select(OutboundEmail).where(OutboundEmail.recipient == "pendiente@example.org")).scalar_one()
+    assert "Ana Admin invited you to Cabildeo with the role “Director”" in mail.body_text, mail.body_text
+    assert "Ana Admin invited you" in mail.body_html
+    token = re.search(r"https?://\S+/invite/(\S+)", mail.body_text).group(1)
+    client.post("/logout")
+    response = client.post(f"/invite/{token}", data={"new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert response.status_code == 302 and response.location == "/"
+    home = client.get("/", follow_redirects=True)
+    assert home.status_code == 200 and "Pia Pendiente" in home.get_data(as_text=True)
+    client.post("/logout")
+    login_as(admin)
+    row = client.get("/admin/users").get_data(as_text=True).split(">Pia Pendiente<")[1].split("</a>")[0]
+    assert ">Activa<" in row and "Invitación pendiente" not in row
+
+
+def test_a_viewer_account_needs_a_partner_organisation(client, login_as, make_user):
+    from crm.accounts.models import PartnerOrganisation
+
+    admin = make_user("admin")
+    officer = make_user("officer")
+    login_as(admin)
+    data = {"email": "aliada@example.org", "name": "Alia", "role": "viewer", "language": "es_PE", "partner_organisation_id": "0"}
+    response = client.post("/admin/users/invite", data=data)
+    assert response.status_code == 200
+    assert "necesita una organización aliada" in response.get_data(as_text=True)
+    assert db.session.execute(select(User).where(User.email == "aliada@example.org")).scalar_one_or_none() is None
+    refused = client.post(f"/admin/users/{officer.id}", data={"role": "viewer", "active": "y", "partner_organisation_id": "0"})
+    assert refused.status_code == 200 and "necesita una organización aliada" in refused.get_data(as_text=True)
+    db.session.refresh(officer)
+    assert officer.role == "officer"
+    partner = PartnerOrganisation(name="Colectiva Aliada")
+    db.session.add(partner)
+    db.session.commit()
+    assert client.post("/admin/users/invite", data={**data, "partner_organisation_id": str(partner.id)}).status_code == 302

@@ -156,22 +156,22 @@ def test_admins_and_directors_browse_and_filter(login_as, make_user, trail, role
     ana, beto = trail
     client = login_as(make_user(role))
     page = client.get("/admin/audit").get_data(as_text=True)
-    assert "stance.record" in page and "task.create" in page
+    assert "stance.record" in page and "Creación de tarea" in page
 
     by_action = client.get("/admin/audit?action=task.").get_data(as_text=True)
-    assert "task.create" in by_action and "stance.record" not in by_action
+    assert "Creación de tarea" in by_action and "stance.record" not in by_action
 
     by_actor = client.get(f"/admin/audit?actor={ana.id}").get_data(as_text=True)
     assert "Ana Auditada" in by_actor and "Beto Buscado" not in by_actor.split('class="list-group')[1]
 
     by_type = client.get("/admin/audit?object_type=Task").get_data(as_text=True)
-    assert "task.create" in by_type and "stance.record" not in by_type
+    assert "Creación de tarea" in by_type and "stance.record" not in by_type
 
     by_object = client.get("/admin/audit?object_type=StanceAssessment&object_id=102").get_data(as_text=True)
     assert "1 registro<" in by_object
 
     by_day = client.get("/admin/audit?from=2026-03-11&to=2026-03-11").get_data(as_text=True)
-    assert "task.create" in by_day and "stance.record" not in by_day
+    assert "Creación de tarea" in by_day and "stance.record" not in by_day
 
 
 def test_filters_survive_paging_links(login_as, make_user):
@@ -227,3 +227,34 @@ def test_changes_are_readable_and_escaped(login_as, make_user):
     page = login_as(admin).get("/admin/audit?action=name.check").get_data(as_text=True)
     assert "Óscar" in page
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_the_trail_reads_as_sentences_with_links_in_both_languages(login_as, make_user):
+    admin = make_user("admin", name="Ana Admin")
+    invited = make_user("officer", name="Olga Oficial")
+    audit.record("user.update", actor=admin, obj=invited, old={"role": "viewer"}, new={"role": "officer"})
+    audit.record("auth.login", actor=admin, obj=admin)
+    db.session.commit()
+    client = login_as(admin)
+    page = client.get("/admin/audit").get_data(as_text=True)
+    trail = page.split('class="list-group mb-3 audit-list"')[1]
+    sentence = f'Ana Admin</span> · Edición de cuenta: <a href="/admin/users/{invited.id}">cuenta n.º {invited.id}</a>'
+    assert sentence in trail
+    assert "user.update" not in trail and "auth.login" not in trail and ">User<" not in trail
+    assert "Inicio de sesión" in trail
+    without_logins = client.get("/admin/audit?hide_logins=1").get_data(as_text=True).split("audit-list")[1]
+    assert "Inicio de sesión" not in without_logins and "Edición de cuenta" in without_logins
+    admin.language = "en"
+    db.session.commit()
+    english = client.get("/admin/audit").get_data(as_text=True).split("audit-list")[1]
+    assert f'<a href="/admin/users/{invited.id}">account no. {invited.id}</a>' in english
+
+
+def test_a_denial_reads_as_the_page_refused_not_the_rule(client, make_user, login_as):
+    director = make_user("director", name="Dora Directora")
+    login_as(director).get("/admin/users")
+    db.session.rollback()
+    admin = make_user("admin")
+    page = login_as(admin).get("/admin/audit?action=permission").get_data(as_text=True).split("audit-list")[1]
+    sentence = page.split('class="audit-sentence"')[1].split("</div>")[0]
+    assert "Dora Directora" in sentence and "/admin/users" in sentence and "Role." not in sentence

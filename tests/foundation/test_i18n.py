@@ -124,7 +124,7 @@ def test_invitation_email_is_in_the_invited_users_language(login_as, make_user):
     client.post("/admin/users/invite", data={"email": "en@example.org", "name": "Eve", "role": "officer", "language": "en", "partner_organisation_id": "0"})
     mail = db.session.execute(select(OutboundEmail).where(OutboundEmail.recipient == "en@example.org")).scalar_one()
     assert mail.subject == "Invitation to Cabildeo"
-    assert "You have been invited to use Cabildeo" in mail.body_text
+    assert "invited you to Cabildeo with the role “Advocacy officer”" in mail.body_text
 
 
 # --- Time --------------------------------------------------------------------------------------

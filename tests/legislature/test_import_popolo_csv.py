@@ -96,7 +96,7 @@ def test_plain_csv_errors_by_line_and_field():
     before = table_counts()
     report = _apply("csv", text)
     found = {(p["where"], p["field"]) for p in report["problems"] if p["severity"] == "error"}
-    assert found == {("línea 2", "fecha"), ("línea 3", "full_name")}
+    assert found == {("línea 2", "start_date"), ("línea 3", "full_name")}
     assert table_counts() == before
 
 
@@ -116,3 +116,24 @@ def test_dry_run_details_name_what_changes():
     _, report = jobs.dry_run("csv", {"main": text}, OPTIONS)
     assert report["counts"]["update"] == 1
     assert report["details"] == [{"where": "línea 2", "name": "Ana Pérez", "changes": ["email", "groups", "phone"]}]
+
+
+def test_plain_csv_reports_every_error_of_a_row_in_the_users_language(app):
+    from flask_babel import force_locale
+
+    text = (
+        "full_name,chamber_seats,email,birth_date,start_date,committees\n"
+        "Ana Pérez,130,no-es-correo,1970-02-30,2011-13-01,Comisión X=boss\n"
+    )
+    _, report = jobs.dry_run("csv", {"main": text}, OPTIONS)
+    found = {p["field"]: p["message"] for p in report["problems"] if p["severity"] == "error"}
+    assert set(found) == {"email", "birth_date", "start_date", "committees"}
+    assert found["start_date"] == "«2011-13-01» no es una fecha AAAA-MM-DD."
+    assert "Rol «boss» no válido" in found["committees"]
+    assert not any("must be" in m or "callable" in m for m in found.values())
+    with app.test_request_context(), force_locale("en"):
+        _, english = jobs.dry_run("csv", {"main": text}, OPTIONS)
+    messages = [p["message"] for p in english["problems"] if p["severity"] == "error"]
+    assert len(messages) == 4
+    assert any("is not a date" in m or "YYYY-MM-DD" in m for m in messages), messages
+    assert not any("no es" in m or "no válido" in m for m in messages), messages

@@ -200,3 +200,14 @@ def test_committee_membership_add_and_end(make_legislators, make_user, login_as)
     viewer = login_as(make_user("viewer"))
     assert viewer.post(f"/legislators/{leg.id}/committees", data={"committee_id": justice.id}).status_code == 403
     assert viewer.post(f"/legislators/{leg.id}/committees/{membership.id}/end").status_code == 403
+
+
+def test_seat_status_from_the_source_is_shown_in_the_readers_language(make_legislators, make_user, login_as):
+    from crm.legislature.models import SeatMembership
+
+    _, people = make_legislators(1, prefix="Estado")
+    seat = db.session.execute(select(SeatMembership).where(SeatMembership.legislator_id == people[0].id)).scalar_one()
+    seat.status = "Con licencia"
+    db.session.commit()
+    english = login_as(make_user("officer", language="en")).get(f"/legislators/{people[0].id}").get_data(as_text=True)
+    assert "On leave" in english and "Con licencia" not in english

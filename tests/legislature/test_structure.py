@@ -38,7 +38,7 @@ def test_bicameral_legislature_by_hand(make_user, login_as):
     assert response.status_code == 302
     assert db.session.execute(select(Committee.name).where(Committee.chamber_id == senado.id)).scalar_one()
     html = client.get("/legislatures").get_data(as_text=True)
-    assert "61 escaños legales · 0 en ejercicio · 1 comisiones" in html
+    assert "61 escaños legales · 0 en ejercicio · 1 comisión" in html
     actions = set(db.session.execute(select(AuditEntry.action)).scalars())
     assert {"legislature.create", "chamber.create", "chamber.seats", "committee.create"} <= actions
 

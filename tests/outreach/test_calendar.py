@@ -88,3 +88,11 @@ def test_feed_hides_internal_notes_from_a_demoted_user(make_user, app, make_legi
     db.session.commit()
     body = app.test_client().get(f"/calendar/{'v' * 43}.ics").get_data(as_text=True)
     assert "Solo equipo" not in body
+
+
+def test_the_first_address_does_not_claim_an_earlier_one_stopped_working(make_user, login_as, client):
+    login_as(make_user("officer"))
+    first = client.post("/calendar", data={"action": "create"}, follow_redirects=True).get_data(as_text=True)
+    assert "Dirección del calendario creada." in first and "La anterior dejó de funcionar" not in first
+    again = client.post("/calendar", data={"action": "regenerate"}, follow_redirects=True).get_data(as_text=True)
+    assert "La anterior dejó de funcionar" in again

@@ -171,3 +171,12 @@ def test_task_pages_cost_a_constant_number_of_statements(
         counts[size] = (len(mine), len(team))
     assert counts[3] == counts[30], counts
     assert counts[3][0] <= 4 and counts[3][1] <= 6, counts
+
+
+def test_legislator_names_on_my_tasks_link_to_the_profile(make_user, login_as, add_task, make_legislator):
+    officer = make_user("officer")
+    legislator = make_legislator("Rosa Mavila")
+    add_task(officer, "Llamar a su asesora", due_at=utcnow() + timedelta(days=1), legislator=legislator)
+    db.session.commit()
+    body = login_as(officer).get("/tasks").get_data(as_text=True)
+    assert f'<a href="/legislators/{legislator.id}">Rosa Mavila</a>' in body

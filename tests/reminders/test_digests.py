@@ -83,7 +83,7 @@ def test_digest_lists_overdue_today_meetings_and_going_cold(factory):
     jobs.run_digests(now)
     assert len(outbox("digest", status="pending")) == 2
     [row] = _pending_digests(officer)
-    assert "1 vencidas, 1 para hoy, 1 reuniones" in row.subject
+    assert "1 tarea vencida, 1 para hoy, 1 reunión" in row.subject
     for body in (row.body_text, row.body_html):
         assert "Llamar a la asesora" in body and "Preparar la carta" in body
         assert "Verónika Mendoza" in body and "Sala 2" in body
@@ -229,3 +229,13 @@ def test_weekly_summary_missed_on_monday_is_recorded(factory):
     jobs.run_weekly(at("2026-05-06 15:00"))
     rows = [(r.idempotency_key, r.status) for r in outbox("weekly")]
     assert rows == [(f"weekly:{director.id}:2026-W18", "pending"), (f"weekly:{director.id}:2026-W19", "missed")]
+
+
+def test_digest_subject_uses_each_counts_own_plural_in_english(app):
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale("en"):
+        assert jobs.digest_subject(1, 0, 1) == "Your daily summary: 1 overdue task, 0 due today, 1 meeting"
+        assert jobs.digest_subject(2, 3, 2) == "Your daily summary: 2 overdue tasks, 3 due today, 2 meetings"
+    with app.test_request_context(), force_locale("es_PE"):
+        assert jobs.digest_subject(1, 1, 1) == "Su resumen del día: 1 tarea vencida, 1 para hoy, 1 reunión"

@@ -174,7 +174,7 @@ def move_stage(campaign_id, stage_id):
 
 
 @bp.route("/campaigns/<int:campaign_id>/access", methods=["GET", "POST"])
-@admin_required
+@manager_required  # directors steer the coalition's work on a campaign; every grant is audited (docs/campaigns.md)
 def access(campaign_id):
     campaign = campaign_or_404(campaign_id)
     form = AccessForm()

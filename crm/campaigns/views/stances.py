@@ -2,6 +2,7 @@
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from crm.campaigns import bp, operations, queries, stance
@@ -93,7 +94,7 @@ def bulk_stances(campaign_id):
     except operations.CampaignError as error:
         flash(str(error), "danger")
         return redirect(back)
-    flash(_("Postura actualizada para %(n)s legisladores.", n=n), "success")
+    flash(ngettext("Postura actualizada para %(num)s legislador/a.", "Postura actualizada para %(num)s legisladores.", n), "success")
     return redirect(back)
 
 

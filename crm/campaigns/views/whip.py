@@ -105,6 +105,7 @@ def whip(campaign_id):
             colours=hemicycle.COLOURS,
             stance_url=url_for("campaigns.index") + f"/{campaign.id}/legislators/",
             can_edit=context["can_edit"],
+            profile_url=url_for("legislature.directory") + "/",
         )
         context.update(
             targets=shown,

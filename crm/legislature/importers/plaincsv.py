@@ -41,7 +41,7 @@ def _committees(text, person, chamber, roster):
     for piece in (text or "").split(";"):
         if not clean(piece):
             continue
-        name, _, role = piece.partition("=")
+        name, _sep, role = piece.partition("=")  # not "_": that name is gettext here
         role = clean(role) or "member"
         if role not in COMMITTEE_ROLES:
             roster.error(person.where, "committees", _("Rol «%(role)s» no válido; use uno de %(v1)s.", role=role, v1=', '.join(COMMITTEE_ROLES)))
@@ -49,6 +49,14 @@ def _committees(text, person, chamber, roster):
         key = f"{chamber}|{fold(name)}"
         roster.committees.setdefault(key, CommitteeDef(chamber=chamber, name=clean(name)))
         person.committees.append(CommitteeRecord(committee=key, role=role))
+
+
+def _date(row, column, where, roster):
+    try:
+        return parse_iso_date(clean(row.get(column)))
+    except ValueError as error:  # the message is the value itself, never Python's own text
+        roster.error(where, column, _("«%(error)s» no es una fecha AAAA-MM-DD.", error=error))
+        return None
 
 
 def parse(files: dict, options: dict, today) -> Roster:
@@ -76,12 +84,8 @@ def parse(files: dict, options: dict, today) -> Roster:
             setattr(person, column, clean(row.get(column)))
         if person.email and "@" not in person.email:
             roster.error(where, "email", _("«%(v0)s» no es un correo válido.", v0=person.email))
-        try:
-            person.birth_date = parse_iso_date(clean(row.get("birth_date")))
-            start, end = parse_iso_date(clean(row.get("start_date"))), parse_iso_date(clean(row.get("end_date")))
-        except ValueError as error:
-            roster.error(where, "fecha", _("«%(error)s» no es una fecha AAAA-MM-DD.", error=error))
-            continue
+        # Every problem of the row is reported, each under its own column, so one fix-and-retry is enough.
+        person.birth_date, start, end = (_date(row, column, where, roster) for column in ("birth_date", "start_date", "end_date"))
         if clean(row.get("website")):
             person.links.append(clean(row["website"]))
         chamber_name = clean(row.get("chamber")) or default_chamber

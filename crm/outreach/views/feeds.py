@@ -53,8 +53,12 @@ def calendar_settings():
             account_operations.revoke_calendar_token(user, actor=user)
             flash(_("La dirección del calendario fue revocada."), "info")
         else:
+            had_one = bool(user.calendar_token)
             account_operations.new_calendar_token(user, actor=user)
-            flash(_("Nueva dirección creada. La anterior dejó de funcionar."), "success")
+            if had_one:
+                flash(_("Nueva dirección creada. La anterior dejó de funcionar."), "success")
+            else:
+                flash(_("Dirección del calendario creada."), "success")
         return redirect(url_for("outreach.calendar_settings"))
     feed_url = None
     if user.calendar_token:
