@@ -43,4 +43,6 @@ audit.register_object_kinds({
     "Bill": (_l("proyecto de ley"), "votes.bill", "bill_id"),
     "VoteEvent": (_l("votación"), "votes.event", "event_id"),
     "Scorecard": (_l("calificación"), "votes.scorecard", "scorecard_id"),
+    "BillStep": (_l("paso de un proyecto de ley"), None, None),
+    "CampaignBill": (_l("proyecto seguido por una campaña"), None, None),
 })
