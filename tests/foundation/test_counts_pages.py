@@ -21,7 +21,7 @@ from tests.conftest import login
 PAGES = [
     ("director", "/", 1),
     ("director", "/legislators", 4),
-    ("director", "/legislators?more=1", 11),
+    ("director", "/legislators?more=1", 10),
     ("director", "/legislators/{mendoza}", 12),
     ("director", "/legislators/{mendoza}/timeline", 5),
     ("director", "/campaigns", 4),

@@ -19,9 +19,12 @@ from crm.legislature.models import (
 from crm.legislature.queries.directory import DirectoryFilters, _seat_exists
 
 
-def filter_choices(filters: DirectoryFilters, today: date) -> dict:
-    """Options for the directory's filter menus, within the legislatures the list shows; a fixed number of statements."""
-    ids = scope.scope_ids(today, filters.legislature)
+def filter_choices(filters: DirectoryFilters, today: date, options=None) -> dict:
+    """Options for the directory's filter menus, within the legislatures the list shows; a fixed number of statements.
+
+    `options` (scope.legislature_options) saves a statement when the caller has them.
+    """
+    ids = scope.scope_ids(today, filters.legislature, options)
     chambers = db.session.execute(
         select(Chamber.id, Chamber.name, Legislature.name, Legislature.id)
         .join(Legislature, Legislature.id == Chamber.legislature_id)

@@ -269,9 +269,9 @@ def directory_page(filters: DirectoryFilters, today: date | None = None, options
     return prepared.page(directory_params(filters, today, options), filters.page, filters.per_page, scalars=False)
 
 
-def directory_rows(filters: DirectoryFilters, today: date | None = None):
+def directory_rows(filters: DirectoryFilters, today: date | None = None, options=None):
     """Every row the filters match, for the CSV export."""
     prepared = directory_statement(directory_shape(filters))
-    return db.session.execute(prepared.statement, directory_params(filters, today)).all()
+    return db.session.execute(prepared.statement, directory_params(filters, today, options)).all()
 
 

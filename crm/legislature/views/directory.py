@@ -18,37 +18,35 @@ from crm.legislature import bp, queries, scope
 @bp.route("/legislators")
 @login_required
 def directory():
-    asked = _filters()
-    today = user_today()
-    legislatures = scope.legislature_options(today)
-    filters = _with_default_status(asked, today, legislatures)
+    asked, filters, today, legislatures = _request_filters()
     page = queries.directory_page(filters, today, legislatures)
     # The menus cost six queries; most visits only search, so they come with the page only when in use.
     show_menus = asked.advanced or request.args.get("more") == "1"
-    menus = _directory_menus(queries.filter_choices(filters, today), filters) if show_menus else None
+    menus = _directory_menus(queries.filter_choices(filters, today, legislatures), filters) if show_menus else None
     return render_template("legislature/directory.html", page=page, filters=filters, menus=menus,
                            legislatures=legislatures)
 
 
-def _with_default_status(filters, today, legislatures=None):
-    """Without ?status=, a list of past terms only (a historic roster, or history picked) shows everyone in them:
-    "sitting today" would list nobody."""
-    if "status" in request.args:
-        return filters
-    legislatures = scope.legislature_options(today) if legislatures is None else legislatures
-    shown = scope.scope_ids(today, filters.legislature, legislatures)
-    if any(o.in_session for o in legislatures if shown is None or o.id in shown):
-        return filters
-    return replace(filters, status="all")
+def _request_filters():
+    """(filters as asked, filters as applied, the user's today, the legislature options), one scope query in all.
+
+    Without ?status=, a list of past terms only (a historic roster, or history picked) shows everyone in them:
+    "sitting today" would list nobody.
+    """
+    asked, today = _filters(), user_today()
+    legislatures = scope.legislature_options(today)
+    shown = scope.scope_ids(today, asked.legislature, legislatures)
+    if "status" in request.args or any(o.in_session for o in legislatures if shown is None or o.id in shown):
+        return asked, asked, today, legislatures
+    return asked, replace(asked, status="all"), today, legislatures
 
 
 @bp.route("/legislators/filters")
 @login_required
 def directory_filters():
     """The filter menus alone, fetched when "more filters" is opened."""
-    today = user_today()
-    filters = _with_default_status(_filters(), today)
-    menus = _directory_menus(queries.filter_choices(filters, today), filters)
+    _asked, filters, today, legislatures = _request_filters()
+    menus = _directory_menus(queries.filter_choices(filters, today, legislatures), filters)
     return render_template("legislature/_directory_filters.html", filters=filters, menus=menus)
 
 
@@ -86,13 +84,11 @@ EXPORT_HEADER = ("id", "nombre", "apellidos_nombres", "cámara", "distrito", "ba
 @bp.route("/legislators/export.csv")
 @login_required
 def export():
-    filters = _filters()
+    _asked, filters, today, legislatures = _request_filters()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_HEADER)
-    today = user_today()
-    filters = _with_default_status(filters, today)
-    for leg, chamber, bancada, party, owner_user, owner_partner in queries.directory_rows(filters, today):
+    for leg, chamber, bancada, party, owner_user, owner_partner in queries.directory_rows(filters, today, legislatures):
         owner = (owner_user or owner_partner) if can_see_relationship_owner(current_user, leg.owner_partner_id) else None
         row = (leg.id, leg.full_name, leg.sort_name, chamber, leg.district, bancada, party, leg.email, leg.phone,
                leg.office, owner, " ".join(leg.links or []))
