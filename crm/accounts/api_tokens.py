@@ -9,10 +9,10 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 
-from crm.accounts.models import ApiToken, RateLimit, User
+from crm.accounts import throttle
+from crm.accounts.models import ApiToken, User
 from crm.core import audit
 from crm.core.time import utcnow
 from crm.extensions import db
@@ -93,30 +93,13 @@ def find_token(raw: str, now: datetime | None = None) -> ApiToken | None:
 def count_use(token: ApiToken, *, limit: int, window_seconds: int, now: datetime | None = None) -> int | None:
     """Record one use of the token; returns the seconds to wait when it is over its limit, else None.
 
-    A fixed window per token in `rate_limits`: one upsert and one conditional reset, safe across workers.
+    A fixed window per token in `rate_limits`, counted by the login throttle's one-statement upsert (safe across
+    workers).
     """
     now = now or utcnow()
-    key = str(token.id)
-    table = RateLimit.__table__
-    window_start = now - timedelta(seconds=window_seconds)
-    dialect = db.session.get_bind().dialect.name
-    insert = (postgresql if dialect == "postgresql" else sqlite).insert(table)
-    db.session.execute(
-        insert.values(scope=RATE_SCOPE, key=key, failures=0, window_started_at=now)
-        .on_conflict_do_nothing(index_elements=["scope", "key"])
-    )
-    # A window that has passed starts again; then count this use.
-    db.session.execute(
-        update(table).where(table.c.scope == RATE_SCOPE, table.c.key == key, table.c.window_started_at <= window_start)
-        .values(failures=0, window_started_at=now)
-    )
-    db.session.execute(
-        update(table).where(table.c.scope == RATE_SCOPE, table.c.key == key).values(failures=table.c.failures + 1)
-    )
-    used, started = db.session.execute(
-        select(table.c.failures, table.c.window_started_at).where(table.c.scope == RATE_SCOPE, table.c.key == key)
-    ).one()
+    window = timedelta(seconds=window_seconds)
+    used, started = throttle.count(RATE_SCOPE, str(token.id), now, window)
     token.last_used_at = now
     if used > limit:
-        return max(1, int((started + timedelta(seconds=window_seconds) - now).total_seconds()) + 1)
+        return max(1, int((started + window - now).total_seconds()) + 1)
     return None
