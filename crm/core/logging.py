@@ -190,6 +190,12 @@ def _configure_root(handler: logging.Handler) -> None:
         root.setLevel(logging.WARNING)
 
 
+def error_reason(error: BaseException) -> str:
+    """The first line of what went wrong, for a log line: the driver's own message when SQLAlchemy wraps one."""
+    text = str(getattr(error, "orig", error)).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
 def process_echo(echo):
     """How a long-running command (scheduler, sender) reports: log lines in JSON mode, else `echo` as given."""
     from flask import current_app

@@ -6,6 +6,7 @@ from sqlalchemy import MetaData, Table, create_engine, func, inspect, select, te
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from crm.core.logging import error_reason
 from crm.ops.backup import BackupError, table_counts
 
 BATCH_SIZE = 1000
@@ -107,7 +108,7 @@ def copy_to_postgres(
                     copied = _copy_table(source, target, table, _deferred_columns(table, order))
                 except SQLAlchemyError as error:
                     # Nothing is kept: the whole copy is one transaction. Name the table and the reason.
-                    reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
+                    reason = error_reason(error)
                     raise BackupError(f"Copying {table.name} failed, nothing was copied: {reason}") from error
                 echo(f"  copied {table.name}: {copied}")
             _reset_sequences(target, metadata)

@@ -15,7 +15,7 @@ from flask import Flask
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import DBAPIError
 
-from crm.core.logging import process_echo
+from crm.core.logging import error_reason, process_echo
 from crm.core.time import utcnow
 from crm.extensions import db
 from crm.reminders import jobs
@@ -46,11 +46,6 @@ JOBS = (
 
 class SchedulerAlreadyRunning(RuntimeError):
     pass
-
-
-def _reason(error: Exception) -> str:
-    text = str(getattr(error, "orig", error)).strip()
-    return text.splitlines()[0] if text else type(error).__name__
 
 
 @dataclass
@@ -84,7 +79,7 @@ class SchedulerLock:
             connection, got, pid = _try_advisory_lock()
         except DBAPIError as error:
             self.lost = True
-            log.warning("scheduler: the database is unreachable, will try to take the lock again: %s", _reason(error))
+            log.warning("scheduler: the database is unreachable, will try to take the lock again: %s", error_reason(error))
             return "down"
         if not got:
             connection.close()
@@ -110,7 +105,7 @@ class SchedulerLock:
                 self.connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK_KEY})
                 self.connection.commit()
             except DBAPIError as error:
-                log.warning("scheduler: could not release the advisory lock (it ends with the connection): %s", _reason(error))
+                log.warning("scheduler: could not release the advisory lock (it ends with the connection): %s", error_reason(error))
             finally:
                 self._drop_connection()
         try:
@@ -118,7 +113,7 @@ class SchedulerLock:
             db.session.commit()
         except DBAPIError as error:
             db.session.rollback()
-            log.warning("scheduler: could not remove its lease row: %s", _reason(error))
+            log.warning("scheduler: could not remove its lease row: %s", error_reason(error))
 
 
 def _try_advisory_lock():
@@ -273,7 +268,7 @@ def run_job(name: str) -> None:
         except DBAPIError as error:
             # A database restart: the pool replaces the dead connections and the next run goes on.
             db.session.rollback()
-            log.warning("job %s failed, the database is unavailable: %s", name, _reason(error))
+            log.warning("job %s failed, the database is unavailable: %s", name, error_reason(error))
         except Exception:
             db.session.rollback()
             log.exception("job %s failed", name)

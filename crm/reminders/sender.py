@@ -25,7 +25,7 @@ from flask import current_app
 from sqlalchemy import and_, bindparam, case, func, or_, select
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 
-from crm.core.logging import process_echo
+from crm.core.logging import error_reason, process_echo
 from crm.core.outbox import OutboundEmail
 from crm.core.time import utcnow
 from crm.extensions import db
@@ -104,7 +104,7 @@ def with_reconnect(what: str, action):
         except DATABASE_OUTAGE as error:
             db.session.rollback()
             delay = min(5.0, 0.25 * 2 ** (tries - 1))
-            reason = str(getattr(error, "orig", error)).strip().splitlines()[0] if str(error) else type(error).__name__
+            reason = error_reason(error)
             if time.monotonic() + delay > deadline:
                 log.error("%s: database still unavailable after %d tries in %ss, giving up: %s", what, tries, budget, reason)
                 raise
