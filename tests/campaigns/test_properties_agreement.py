@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete
@@ -269,11 +270,16 @@ def _check_stage(built, client, campaign, body, kind, index, level_words):
     assert now  # the instant every check above shares
 
 
+@pytest.fixture
+def director(make_user):
+    """One director for every example of the run: function fixtures are set up once per hypothesis test."""
+    return make_user("director", timezone=TZ)
+
+
 @settings(max_examples=200, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(world=worlds)
-def test_every_page_agrees_with_the_reference(world, client, make_user):
-    director = _director(make_user)
+def test_every_page_agrees_with_the_reference(world, client, director):
     login(client, director)
     now, today = now_and_today()
     built = build(world, today, now)
@@ -309,13 +315,3 @@ def _check_world(built, client, now, today):
     rows = directory_rows(DirectoryFilters(status="active", legislature=legislature_id), today)
     sitting_today = {lid for lid, seats in built.seats.items() if any(active(s, e, today) for _c, s, e in seats)}
     assert {row[0].id for row in rows} == sitting_today, "directory's sitting filter"
-
-
-_directors: dict = {}
-
-
-def _director(make_user):
-    """One director for every example of a run (users are committed, so make it once)."""
-    if "user" not in _directors or db.session.get(type(_directors["user"]), _directors["user"].id) is None:
-        _directors["user"] = make_user("director", timezone=TZ)
-    return _directors["user"]
