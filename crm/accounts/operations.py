@@ -141,8 +141,7 @@ def authenticate(email: str, password: str, address: str = "-"):
     now = utcnow()
     config = current_app.config
     keys = _login_keys(email, address)
-    counters = throttle.rows(keys)
-    wait = max(throttle.remaining(counters.get(scope), now) for scope in keys)
+    wait = throttle.wait(keys, now)
     if wait:
         audit.record("auth.login_throttled", object_type="User", new=throttle.typed_email_for_audit(email))
         db.session.flush()
@@ -190,8 +189,7 @@ def request_password_reset(email: str, address: str = "-") -> timedelta:
         "reset-email": throttle.keyed_hash("reset-email", email),
         "reset-address": throttle.keyed_hash("reset-address", address),
     }
-    counters = throttle.rows(keys)
-    wait = max(throttle.remaining(counters.get(scope), now) for scope in keys)
+    wait = throttle.wait(keys, now)
     if wait:
         audit.record("auth.reset_throttled", object_type="User", new=throttle.typed_email_for_audit(email))
         db.session.flush()

@@ -91,3 +91,9 @@ def remaining(row: RateLimit | None, now: datetime) -> timedelta:
     if row is None or row.blocked_until is None or row.blocked_until <= now:
         return timedelta(0)
     return row.blocked_until - now
+
+
+def wait(keys: dict[str, str], now: datetime) -> timedelta:
+    """How long a client must still wait: the longest block in force on any of these {scope: key} counters."""
+    counters = rows(keys)
+    return max((remaining(counters.get(scope), now) for scope in keys), default=timedelta(0))
