@@ -24,9 +24,12 @@ from crm.accounts.api_tokens import count_use, find_token
 from crm.accounts.models import User
 from crm.api.models import IdempotencyKey
 from crm.core.time import utcnow
+from crm.core.views import MAX_ID
 from crm.extensions import csrf, db
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+# Ids in requests: any larger number could never name a row (the columns are INTEGER).
+ID_RANGE = validate.Range(1, MAX_ID)
 API_BLUEPRINTS: set[str] = set()
 
 
@@ -104,9 +107,6 @@ def acting_user() -> User:
 # --- authentication, rate limit and idempotency ------------------------------------------------------------
 
 
-MAX_ID = 2**31 - 1
-
-
 def _has_nul(value) -> bool:
     if isinstance(value, str):
         return "\x00" in value
@@ -118,9 +118,7 @@ def _has_nul(value) -> bool:
 
 
 def refuse_unstorable() -> None:
-    """Ids past the database's integer range name nothing (404); NUL characters cannot be stored (422)."""
-    if any(isinstance(v, int) and v > MAX_ID for v in (request.view_args or {}).values()):
-        raise ApiError(404, "not_found", CODES[404][1]())
+    """NUL characters cannot be stored (422). (Ids past the integer range never match a route: IdConverter.)"""
     if any(_has_nul(k) or _has_nul(v) for k, v in request.args.items(multi=True)):
         raise ApiError(422, "invalid", _("El texto no puede contener caracteres nulos."))
     if request.is_json and _has_nul(request.get_json(silent=True)):
@@ -302,15 +300,19 @@ def list_schema(item_schema: type[Schema], name: str) -> type[Schema]:
 def require_staff() -> User:
     user = acting_user()
     if not user.is_staff:
-        raise ApiError(403, "forbidden", CODES[403][1]())
+        raise forbidden()
     return user
 
 
 def require_roles(*roles) -> User:
     user = acting_user()
     if user.role not in roles:
-        raise ApiError(403, "forbidden", CODES[403][1]())
+        raise forbidden()
     return user
+
+
+def forbidden():
+    return ApiError(403, "forbidden", CODES[403][1]())
 
 
 def not_found():

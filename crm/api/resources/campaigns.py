@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from crm.api.http import (
+    ID_RANGE,
     ApiError,
     PageArgs,
     acting_user,
@@ -83,7 +84,7 @@ class WhipArgs(Schema):
 class StanceSchema(Schema):
     id = fields.Integer(dump_only=True)
     campaign_id = fields.Integer(dump_only=True)
-    legislator_id = fields.Integer(required=True, validate=validate.Range(1, 2**31 - 1))
+    legislator_id = fields.Integer(required=True, validate=ID_RANGE)
     level = fields.String(required=True, validate=validate.OneOf(STANCE_LEVELS))
     commitment = fields.String(load_default="inferred", validate=validate.OneOf(COMMITMENTS))
     confidence = fields.Integer(load_default=50, validate=validate.Range(0, 100))
@@ -94,7 +95,7 @@ class StanceSchema(Schema):
 
 
 class StanceArgs(PageArgs):
-    legislator_id = fields.Integer(load_default=None, validate=validate.Range(1, 2**31 - 1))
+    legislator_id = fields.Integer(load_default=None, validate=ID_RANGE)
 
 
 CampaignList = list_schema(CampaignSchema, "CampaignList")

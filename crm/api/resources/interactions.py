@@ -6,16 +6,16 @@ for a partner's token.
 
 from flask import url_for
 from flask.views import MethodView
-from flask_babel import gettext as _
 from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from crm.api.http import (
-    ApiError,
+    ID_RANGE,
     PageArgs,
     acting_user,
     check_if_match,
+    forbidden,
     invalid,
     json_response,
     list_response,
@@ -39,7 +39,7 @@ from crm.outreach.queries.interactions import interaction_for, interaction_visib
 
 blp = make_blueprint("api_interactions", "/interactions", "Meetings, calls and other contacts with legislators.")
 
-ID = fields.Integer(validate=validate.Range(1, 2**31 - 1))
+ID = fields.Integer(validate=ID_RANGE)
 
 
 class InteractionSchema(Schema):
@@ -48,7 +48,7 @@ class InteractionSchema(Schema):
     starts_at = fields.AwareDateTime(required=True)
     duration_minutes = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(1, 1440))
     place = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
-    campaign_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(1, 2**31 - 1))
+    campaign_id = fields.Integer(load_default=None, allow_none=True, validate=ID_RANGE)
     legislator_ids = fields.List(ID, required=True, validate=validate.Length(1, 50))
     aide_ids = fields.List(ID, load_default=list, validate=validate.Length(max=50))
     staff_ids = fields.List(ID, load_default=list, validate=validate.Length(max=50))
@@ -73,7 +73,7 @@ InteractionPatchSchema = InteractionSchema(partial=True)
 
 
 class InteractionArgs(PageArgs):
-    campaign_id = fields.Integer(load_default=None, validate=validate.Range(1, 2**31 - 1))
+    campaign_id = fields.Integer(load_default=None, validate=ID_RANGE)
     kind = fields.String(load_default=None, validate=validate.OneOf(INTERACTION_KINDS))
 
 
@@ -99,6 +99,13 @@ def _visible_or_404(user, interaction_id: int) -> Interaction:
     interaction = interaction_for(user, interaction_id)
     if interaction is None:
         raise not_found()
+    return interaction
+
+
+def _editable_or_403(user, interaction_id: int) -> Interaction:
+    interaction = _visible_or_404(user, interaction_id)
+    if not can_edit_interaction(user, interaction):
+        raise forbidden()
     return interaction
 
 
@@ -154,9 +161,7 @@ class InteractionItem(MethodView):
     def patch(self, data, interaction_id):
         """Change some fields; send If-Match with the ETag you read to refuse a lost update (412)."""
         user = require_staff()
-        interaction = _visible_or_404(user, interaction_id)
-        if not can_edit_interaction(user, interaction):
-            raise ApiError(403, "forbidden", _("No tiene permiso para hacer esta acción."))
+        interaction = _editable_or_403(user, interaction_id)
         current = interaction_data(user, interaction)
         check_if_match(current)
         stored = {k: getattr(interaction, k) for k in INPUT_FIELDS if not k.endswith("_ids")}
@@ -172,9 +177,7 @@ class InteractionItem(MethodView):
     def delete(self, interaction_id):
         """Soft delete: an admin can restore it from the pages."""
         user = require_staff()
-        interaction = _visible_or_404(user, interaction_id)
-        if not can_edit_interaction(user, interaction):
-            raise ApiError(403, "forbidden", _("No tiene permiso para hacer esta acción."))
+        interaction = _editable_or_403(user, interaction_id)
         delete_interaction(interaction, actor=user)
         return "", 204
 

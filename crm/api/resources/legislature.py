@@ -8,6 +8,7 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from crm.api.http import (
+    ID_RANGE,
     PageArgs,
     acting_user,
     json_response,
@@ -116,7 +117,7 @@ class LegislatorArgs(PageArgs):
         load_default=None, validate=validate.Length(max=12),
         metadata={"description": "an id or 'all'; default: the current scope (pinned or in-session legislatures)"},
     )
-    chamber_id = fields.Integer(load_default=None, validate=validate.Range(1, 2**31 - 1))
+    chamber_id = fields.Integer(load_default=None, validate=ID_RANGE)
 
 
 LegislatureList = list_schema(LegislatureSchema, "LegislatureList")

@@ -2,13 +2,13 @@
 
 from flask import url_for
 from flask.views import MethodView
-from flask_babel import gettext as _
 from marshmallow import Schema, fields, validate
 from sqlalchemy import func, or_, select
 
 from crm.api.http import (
-    ApiError,
+    ID_RANGE,
     PageArgs,
+    forbidden,
     invalid,
     json_response,
     list_response,
@@ -23,7 +23,7 @@ from crm.outreach.models import TASK_PRIORITIES, TASK_STATUSES, Task
 from crm.outreach.operations import OutreachError, can_modify_task, create_task, set_task_status
 
 blp = make_blueprint("api_tasks", "/tasks", "Follow-up tasks.")
-OPTIONAL_ID = {"load_default": None, "allow_none": True, "validate": validate.Range(1, 2**31 - 1)}
+OPTIONAL_ID = {"load_default": None, "allow_none": True, "validate": ID_RANGE}
 
 
 class TaskSchema(Schema):
@@ -105,7 +105,7 @@ def _set_status(task_id: int, status: str):
     user = require_staff()
     task = _task_or_404(user, task_id)
     if not can_modify_task(user, task):
-        raise ApiError(403, "forbidden", _("No tiene permiso para hacer esta acción."))
+        raise forbidden()
     set_task_status(task, status, actor=user)
     return json_response(TaskSchema().dump(task))
 

@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from crm.api.http import (
+    ID_RANGE,
     PageArgs,
     check_if_match,
     invalid,
@@ -31,7 +32,7 @@ class SubscriptionSchema(Schema):
     id = fields.Integer(dump_only=True)
     url = fields.String(required=True, validate=validate.Length(max=500))
     events = fields.List(fields.String(validate=validate.OneOf(EVENTS)), required=True, validate=validate.Length(1, 7))
-    owner_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(1, 2**31 - 1),
+    owner_id = fields.Integer(load_default=None, allow_none=True, validate=ID_RANGE,
                               metadata={"description": "whose permissions shape the payloads; default: you"})
     active = fields.Boolean(load_default=True)
     secret = fields.String(dump_only=True, metadata={"description": "signs every body; shown on creation only"})
