@@ -27,6 +27,8 @@ GLOBAL_SCHEMES = frozenset({
 })
 # Without --allow-renames an import may rename at most this share of the existing people it matches.
 MAX_RENAME_SHARE = 0.2
+# Identifier values per query when matching, well under any database's bound-parameter limit.
+_CHUNK = 500
 
 
 def is_global(scheme: str) -> bool:
@@ -60,10 +62,14 @@ def load_ids(persons, legislature_id: int | None, members: set[int]) -> tuple[di
         return {}, set()
     schemes = {scheme for scheme, _value in pairs}
     stored = schemes | {scoped(s, legislature_id) for s in schemes if not is_global(s)}
-    rows = db.session.execute(
-        select(LegislatorIdentifier.scheme, LegislatorIdentifier.value, LegislatorIdentifier.legislator_id)
-        .where(LegislatorIdentifier.scheme.in_(stored))
-    ).all()
+    # Only the values these persons carry: a step reads its own identifiers, not every one stored for the schemes.
+    values = sorted({value for _scheme, value in pairs})
+    rows = []
+    for at in range(0, len(values), _CHUNK):
+        rows += db.session.execute(
+            select(LegislatorIdentifier.scheme, LegislatorIdentifier.value, LegislatorIdentifier.legislator_id)
+            .where(LegislatorIdentifier.scheme.in_(stored), LegislatorIdentifier.value.in_(values[at:at + _CHUNK]))
+        ).all()
     idmap, taken = {}, set()
     for scheme, value, owner in rows:
         taken.add((scheme, value))
