@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from flask_babel import gettext as _
 
 from crm.legislature.importers.records import Roster
-from crm.legislature.models import MAX_SEATS
+from crm.legislature.models import MAX_SEATS, Tenure
 
 __all__ = ["MAX_SEATS", "infer_seats", "most_at_once", "sitting_today"]
 
@@ -57,7 +57,6 @@ def sitting_today(roster: Roster, today: date) -> dict:
     """People whose (already bounded) seat records are active today, per chamber key."""
     counts: dict = defaultdict(int)
     for person in roster.persons:
-        for chamber in {s.chamber for s in person.seats
-                        if (s.start_date is None or s.start_date <= today) and (s.end_date is None or s.end_date >= today)}:
+        for chamber in {s.chamber for s in person.seats if Tenure.active_on(s, today)}:
             counts[chamber] += 1
     return counts
