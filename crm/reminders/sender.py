@@ -29,14 +29,8 @@ from crm.core.logging import error_reason, process_echo
 from crm.core.outbox import OutboundEmail
 from crm.core.time import utcnow
 from crm.extensions import db
-from crm.reminders.message import SMTP_POLICY, build_message  # noqa: F401 - re-exported for callers
-from crm.reminders.transport import (  # noqa: F401 - re-exported for callers
-    FileTransport,
-    PermanentFailure,
-    SMTPTransport,
-    TemporaryFailure,
-    make_transport,
-)
+from crm.reminders.message import build_message
+from crm.reminders.transport import PermanentFailure, TemporaryFailure, make_transport
 
 log = logging.getLogger(__name__)
 
