@@ -102,10 +102,10 @@ CampaignList = list_schema(CampaignSchema, "CampaignList")
 StanceList = list_schema(StanceSchema, "StanceList")
 
 
-def _campaign_data(campaign: Campaign, bodies, user) -> dict:
+def _campaign_data(campaign: Campaign, bodies, whip_list: bool) -> dict:
     return CampaignSchema().dump({
         **{k: getattr(campaign, k) for k in ("id", "name", "bill_number", "summary", "status", "legislature_id")},
-        "whip_list": can_see_whip_list(user, campaign.id),
+        "whip_list": whip_list,
         "stages": [{**{k: getattr(b.stage, k) for k in ("id", "position", "name", "chamber_id", "committee_id",
                                                         "target_date", "rule_kind")}, "body": b.name} for b in bodies],
     })
@@ -124,9 +124,10 @@ class Campaigns(MethodView):
     @blp.response(200, CampaignList)
     def get(self, args):
         """Every campaign with its stages (every signed-in role sees the list, as on the pages)."""
-        user = acting_user()
+        allowed = whip_list_campaign_ids(acting_user())  # None: all of them
         rows, cursor = page_of(select(Campaign), Campaign.id, args)
-        return list_response([_campaign_data(c, queries.campaign_with_bodies(c.id)[1], user) for c in rows], cursor)
+        return list_response([_campaign_data(c, queries.campaign_with_bodies(c.id)[1], allowed is None or c.id in allowed)
+                              for c in rows], cursor)
 
 
 @blp.route("/<int:campaign_id>")
@@ -134,7 +135,7 @@ class CampaignItem(MethodView):
     @blp.response(200, CampaignSchema)
     def get(self, campaign_id):
         campaign, bodies = _campaign_or_404(campaign_id)
-        return json_response(_campaign_data(campaign, bodies, acting_user()))
+        return json_response(_campaign_data(campaign, bodies, can_see_whip_list(acting_user(), campaign.id)))
 
 
 @blp.route("/<int:campaign_id>/stages/<int:stage_id>/whip")
@@ -165,11 +166,6 @@ def whip_data(count, detail: bool) -> dict:
         "likely": count.likely, "gap_secured": count.gap_secured, "gap_likely": count.gap_likely,
         "counts": dict(count.counts), "members": members,
     })
-
-
-def stance_visible_campaigns(user):
-    """Campaign ids whose stances this user may read: the whip-list grant, exactly as on the pages."""
-    return whip_list_campaign_ids(user)
 
 
 @blp.route("/<int:campaign_id>/stances")
