@@ -192,7 +192,7 @@ def _configure_root(handler: logging.Handler) -> None:
 
 def error_reason(error: BaseException) -> str:
     """The first line of what went wrong, for a log line: the driver's own message when SQLAlchemy wraps one."""
-    text = str(getattr(error, "orig", error)).strip()
+    text = str(getattr(error, "orig", None) or error).strip()
     return text.splitlines()[0] if text else type(error).__name__
 
 

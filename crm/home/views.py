@@ -4,6 +4,7 @@ from flask import jsonify, render_template
 from flask_login import login_required
 from sqlalchemy import text
 
+from crm.core.logging import error_reason
 from crm.core.time import utcnow
 from crm.core.views import acting_user
 from crm.extensions import db
@@ -31,7 +32,6 @@ def healthz():
     except Exception as error:  # noqa: BLE001 - any database failure means unhealthy
         db.session.rollback()
         # The answer stays generic; the log says why ("password authentication failed", "Connection refused").
-        reason = str(getattr(error, "orig", None) or error).strip().splitlines()
-        log.warning("healthz answers 503: the database does not answer: %s", reason[0] if reason else type(error).__name__)
+        log.warning("healthz answers 503: the database does not answer: %s", error_reason(error))
         return jsonify(status="error", database="unreachable"), 503
     return jsonify(status="ok", database="ok")
