@@ -142,29 +142,30 @@ def _legislatures_data(rows, in_scope: set[int]) -> list[dict]:
     return data
 
 
+def _in_scope() -> set[int]:
+    """The legislatures in the default scope today (pinned or in session), as the pages count it."""
+    return set(scope.scope_ids(local_today(acting_user().timezone)))
+
+
 @blp.route("/legislatures")
 class Legislatures(MethodView):
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, LegislatureList)
     def get(self, args):
         """Legislatures with their chambers, committees and groups."""
-        user = acting_user()
-        options = scope.legislature_options(local_today(user.timezone))
         statement = select(Legislature).options(selectinload(Legislature.chambers).selectinload(Chamber.committees))
         rows, cursor = page_of(statement, Legislature.id, args)
-        return list_response(_legislatures_data(rows, {o.id for o in options if o.in_scope}), cursor)
+        return list_response(_legislatures_data(rows, _in_scope()), cursor)
 
 
 @blp.route("/legislatures/<int:legislature_id>")
 class LegislatureItem(MethodView):
     @blp.response(200, LegislatureSchema)
     def get(self, legislature_id):
-        user = acting_user()
         legislature = db.session.get(Legislature, legislature_id)
         if legislature is None:
             raise not_found()
-        options = scope.legislature_options(local_today(user.timezone))
-        return json_response(_legislatures_data([legislature], {o.id for o in options if o.in_scope})[0])
+        return json_response(_legislatures_data([legislature], _in_scope())[0])
 
 
 def _memberships(ids: list[int]) -> dict[int, dict]:
