@@ -10,13 +10,9 @@ from flask import Flask, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
+from crm.api import labels  # noqa: F401 - registers the labels of this package's audit actions
 from crm.api.http import ApiError, ErrorSchema, error_response, http_error_response, is_api_request
 from crm.core import errors as core_errors
-
-bp = None  # resources are smorest blueprints, registered by init_app
-
-# The labels of this package's audit actions, registered with crm.core.audit.
-from crm.api import labels  # noqa: E402, F401
 
 
 class CabildeoApi(Api):

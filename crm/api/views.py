@@ -46,7 +46,7 @@ def webhook_log():
     admin = acting_user()
     form = SubscriptionForm()
     owners = db.session.execute(select(User.id, User.name, User.role).where(User.active.is_(True)).order_by(User.name)).all()
-    form.owner_id.choices = choices((u.id, f"{u.name} ({u.role})") for u in owners)
+    form.owner_id.choices = owner_choices = choices((u.id, f"{u.name} ({u.role})") for u in owners)
     if not form.is_submitted():
         form.owner_id.data = admin.id
     secret = None
@@ -66,7 +66,7 @@ def webhook_log():
     ).scalars().all()
     if form is None:
         form = SubscriptionForm(formdata=None)
-        form.owner_id.choices = choices((u.id, f"{u.name} ({u.role})") for u in owners)
+        form.owner_id.choices = owner_choices
         form.owner_id.data = admin.id
     return render_template("api/webhooks.html", subscriptions=subscriptions, form=form, secret=secret,
                            deliveries=list(zip(recent, deliveries_data(recent), strict=True)))
