@@ -29,6 +29,7 @@ class Member:
     owner: str | None = None
     group: str | None = None
     last_meeting: object = None
+    owner_partner_id: int | None = None  # the partner organisation owning the relationship, if any
 
 
 @dataclass

@@ -67,7 +67,7 @@ def members(event: VoteEvent, campaign_id: int, tz_name: str | None) -> list[Mem
     )
     rows = db.session.execute(
         select(Legislator.id, Legislator.sort_name, SA.level, Vote.option, SA.confidence, User.id, User.name,
-               group, last_meeting)
+               group, last_meeting, Legislator.owner_partner_id)
         .where(Legislator.id.in_(select(population.c.legislator_id)))
         .outerjoin(Vote, (Vote.legislator_id == Legislator.id) & (Vote.vote_event_id == event.id))
         .outerjoin(SA, SA.id == latest)

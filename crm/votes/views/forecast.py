@@ -3,6 +3,7 @@
 from flask import abort, render_template
 from flask_login import current_user, login_required
 
+from crm.core.visibility import can_see_relationship_owner
 from crm.votes import accuracy, bp, exports
 from crm.votes.queries import forecast as forecast_queries
 from crm.votes.views.common import campaign_or_404, download, event_or_404
@@ -12,6 +13,9 @@ def _forecast(campaign_id: int, event_id: int):
     campaign = campaign_or_404(campaign_id)
     event, body, _legislature = event_or_404(event_id)
     members = forecast_queries.members(event, campaign.id, current_user.timezone)
+    for m in members:  # a partner sees only its own organisation's relationship owners (as in the directory)
+        if not can_see_relationship_owner(current_user, m.owner_partner_id):
+            m.owner = m.owner_id = None
     return campaign, event, body, members, accuracy.compute(members)
 
 
