@@ -1,4 +1,4 @@
-"""The words for committee roles and genders, and the legislature actions in the audit trail.
+"""The words for committee roles, group kinds and genders, and the legislature actions in the audit trail.
 
 Spanish labels follow the rule in crm.core.labels: a committee role is the name of the office
 ("Presidencia", "Secretaría"), so it reads the same whoever holds it.
@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from crm.core import audit
 from crm.core.labels import EnumLabels
 from crm.legislature import bp
-from crm.legislature.models import COMMITTEE_ROLES, GENDERS
+from crm.legislature.models import COMMITTEE_ROLES, GENDERS, GROUP_KINDS
 
 COMMITTEE_ROLE = EnumLabels(
     COMMITTEE_ROLES,
@@ -21,6 +21,8 @@ COMMITTEE_ROLE = EnumLabels(
         "member": _l("Miembro"),
     },
 )
+# Lower case: the kind follows a group's name in menus ("Fuerza Popular · partido").
+GROUP_KIND = EnumLabels(GROUP_KINDS, {"party": _l("partido"), "bancada": _l("bancada")})
 GENDER = EnumLabels(
     GENDERS,
     {"F": _l("Femenino"), "M": _l("Masculino"), "X": _l("Otro")},

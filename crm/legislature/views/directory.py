@@ -5,13 +5,13 @@ import io
 from dataclasses import replace
 
 from flask import Response, render_template, request
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from crm.core.text import neutralise_cell
 from crm.core.views import user_today
 from crm.core.visibility import can_see_relationship_owner, own_organisation_only
 from crm.legislature import bp, queries, scope
+from crm.legislature.labels import GROUP_KIND
 
 
 # --- directory ---------------------------------------------------------------------------------------------------
@@ -61,13 +61,13 @@ def _filters():
 
 def _directory_menus(options: dict, filters) -> dict:
     """(value, label) pairs for each filter menu; the legislature or chamber is named when no chamber is picked."""
-    party, bancada = _("partido"), _("bancada")
+    kinds = GROUP_KIND.translated()
     only = own_organisation_only(current_user)
     wide = not filters.chamber
     return {
         "chamber": [(id_, f"{name} · {legislature}") for id_, name, legislature, _lid in options["chambers"]],
         "group": [
-            (id_, f"{name} ({party if kind == 'party' else bancada}{f' · {legislature}' if wide else ''})")
+            (id_, f"{name} ({kinds.get(kind, kind)}{f' · {legislature}' if wide else ''})")
             for id_, name, kind, legislature in options["groups"]
         ],
         "committee": [(id_, f"{name} · {chamber}" if wide else name) for id_, name, chamber in options["committees"]],

@@ -12,6 +12,7 @@ from crm.core.visibility import can_write
 from crm.extensions import db
 from crm.legislature import bp, operations, queries
 from crm.legislature.forms import CommitteeMembershipForm, GroupSwitchForm, LegislatorForm, OwnerForm
+from crm.legislature.labels import GROUP_KIND
 from crm.legislature.models import Committee, Group, Legislator
 from crm.legislature.views.common import form_page, profile_url, require_write, submit
 
@@ -43,7 +44,7 @@ def _profile_forms(legislator, owner_form=None, switch_form=None, committee_form
     owner_form.owner.choices = _owner_choices()
     switch_form = switch_form or GroupSwitchForm()
     switch_form.group_id.choices = choices(
-        (g.id, f"{g.name} · {_('partido') if g.kind == 'party' else _('bancada')} · {legislature}")
+        (g.id, f"{g.name} · {GROUP_KIND.text(g.kind)} · {legislature}")
         for g, legislature in queries.groups_for_legislator(legislator.id)
     )
     return {"owner_form": owner_form, "switch_form": switch_form, "committee_form": committee_form}
