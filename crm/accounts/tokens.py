@@ -27,7 +27,7 @@ def make_token(user, purpose: str) -> str:
 
 
 def check_token(token: str, purpose: str, max_age: int):
-    """(user, None) for a good link, else (None, problem, user id when the link names one).
+    """(user, None, user id) for a good link, else (None, problem, user id when the link names one).
 
     The problem is one of "expired", "forged", "unknown_user", "inactive" or "used".
     """
@@ -52,8 +52,3 @@ def check_token(token: str, purpose: str, max_age: int):
     if data.get("f") != _fingerprint(user):
         return None, "used", user_id
     return user, None, user_id
-
-
-def read_token(token: str, purpose: str, max_age: int):
-    """Return the user the token names, or None when it is forged, expired or already used."""
-    return check_token(token, purpose, max_age)[0]
