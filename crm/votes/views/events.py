@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from crm.campaigns.visibility import whip_list_campaign_ids
 from crm.core.forms import choices
 from crm.core.permissions import manager_required
 from crm.core.time import local_to_utc
@@ -40,6 +41,7 @@ def event(event_id):
     found, body, _legislature = event_or_404(event_id)
     return render_template("votes/event.html", event=found, body=body, votes=bill_queries.event_votes(event_id),
                            campaigns=bill_queries.campaigns_for_event(found), form=_evidence_form(),
+                           whip_ids=whip_list_campaign_ids(current_user),
                            can_manage=current_user.is_manager)
 
 
