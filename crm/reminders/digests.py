@@ -85,8 +85,8 @@ def build_digests(users: list[User], now: datetime) -> dict[int, Digest]:
     if not users:
         return {}
     ids = [user.id for user in users]
-    bounds = {user.id: local_day_bounds(local_today(user.timezone, now), user.timezone) for user in users}
     digests = {user.id: Digest(day=local_today(user.timezone, now)) for user in users}
+    bounds = {user.id: local_day_bounds(digests[user.id].day, user.timezone) for user in users}
     earliest = min(start for start, _end in bounds.values())
     latest = max(end for _start, end in bounds.values())
 
@@ -146,7 +146,7 @@ def build_digests(users: list[User], now: datetime) -> dict[int, Digest]:
         # Officers see the targets they own; directors also see the ones nobody owns.
         recipients = [owner_id] if owner_id in digests else []
         if owner_id is None:
-            recipients = [user_id for user_id in managers]
+            recipients = list(managers)
         for user_id in recipients:
             digest = digests[user_id]
             digest.going_cold_total += 1
