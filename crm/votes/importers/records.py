@@ -1,7 +1,6 @@
 """What every vote-file parser produces: events with their votes, each tagged with where it came from, and the
 problems found. Hostile input is bounded here: file size, JSON nesting, numbers and CSV field size."""
 
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -9,13 +8,13 @@ from datetime import UTC, datetime
 from flask_babel import gettext as _
 
 from crm.core.time import local_to_utc
+from crm.legislature.importers import safe
 from crm.legislature.importers.records import ImportFailed, Problem
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_EVENTS = 5000
 MAX_VOTES_PER_EVENT = 2000
 MAX_TEXT = 4000
-MAX_NUMBER_DIGITS = 12
 
 # Spellings of the options in Popolo, the congress scrapers and by hand, folded to the seven options kept.
 OPTION_WORDS = {
@@ -93,27 +92,11 @@ def parse_instant(value, tz_name: str | None) -> datetime:
     return moment.astimezone(UTC) if moment.tzinfo else local_to_utc(moment, tz_name)
 
 
-def _bounded_int(digits: str) -> int:
-    if len(digits.lstrip("-")) > MAX_NUMBER_DIGITS:
-        raise ValueError("number too long")
-    return int(digits)
-
-
-def _no_constants(name: str):
-    raise ValueError(f"{name} is not allowed")
-
-
 def load_json(raw: str, label: str):
-    """json.loads with numbers bounded, NaN/Infinity refused and deep nesting reported instead of crashing."""
+    """The legislature importers' bounded JSON reader (nesting, numbers, NaN), after a size check."""
     if len(raw) > MAX_BYTES:
         raise ImportFailed(_("%(label)s: el archivo es demasiado grande.", label=label))
-    try:
-        return json.loads(raw, parse_int=_bounded_int, parse_float=lambda s: float(s[:40]),
-                          parse_constant=_no_constants)
-    except RecursionError as error:
-        raise ImportFailed(_("%(label)s: el JSON está anidado demasiado hondo.", label=label)) from error
-    except ValueError as error:
-        raise ImportFailed(_("%(label)s: JSON no válido: %(error)s", label=label, error=str(error)[:200])) from error
+    return safe.load_json(raw, label)
 
 
 def count_value(value) -> int | None:
