@@ -6,7 +6,7 @@ from marshmallow import Schema, fields
 from crm.api.http import acting_user, json_response, make_blueprint, not_found
 from crm.coalition import queries
 from crm.core.time import local_today
-from crm.core.visibility import can_see_partner, can_see_partner_notes, is_partner
+from crm.core.visibility import can_see_partner, can_see_partner_notes, own_organisation_only
 
 blp = make_blueprint("api_coalition", "", "Partner organisations and petition drives.")
 
@@ -45,8 +45,9 @@ DriveList = Schema.from_dict({"items": fields.List(fields.Nested(DriveSchema), r
 
 
 def _partners(user, only: int | None = None) -> list[dict]:
-    if is_partner(user):
-        only = user.partner_organisation_id or 0 if only is None or can_see_partner(user, only) else 0
+    own = own_organisation_only(user)
+    if own is not None:  # a partner account: its own organisation at most (0 matches none)
+        only = own if only in (None, own) else 0
     rows = queries.partners_list(only_partner_id=only)
     notes = can_see_partner_notes(user)
     return [PartnerSchema().dump({
