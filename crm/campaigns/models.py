@@ -21,6 +21,8 @@ COMMITMENTS = ("public", "written", "private", "inferred", "recorded_vote")
 SECURED = ("champion", "supporter")
 LIKELY = ("champion", "supporter", "leaning_yes")
 PERSUADABLE = ("leaning_yes", "undecided", "leaning_no", "unknown")
+# Days without contact before a persuadable legislator counts as going cold, when a campaign sets none.
+DEFAULT_COLD_DAYS = 21
 # How far towards yes a level stands (positive is yes), to rank how far a stance moved.
 LEVEL_SCORE = {
     "champion": 3,
@@ -43,7 +45,7 @@ class Campaign(db.Model):
     summary: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="active")
     legislature_id: Mapped[int | None] = mapped_column(ForeignKey("legislatures.id", ondelete="SET NULL"))
-    going_cold_days: Mapped[int] = mapped_column(Integer, default=21)
+    going_cold_days: Mapped[int] = mapped_column(Integer, default=DEFAULT_COLD_DAYS)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from crm.campaigns import votemath
 from crm.campaigns.models import (
     COMMITMENTS,
+    DEFAULT_COLD_DAYS,
     STANCE_LEVELS,
     Campaign,
     CampaignPartnerAccess,
@@ -101,7 +102,7 @@ def _clean_campaign(values: dict) -> dict:
     if values.get("status", "active") not in CAMPAIGN_STATUSES:
         raise CampaignError(_("Estado desconocido."))
     days = values.get("going_cold_days")
-    days = 21 if days in (None, "") else int(days)
+    days = DEFAULT_COLD_DAYS if days in (None, "") else int(days)
     if not 1 <= days <= 365:
         raise CampaignError(_("Los días para «enfriarse» deben estar entre 1 y 365."))
     return {

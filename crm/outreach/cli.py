@@ -3,7 +3,7 @@
 import click
 from flask.cli import with_appcontext
 
-from crm.campaigns.models import Campaign
+from crm.campaigns.models import DEFAULT_COLD_DAYS, Campaign
 from crm.extensions import db
 from crm.outreach.queries import going_cold
 
@@ -18,7 +18,7 @@ def register(group) -> None:
         if campaign is None:
             raise click.ClickException(f"No campaign with id {campaign_id}.")
         rows = going_cold(campaign_id)
-        click.echo(f"{campaign.name}: {len(rows)} going cold (no contact in {campaign.going_cold_days or 21} days)")
+        click.echo(f"{campaign.name}: {len(rows)} going cold (no contact in {campaign.going_cold_days or DEFAULT_COLD_DAYS} days)")
         for row in rows:
             last = row.last_contact.date().isoformat() if row.last_contact else "never"
             click.echo(f"  {row.legislator_id:>6}  {row.name:<40} {row.level or '-':<12} {last:<10}  {row.owner_name or '-'}")

@@ -7,13 +7,11 @@ from sqlalchemy import and_, func, or_, select
 
 from crm.accounts.models import PartnerOrganisation, User
 from crm.campaigns import stance
-from crm.campaigns.models import PERSUADABLE, Campaign, VoteStage
+from crm.campaigns.models import DEFAULT_COLD_DAYS, PERSUADABLE, Campaign, VoteStage
 from crm.core.time import local_today, utcnow
 from crm.extensions import db
 from crm.legislature.models import Committee, Legislator, SeatMembership, active_on
 from crm.outreach.models import Interaction, interaction_legislators
-
-DEFAULT_COLD_DAYS = 21
 
 
 @dataclass

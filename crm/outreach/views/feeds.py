@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from crm.accounts import operations as account_operations
 from crm.accounts.models import User
-from crm.campaigns.models import Campaign
+from crm.campaigns.models import DEFAULT_COLD_DAYS, Campaign
 from crm.core.pagination import parse_page
 from crm.core.permissions import staff_required
 from crm.core.time import utcnow
@@ -40,7 +40,9 @@ def going_cold(campaign_id=None):
     if campaign_id and campaign is None:
         abort(404)
     rows = queries.going_cold(campaign.id) if campaign else []
-    return render_template("outreach/going_cold.html", campaign=campaign, campaigns=campaigns, rows=rows, now=utcnow())
+    cold_days = (campaign.going_cold_days or DEFAULT_COLD_DAYS) if campaign else None
+    return render_template("outreach/going_cold.html", campaign=campaign, campaigns=campaigns, rows=rows, now=utcnow(),
+                           cold_days=cold_days)
 
 
 @bp.route("/calendar", methods=["GET", "POST"])
