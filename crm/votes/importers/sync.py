@@ -25,6 +25,7 @@ from crm.legislature.models import (
     LegislatorIdentifier,
     SeatMembership,
 )
+from crm.votes import operations
 from crm.votes.importers.records import VoteFile
 from crm.votes.models import Bill, Vote, VoteEvent
 
@@ -240,11 +241,8 @@ def apply(result: Plan, actor, progress=None, chunk: int = 25) -> dict:
     for number, bill in list(result.bills.items()):
         if bill is None:
             title = next((e.bill_title for e, _v in result.resolved if e.bill_number == number and e.bill_title), None)
-            bill = Bill(legislature_id=result.body.legislature_id, number=number, title=title or number, created_at=utcnow())
-            db.session.add(bill)
-            db.session.flush()
-            audit.record("bill.create", bill, new={"number": number, "source": "import"}, actor=actor)
-            result.bills[number] = bill
+            result.bills[number] = operations.create_bill(legislature_id=result.body.legislature_id, number=number,
+                                                          title=title or number, actor=actor)
     total, done = len(result.resolved), 0
     for start in range(0, total, chunk):
         batch = result.resolved[start:start + chunk]
