@@ -263,10 +263,15 @@ def encode_cursor(after: int) -> str:
     return base64.urlsafe_b64encode(json.dumps({"after": after}).encode()).decode().rstrip("=")
 
 
-def page_of(statement, id_column, args: dict, *, scalars: bool = True):
-    """Rows after the cursor by ascending id, at most `limit`, and the next cursor (None at the end)."""
+def page_of(statement, id_column, args: dict, *, since=None, scalars: bool = True):
+    """Rows after the cursor by ascending id, at most `limit`, and the next cursor (None at the end).
+
+    `since`: the column (or expression) that must be at or after `updated_since` when the request gives one.
+    """
     limit = args["limit"]
     after = decode_cursor(args.get("cursor"))
+    if since is not None and args.get("updated_since"):
+        statement = statement.where(since >= args["updated_since"])
     statement = statement.where(id_column > after).order_by(id_column).limit(limit + 1)
     result = db.session.execute(statement)
     rows = list(result.scalars() if scalars else result.all())

@@ -89,7 +89,5 @@ class Audit(MethodView):
             statement = statement.where(AuditEntry.action.startswith(args["action"], autoescape=True))
         if args["object_type"]:
             statement = statement.where(AuditEntry.object_type == args["object_type"])
-        if args["updated_since"]:
-            statement = statement.where(AuditEntry.created_at >= args["updated_since"])
-        rows, cursor = page_of(statement, AuditEntry.id, args)
+        rows, cursor = page_of(statement, AuditEntry.id, args, since=AuditEntry.created_at)
         return list_response(AuditSchema(many=True).dump(rows), cursor)

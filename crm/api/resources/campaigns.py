@@ -181,9 +181,7 @@ class Stances(MethodView):
         statement = select(StanceAssessment).where(StanceAssessment.campaign_id == campaign_id)
         if args["legislator_id"]:
             statement = statement.where(StanceAssessment.legislator_id == args["legislator_id"])
-        if args["updated_since"]:
-            statement = statement.where(StanceAssessment.assessed_at >= args["updated_since"])
-        rows, cursor = page_of(statement, StanceAssessment.id, args)
+        rows, cursor = page_of(statement, StanceAssessment.id, args, since=StanceAssessment.assessed_at)
         return list_response(StanceSchema(many=True).dump(rows), cursor)
 
     @blp.arguments(StanceSchema)

@@ -123,10 +123,8 @@ class Interactions(MethodView):
             statement = statement.where(Interaction.campaign_id == args["campaign_id"])
         if args["kind"]:
             statement = statement.where(Interaction.kind == args["kind"])
-        if args["updated_since"]:
-            statement = statement.where(
-                func.coalesce(Interaction.updated_at, Interaction.created_at) >= args["updated_since"])
-        rows, cursor = page_of(statement, Interaction.id, args)
+        rows, cursor = page_of(statement, Interaction.id, args,
+                               since=func.coalesce(Interaction.updated_at, Interaction.created_at))
         return list_response([interaction_data(user, x) for x in rows], cursor)
 
     @blp.arguments(InteractionCreateSchema)

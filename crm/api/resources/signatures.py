@@ -83,9 +83,7 @@ class Batches(MethodView):
         if db.session.get(PetitionDrive, drive_id) is None:
             raise not_found()
         statement = select(SignatureBatch).where(SignatureBatch.drive_id == drive_id)
-        if args["updated_since"]:
-            statement = statement.where(SignatureBatch.created_at >= args["updated_since"])
-        rows, cursor = page_of(statement, SignatureBatch.id, args)
+        rows, cursor = page_of(statement, SignatureBatch.id, args, since=SignatureBatch.created_at)
         return list_response([batch_data(user, b) for b in rows], cursor)
 
 

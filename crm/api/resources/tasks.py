@@ -73,9 +73,7 @@ class Tasks(MethodView):
         statement = select(Task).where(_mine(user))
         if args["status"]:
             statement = statement.where(Task.status == args["status"])
-        if args["updated_since"]:
-            statement = statement.where(func.coalesce(Task.completed_at, Task.created_at) >= args["updated_since"])
-        rows, cursor = page_of(statement, Task.id, args)
+        rows, cursor = page_of(statement, Task.id, args, since=func.coalesce(Task.completed_at, Task.created_at))
         return list_response(TaskSchema(many=True).dump(rows), cursor)
 
     @blp.arguments(TaskSchema)
