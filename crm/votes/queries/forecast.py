@@ -12,16 +12,15 @@ from crm.extensions import db
 from crm.legislature.models import (
     Chamber,
     Committee,
-    CommitteeMembership,
     Group,
     GroupMembership,
     Legislator,
-    SeatMembership,
     active_on,
 )
 from crm.outreach.models import Interaction, interaction_legislators
 from crm.votes.accuracy import Member
 from crm.votes.models import CampaignBill, Vote, VoteEvent
+from crm.votes.queries import members as member_queries
 
 SA = StanceAssessment
 
@@ -41,18 +40,11 @@ def vote_day(event: VoteEvent, tz_name: str | None):
     return local_today(tz_name, event.start_at)
 
 
-def _sitting(event: VoteEvent, day):
-    if event.committee_id:
-        return select(CommitteeMembership.legislator_id).where(
-            CommitteeMembership.committee_id == event.committee_id, active_on(CommitteeMembership, day))
-    return select(SeatMembership.legislator_id).where(SeatMembership.chamber_id == event.chamber_id,
-                                                      active_on(SeatMembership, day))
-
-
 def members(event: VoteEvent, campaign_id: int, tz_name: str | None) -> list[Member]:
     """Everyone in the body that day plus anyone who voted, in one statement."""
     day = vote_day(event, tz_name)
-    population = union(_sitting(event, day), select(Vote.legislator_id).where(Vote.vote_event_id == event.id)).subquery()
+    population = union(member_queries.sitting_ids(event.chamber_id, event.committee_id, day),
+                       select(Vote.legislator_id).where(Vote.vote_event_id == event.id)).subquery()
     latest = stance.latest_id(campaign_id, Legislator.id, event.start_at, Legislator)
     last_meeting = (
         select(func.max(Interaction.starts_at))
