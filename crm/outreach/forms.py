@@ -20,7 +20,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from crm.campaigns.models import STANCE_LEVELS
-from crm.core.time import local_to_utc, local_today, to_local, utcnow
+from crm.core.time import local_to_utc, local_today, utcnow
 from crm.core.views import parse_id
 from crm.outreach.labels import INTERACTION_KIND, TASK_PRIORITY, TASK_STATUS
 from crm.outreach.operations import TaskDraft
@@ -100,10 +100,6 @@ class EmptyForm(FlaskForm):
 
 
 # --- Helpers shared by the views ---
-
-
-def local_input_value(value: datetime | None, tz_name: str) -> str:
-    return to_local(value, tz_name).strftime("%Y-%m-%dT%H:%M") if value else ""
 
 
 def due_from_choice(choice: str, day: str | None, at: str | None, tz_name: str, now: datetime | None = None):
