@@ -29,15 +29,19 @@ class ScoreRow:
         return self.our_way / self.cast if self.cast else None
 
 
+def _tally_columns():
+    """our_way, cast and absences summed over votes joined to their scorecard items."""
+    return (
+        func.sum(case((Vote.option == ScorecardItem.position, 1), else_=0)).label("our_way"),
+        func.sum(case((Vote.option.in_(CAST), 1), else_=0)).label("cast"),
+        func.sum(case((Vote.option.in_(NOT_CAST), 1), else_=0)).label("absences"),
+    )
+
+
 def tallies(scorecard_id: int):
     """Subquery (legislator_id, our_way, cast, absences) over the scorecard's vote events."""
     return (
-        select(
-            Vote.legislator_id.label("legislator_id"),
-            func.sum(case((Vote.option == ScorecardItem.position, 1), else_=0)).label("our_way"),
-            func.sum(case((Vote.option.in_(CAST), 1), else_=0)).label("cast"),
-            func.sum(case((Vote.option.in_(NOT_CAST), 1), else_=0)).label("absences"),
-        )
+        select(Vote.legislator_id.label("legislator_id"), *_tally_columns())
         .join(ScorecardItem, ScorecardItem.vote_event_id == Vote.vote_event_id)
         .where(ScorecardItem.scorecard_id == scorecard_id)
         .group_by(Vote.legislator_id)
@@ -83,10 +87,7 @@ def scorecard_list():
 
 def for_legislator(legislator_id: int):
     """Every scorecard with this legislator's tally: (Scorecard, our_way, cast, absences), one statement."""
-    t = (select(ScorecardItem.scorecard_id.label("sid"),
-                func.sum(case((Vote.option == ScorecardItem.position, 1), else_=0)).label("our_way"),
-                func.sum(case((Vote.option.in_(CAST), 1), else_=0)).label("cast"),
-                func.sum(case((Vote.option.in_(NOT_CAST), 1), else_=0)).label("absences"))
+    t = (select(ScorecardItem.scorecard_id.label("sid"), *_tally_columns())
          .join(Vote, Vote.vote_event_id == ScorecardItem.vote_event_id)
          .where(Vote.legislator_id == legislator_id).group_by(ScorecardItem.scorecard_id).subquery())
     return db.session.execute(
