@@ -22,7 +22,7 @@ def campaign_bills(campaign_id: int):
     ).all()
     events = db.session.execute(
         select(VoteEvent.id, VoteEvent.bill_step_id, VoteEvent.start_at, VoteEvent.result, VoteEvent.motion)
-        .where(VoteEvent.bill_id.in_([b.id for b in bills]) if bills else False)
+        .where(VoteEvent.bill_id.in_([b.id for b in bills]))
         .order_by(VoteEvent.start_at)
     ).all() if bills else []
     events_by_step = {}
