@@ -324,6 +324,14 @@ def not_found():
     return ApiError(404, "not_found", CODES[404][1]())
 
 
+def get_or_404(model, object_id: int):
+    """The row with this id, or the API's 404."""
+    found = db.session.get(model, object_id)
+    if found is None:
+        raise not_found()
+    return found
+
+
 def invalid(error: Exception):
     """A domain refusal (already translated) as 422, naming its field when the domain did."""
     return ApiError(422, "invalid", str(error), field=getattr(error, "field", None))

@@ -7,17 +7,16 @@ from sqlalchemy import select
 from crm.accounts.models import User
 from crm.api.http import (
     PageArgs,
+    get_or_404,
     json_response,
     list_response,
     list_schema,
     make_blueprint,
-    not_found,
     page_of,
     require_roles,
 )
 from crm.core.audit import AuditEntry
 from crm.core.permissions import MANAGER_ROLES, Role
-from crm.extensions import db
 
 blp = make_blueprint("api_admin", "", "Users and the audit trail.")
 
@@ -71,10 +70,7 @@ class UserItem(MethodView):
     @blp.response(200, UserSchema)
     def get(self, user_id):
         require_roles(Role.ADMIN)
-        user = db.session.get(User, user_id)
-        if user is None:
-            raise not_found()
-        return json_response(UserSchema().dump(user))
+        return json_response(UserSchema().dump(get_or_404(User, user_id)))
 
 
 @blp.route("/audit")

@@ -11,11 +11,11 @@ from crm.api.http import (
     ID_RANGE,
     PageArgs,
     acting_user,
+    get_or_404,
     json_response,
     list_response,
     list_schema,
     make_blueprint,
-    not_found,
     page_of,
 )
 from crm.core.time import local_today
@@ -162,10 +162,7 @@ class Legislatures(MethodView):
 class LegislatureItem(MethodView):
     @blp.response(200, LegislatureSchema)
     def get(self, legislature_id):
-        legislature = db.session.get(Legislature, legislature_id)
-        if legislature is None:
-            raise not_found()
-        return json_response(_legislatures_data([legislature], _in_scope())[0])
+        return json_response(_legislatures_data([get_or_404(Legislature, legislature_id)], _in_scope())[0])
 
 
 def _memberships(ids: list[int]) -> dict[int, dict]:
@@ -213,17 +210,11 @@ class LegislatorItem(MethodView):
     @blp.response(200, LegislatorSchema)
     def get(self, legislator_id):
         """One legislator with dated seat, group and committee memberships."""
-        legislator = db.session.get(Legislator, legislator_id)
-        if legislator is None:
-            raise not_found()
-        return json_response(legislators_data([legislator])[0])
+        return json_response(legislators_data([get_or_404(Legislator, legislator_id)])[0])
 
 
 @blp.route("/committees/<int:committee_id>")
 class CommitteeItem(MethodView):
     @blp.response(200, CommitteeSchema)
     def get(self, committee_id):
-        committee = db.session.get(Committee, committee_id)
-        if committee is None:
-            raise not_found()
-        return json_response(CommitteeSchema().dump(committee))
+        return json_response(CommitteeSchema().dump(get_or_404(Committee, committee_id)))

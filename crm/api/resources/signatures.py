@@ -8,12 +8,12 @@ from sqlalchemy.orm import selectinload
 from crm.api.http import (
     PageArgs,
     acting_user,
+    get_or_404,
     invalid,
     json_response,
     list_response,
     list_schema,
     make_blueprint,
-    not_found,
     page_of,
     require_roles,
     require_staff,
@@ -22,7 +22,6 @@ from crm.coalition.models import MediaMention, PetitionDrive, SignatureBatch
 from crm.coalition.operations import CoalitionError, verify_batch
 from crm.core.permissions import MANAGER_ROLES
 from crm.core.visibility import can_see_batch_notes
-from crm.extensions import db
 
 blp = make_blueprint("api_signatures", "", "Signature batches and media mentions.")
 COUNT = {"validate": validate.Range(0, 10_000_000)}
@@ -80,8 +79,7 @@ class Batches(MethodView):
     def get(self, args, drive_id):
         """A drive's batches (every role, as on the drive page; notes for staff only)."""
         user = acting_user()
-        if db.session.get(PetitionDrive, drive_id) is None:
-            raise not_found()
+        get_or_404(PetitionDrive, drive_id)
         statement = select(SignatureBatch).where(SignatureBatch.drive_id == drive_id)
         rows, cursor = page_of(statement, SignatureBatch.id, args, since=SignatureBatch.created_at)
         return list_response([batch_data(user, b) for b in rows], cursor)
@@ -93,9 +91,7 @@ class Batches(MethodView):
 def verify(data, batch_id):
     """Set a batch's verification results (directors and admins); sends signatures.verified."""
     user = require_roles(*MANAGER_ROLES)
-    batch = db.session.get(SignatureBatch, batch_id)
-    if batch is None:
-        raise not_found()
+    batch = get_or_404(SignatureBatch, batch_id)
     try:
         verify_batch(batch, actor=user, **data)
     except CoalitionError as error:

@@ -10,12 +10,12 @@ from crm.api.http import (
     ID_RANGE,
     PageArgs,
     check_if_match,
+    get_or_404,
     invalid,
     json_response,
     list_response,
     list_schema,
     make_blueprint,
-    not_found,
     page_of,
     require_roles,
 )
@@ -80,10 +80,7 @@ def _data(subscription: WebhookSubscription, with_secret: bool = False) -> dict:
 
 
 def _subscription_or_404(subscription_id: int) -> WebhookSubscription:
-    subscription = db.session.get(WebhookSubscription, subscription_id)
-    if subscription is None:
-        raise not_found()
-    return subscription
+    return get_or_404(WebhookSubscription, subscription_id)
 
 
 @blp.route("")
