@@ -4,13 +4,12 @@
 import random
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
-
 from crm.campaigns import stance
 from crm.core.time import local_to_utc
 from crm.extensions import db
-from crm.legislature.models import CommitteeMembership, active_on
+from crm.legislature.models import CommitteeMembership
 from crm.votes import operations
+from crm.votes.queries import members as member_queries
 
 BILL_NUMBER = "03839/2014-IC"
 BILL_TITLE = "Ley que despenaliza el aborto en los casos de embarazos a consecuencia de una violación sexual, " \
@@ -49,9 +48,7 @@ def load(context: dict) -> None:
         return
     operations.link_stage(stages[0], steps["report"], actor=actor)
     members = db.session.execute(
-        select(CommitteeMembership.legislator_id).where(CommitteeMembership.committee_id == committee.id,
-                                                        active_on(CommitteeMembership, VOTE_DAY))
-        .distinct().order_by(CommitteeMembership.legislator_id)
+        member_queries.sitting_ids(None, committee.id, VOTE_DAY).distinct().order_by(CommitteeMembership.legislator_id)
     ).scalars().all()
     start_at = local_to_utc(datetime(2015, 11, 16, 11, 30), "America/Lima")
     levels = stance.levels_as_of(campaign.id, members, start_at)
