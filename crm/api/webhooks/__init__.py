@@ -55,8 +55,7 @@ def payload_for(event: str, obj, owner: User) -> dict | None:
         return TaskSchema().dump(obj) if owner.is_staff else None
     if event == "signatures.verified":
         return {"batch_id": obj.id, "drive_id": obj.drive_id, "collected": obj.collected, "verified": obj.verified,
-                "rejected": sum(getattr(obj, k) or 0 for k in ("rejected_duplicate", "rejected_invalid_id",
-                                                                "rejected_illegible", "rejected_other"))}
+                "rejected": obj.rejected}
     if event == "whip.changed":
         return whip_data(obj, can_see_whip_list(owner, obj.campaign.id))
     return None
