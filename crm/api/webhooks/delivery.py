@@ -120,7 +120,7 @@ def _send_one(delivery_id: int, owner: str, now: datetime, stats: WebhookStats) 
     headers = {"Content-Type": "application/json", "User-Agent": "Cabildeo-Webhooks/1",
                "X-Cabildeo-Event": delivery.event, "X-Cabildeo-Delivery": str(delivery.id),
                "X-Cabildeo-Timestamp": str(timestamp), "X-Cabildeo-Signature": sign(subscription.secret, timestamp, body)}
-    url, secret_attempts = subscription.url, delivery.attempts
+    url, attempts = subscription.url, delivery.attempts
     # End the transaction before the network call: on SQLite it would hold the write lock meanwhile.
     db.session.commit()
     started = time.monotonic()
@@ -137,11 +137,11 @@ def _send_one(delivery_id: int, owner: str, now: datetime, stats: WebhookStats) 
         stats.delivered += 1
     else:
         delivery.last_error = error or f"HTTP {status}"
-        if secret_attempts >= _setting("WEBHOOK_MAX_ATTEMPTS", 8):
+        if attempts >= _setting("WEBHOOK_MAX_ATTEMPTS", 8):
             delivery.status = "failed"
             stats.failed += 1
         else:
-            delivery.status, delivery.next_attempt_at = "pending", now + retry_delay(secret_attempts)
+            delivery.status, delivery.next_attempt_at = "pending", now + retry_delay(attempts)
             stats.retried += 1
         subscription.consecutive_failures += 1
         if subscription.active and subscription.consecutive_failures >= _setting("WEBHOOK_DISABLE_AFTER", 20):
