@@ -265,9 +265,11 @@ def apply(result: Plan, actor, progress=None, chunk: int = 25) -> dict:
                 for found, new, _c, _r, _k in pending for lid, opt in new.items()]
         if rows:
             db.session.execute(insert(Vote), rows)
+        changes = [{"id": vote_id, "option": option} for _f, _n, changed, _r, _k in pending
+                   for vote_id, option in changed.values()]
+        if changes:
+            db.session.execute(update(Vote), changes)  # one executemany by primary key
         for found, _n, changed, removed, kind in pending:
-            for vote_id, option in changed.values():
-                db.session.execute(update(Vote).where(Vote.id == vote_id).values(option=option))
             if removed:
                 db.session.execute(delete(Vote).where(Vote.id.in_(removed)))
             audit.record("vote_event.import", found, actor=actor, new={
