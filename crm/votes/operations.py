@@ -10,6 +10,7 @@ from crm.campaigns.operations import record_stance
 from crm.core import audit
 from crm.core.time import utcnow
 from crm.extensions import db
+from crm.votes.labels import OPTION
 from crm.votes.models import (
     BILL_STATUSES,
     POSITIONS,
@@ -147,7 +148,7 @@ def votes_to_evidence(event: VoteEvent, campaign_id: int, our_position: str, *, 
         else:
             continue
         level = EVIDENCE_LEVEL[kind]
-        evidence = _("Voto registrado «%(option)s» en: %(motion)s", option=option, motion=event.motion[:300])
+        evidence = _("Voto registrado «%(option)s» en: %(motion)s", option=OPTION.text(option), motion=event.motion[:300])
         record_stance(campaign_id=campaign_id, legislator_id=legislator_id, level=level, actor=actor,
                       commitment="recorded_vote", confidence=EVIDENCE_CONFIDENCE, evidence=evidence,
                       source_url=f"/votes/events/{event.id}", assessed_at=event.start_at, is_demo=event.is_demo)
