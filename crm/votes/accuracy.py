@@ -82,12 +82,10 @@ def compute(members: list[Member]) -> Forecast:
         right = is_right(level, m.option)
         if right is None:
             continue
-        owners[(m.owner or "", m.owner_id)][0] += 1
-        bands[band_of(m.confidence)][0] += 1
-        if right:
-            owners[(m.owner or "", m.owner_id)][1] += 1
-            bands[band_of(m.confidence)][1] += 1
-        else:
+        for tally in (owners[(m.owner or "", m.owner_id)], bands[band_of(m.confidence)]):
+            tally[0] += 1  # scored
+            tally[1] += bool(right)  # right
+        if not right:
             surprises.append(m)
     column_totals = {o: sum(table[lv][o] for lv in STANCE_LEVELS) for o in OUTCOMES}
     surprises.sort(key=lambda m: (STANCE_LEVELS.index(m.level or "unknown"), m.name))
