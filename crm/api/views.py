@@ -10,7 +10,7 @@ from crm.api.models import WebhookDelivery, WebhookSubscription
 from crm.api.resources import admin, campaigns, coalition, interactions, legislature, signatures, tasks
 from crm.api.webhooks import operations
 from crm.api.webhooks import resource as webhooks
-from crm.api.webhooks.resource import deliveries_data
+from crm.api.webhooks.resource import attempts_of
 from crm.core.forms import choices
 from crm.core.permissions import admin_required
 from crm.core.views import acting_user
@@ -69,7 +69,7 @@ def webhook_log():
         form.owner_id.choices = owner_choices
         form.owner_id.data = admin.id
     return render_template("api/webhooks.html", subscriptions=subscriptions, form=form, secret=secret,
-                           deliveries=list(zip(recent, deliveries_data(recent), strict=True)))
+                           deliveries=recent, attempts=attempts_of(recent))
 
 
 @pages.route("/admin/webhooks/<int:subscription_id>/<action>", methods=["POST"])

@@ -133,12 +133,18 @@ class SubscriptionItem(MethodView):
         return "", 204
 
 
-def deliveries_data(rows) -> list[dict]:
+def attempts_of(rows) -> dict[int, list[WebhookAttempt]]:
+    """Each delivery's attempts, oldest first (one SELECT for all of them)."""
     attempts: dict[int, list] = {r.id: [] for r in rows}
     if attempts:
         for attempt in db.session.execute(select(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(list(attempts)))
                                           .order_by(WebhookAttempt.id)).scalars():
             attempts[attempt.delivery_id].append(attempt)
+    return attempts
+
+
+def deliveries_data(rows) -> list[dict]:
+    attempts = attempts_of(rows)
     return [DeliverySchema().dump({**{k: getattr(r, k) for k in ("id", "event", "status", "attempts", "next_attempt_at",
                                                                   "last_error", "created_at", "delivered_at")},
                                    "log": attempts[r.id]}) for r in rows]
