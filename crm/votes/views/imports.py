@@ -1,6 +1,7 @@
 """Importing recorded votes from a file: a dry run by default, then the same file again to import."""
 
 from flask import render_template
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.core.forms import choices
@@ -36,7 +37,7 @@ def import_votes():
         try:
             raw = form.file.data.read(MAX_UPLOAD_BYTES + 1)
             if len(raw) > MAX_UPLOAD_BYTES:
-                raise ImportFailed("16 MB")
+                raise ImportFailed(_("%(label)s: el archivo supera 16 MB.", label=form.file.data.filename or ""))
             chamber_id, committee_id = parse_body(form.body.data)
             plan = check(form.format.data, decode_text(raw, form.file.data.filename or ""), chamber_id=chamber_id,
                          committee_id=committee_id, tz_name=current_user.timezone)
