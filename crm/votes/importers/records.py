@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from crm.core.time import local_to_utc
 from crm.legislature.importers import safe
-from crm.legislature.importers.records import ImportFailed, Problem
+from crm.legislature.importers.records import ImportFailed, Problem, clean
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_EVENTS = 5000
@@ -66,10 +66,8 @@ class VoteFile:
 
 
 def text(value, limit: int = MAX_TEXT) -> str | None:
-    if value is None:
-        return None
-    value = " ".join(str(value).split())
-    return value[:limit] or None
+    """records.clean (trimmed, inner spaces collapsed, empty is None), cut to `limit` characters."""
+    return (clean(value) or "")[:limit] or None
 
 
 def option_of(value) -> str | None:
