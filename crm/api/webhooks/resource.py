@@ -31,7 +31,8 @@ blp = make_blueprint("api_webhooks", "/webhooks", "Webhook subscriptions and the
 class SubscriptionSchema(Schema):
     id = fields.Integer(dump_only=True)
     url = fields.String(required=True, validate=validate.Length(max=500))
-    events = fields.List(fields.String(validate=validate.OneOf(EVENTS)), required=True, validate=validate.Length(1, 7))
+    events = fields.List(fields.String(validate=validate.OneOf(EVENTS)), required=True,
+                         validate=validate.Length(1, len(EVENTS)))
     owner_id = fields.Integer(load_default=None, allow_none=True, validate=ID_RANGE,
                               metadata={"description": "whose permissions shape the payloads; default: you"})
     active = fields.Boolean(load_default=True)
