@@ -97,3 +97,15 @@ def test_partners_and_their_notes_match_the_pages(scene, role, login_as, api_as)
     assert (detail.status_code == 200) == (answer.status_code == 200)
     if answer.status_code == 200:
         assert ("nota interna sobre la aliada" in detail.get_data(as_text=True)) == (answer.json["notes"] is not None)
+
+
+def test_a_partner_token_never_reads_an_internal_outcome(api_world, api_as):
+    """The "internal" flag covers the outcome as well as the notes, as on the interaction page."""
+    internal = log_interaction(InteractionInput(
+        kind="meeting", starts_at=datetime(2026, 11, 6, 14, tzinfo=UTC), legislator_ids=[api_world.legislators[1].id],
+        campaign_id=api_world.campaign.id, notes=SECRET_NOTE, notes_internal=True, outcome="Resultado reservado",
+    ), actor=api_world.officer)
+    db.session.commit()
+    seen = api_as(api_world.viewer).get(f"/api/v1/interactions/{internal.id}").json
+    assert seen["notes"] is None and seen["outcome"] is None
+    assert api_as(api_world.officer).get(f"/api/v1/interactions/{internal.id}").json["outcome"] == "Resultado reservado"

@@ -56,7 +56,8 @@ class InteractionSchema(Schema):
     notes = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20000),
                           metadata={"description": "null when internal and the token's owner is a partner"})
     notes_internal = fields.Boolean(load_default=False)
-    outcome = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+    outcome = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000),
+                            metadata={"description": "null when internal and the token's owner is a partner"})
     author_id = fields.Integer(dump_only=True, allow_none=True)
     created_at = fields.AwareDateTime(dump_only=True)
     updated_at = fields.AwareDateTime(dump_only=True, allow_none=True)
@@ -83,10 +84,12 @@ INPUT_FIELDS = ("kind", "starts_at", "duration_minutes", "place", "campaign_id",
 
 
 def interaction_data(user, interaction: Interaction) -> dict:
+    shown = show_notes(user, interaction)  # the "internal" flag covers the outcome too, as on the pages
     return InteractionSchema().dump({
         **{k: getattr(interaction, k) for k in ("id", "kind", "starts_at", "duration_minutes", "place", "campaign_id",
-                                                "notes_internal", "outcome", "author_id", "created_at", "updated_at")},
-        "notes": interaction.notes if show_notes(user, interaction) else None,
+                                                "notes_internal", "author_id", "created_at", "updated_at")},
+        "notes": interaction.notes if shown else None,
+        "outcome": interaction.outcome if shown else None,
         "legislator_ids": sorted(x.id for x in interaction.legislators),
         "aide_ids": sorted(x.id for x in interaction.aides),
         "staff_ids": sorted(x.id for x in interaction.staff),
