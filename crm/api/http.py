@@ -96,10 +96,6 @@ def is_api_request() -> bool:
     return request.path.startswith("/api/")
 
 
-def current_token():
-    return g.get("api_token")
-
-
 def acting_user() -> User:
     return g._login_user
 
@@ -134,12 +130,10 @@ def authenticate():
         raise ApiError(401, "unauthenticated", CODES[401][1](), headers={"WWW-Authenticate": 'Bearer realm="api"'})
     config = current_app.config
     wait = count_use(token, limit=config.get("API_RATE_LIMIT", 600), window_seconds=config.get("API_RATE_WINDOW", 60))
-    token_id, token_name, can_write, user_id = token.id, token.name, token.can_write, token.user_id
+    token_id, can_write, user_id = token.id, token.can_write, token.user_id
+    g.api_token_name = token.name  # names the token in the audit rows this request writes
     db.session.commit()
     g._login_user = db.session.get(User, user_id)
-    g.api_token = token
-    g.api_token_id = token_id
-    g.api_token_name = token_name
     if wait:
         raise ApiError(429, "rate_limited", CODES[429][1](), headers={"Retry-After": str(wait)})
     if request.method not in SAFE_METHODS and not can_write:
