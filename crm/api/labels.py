@@ -8,4 +8,5 @@ audit.register_action_labels({
     "webhook.subscribe": _l("Suscripción de webhook"),
     "webhook.update": _l("Edición de webhook"),
     "webhook.delete": _l("Eliminación de webhook"),
+    "webhook.disable": _l("Webhook desactivado tras fallos seguidos"),
 })

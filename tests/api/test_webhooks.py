@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from crm.api.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from crm.api.webhooks import delivery
+from crm.core.audit import AuditEntry
 from crm.core.outbox import OutboundEmail
 from crm.core.time import utcnow
 from crm.extensions import db
@@ -149,6 +150,8 @@ def test_a_subscription_that_keeps_failing_is_disabled_and_its_owner_emailed(app
     assert not row.active and "3 failures" in row.disabled_reason
     mail = db.session.scalars(select(OutboundEmail).where(OutboundEmail.kind == "webhook_disabled")).all()
     assert [m.recipient for m in mail] == [api_world.admin.email]
+    disabled = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "webhook.disable")).all()
+    assert [entry.object_id for entry in disabled] == [str(row.id)]
 
 
 def test_the_delivery_log_page_is_for_admins(login_as, api_world, make_user):

@@ -27,6 +27,7 @@ from sqlalchemy import and_, delete, or_, select
 
 from crm.accounts.models import User
 from crm.api.models import IdempotencyKey, WebhookAttempt, WebhookDelivery, WebhookSubscription
+from crm.core import audit
 from crm.core.mail import enqueue_email, external_url
 from crm.core.time import utcnow
 from crm.extensions import db
@@ -153,6 +154,8 @@ def _disable(subscription: WebhookSubscription, last_error: str) -> None:
     subscription.active = False
     subscription.disabled_reason = f"{subscription.consecutive_failures} failures in a row; last: {last_error}"[:300]
     subscription.updated_at = utcnow()
+    audit.record("webhook.disable", subscription, old={"active": True},
+                 new={"active": False, "reason": subscription.disabled_reason})
     owner = db.session.get(User, subscription.owner_id)
     if owner is None:
         return
