@@ -16,6 +16,15 @@ from crm.ops import backup
 from crm.ops.migrate import copy_to_postgres
 
 
+def served_url(host: str, port: int) -> str:
+    """The address a browser on this machine uses for a server bound to host:port."""
+    if host in ("", "0.0.0.0", "::"):  # noqa: S104 - a wildcard bind is reached through the loopback address
+        host = "127.0.0.1"
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
 def register(group: click.Group) -> None:
     @group.command("dev")
     @click.option("--host", default="127.0.0.1")
@@ -24,11 +33,13 @@ def register(group: click.Group) -> None:
         """Run the web server, plus the scheduler, mail sender and webhook sender when they exist, until Ctrl-C."""
         flask = [sys.executable, "-m", "flask"]
         env = dict(os.environ)
+        # Links in emails must reach the server started here, not the default port; an explicit setting wins.
+        env.setdefault("CRM_BASE_URL", served_url(host, port))
         children = []
         for name in ("scheduler", "sender", "webhooks"):
             if name in group.commands:
                 children.append(subprocess.Popen([*flask, "crm", name], env=env))  # noqa: S603
-        click.echo(f"Cabildeo is running on http://{host}:{port}/ (Ctrl-C stops everything)")
+        click.echo(f"Cabildeo is running on {served_url(host, port)}/ (Ctrl-C stops everything)")
         web = subprocess.Popen([*flask, "run", "--host", host, "--port", str(port)], env=env)  # noqa: S603
         children.append(web)
         stop = signal.SIGINT

@@ -106,3 +106,60 @@ def test_dev_runs_web_scheduler_and_sender_and_stops_them_together(app_for, tmp_
     assert not any(_alive(pid) for pid in pids.values())
     assert not _healthy(port)
     assert _lease(app) is None
+
+
+def _reset_link_sent_through(port: int, email: str) -> None:
+    """Ask the running server for a password reset, as a browser would (form, CSRF token, session cookie)."""
+    import http.cookiejar
+    import urllib.parse
+
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    page = opener.open(f"http://127.0.0.1:{port}/password/forgot", timeout=10).read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+        r'name="csrf_token" value="([^"]+)"', page)
+    body = urllib.parse.urlencode({"csrf_token": token.group(1), "email": email}).encode()
+    opener.open(f"http://127.0.0.1:{port}/password/forgot", data=body, timeout=10).read()
+
+
+@pytest.mark.parametrize("configured", [None, "https://crm.example.org"])
+def test_dev_email_links_use_the_port_it_serves_unless_a_base_url_is_set(app_for, tmp_path, configured):
+    from crm.accounts import operations
+    from crm.core.outbox import OutboundEmail
+
+    url = f"sqlite:///{tmp_path / 'dev.sqlite3'}"
+    app = app_for(url)
+    with app.app_context():
+        operations.create_user(email="ana@example.org", name="Ana", role="officer", password="una frase bastante larga")
+        db.session.commit()
+        db.session.remove()
+    port, log = _free_port(), tmp_path / "dev.log"
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("CRM_", "SMTP_", "FLASK_")) and k not in ("DATABASE_URL", "SECRET_KEY", "TRUSTED_HOSTS")}
+    env.update(CRM_INSTANCE_DIR=str(tmp_path / "instance"), DATABASE_URL=url, PYTHONUNBUFFERED="1")
+    if configured:
+        env["CRM_BASE_URL"] = configured
+    with log.open("w") as output:
+        dev = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "flask", "--app", "wsgi", "crm", "dev", "--port", str(port)],
+            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline and not _healthy(port):
+            assert dev.poll() is None, log.read_text()
+            time.sleep(0.3)
+        _reset_link_sent_through(port, "ana@example.org")
+        with app.app_context():
+            [mail] = db.session.execute(select(OutboundEmail).where(OutboundEmail.kind == "reset")).scalars().all()
+            text = mail.body_text
+            db.session.remove()
+    finally:
+        dev.send_signal(signal.SIGTERM)
+        try:
+            dev.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(dev.pid, signal.SIGKILL)
+            raise
+    expected = configured or f"http://127.0.0.1:{port}"
+    assert f"{expected}/password/reset/" in text
+    assert "127.0.0.1:5000" not in text
