@@ -41,10 +41,10 @@ def level_options(labels: tuple[str, ...]) -> dict[str, Markup]:
     return options
 
 
-def target_rows(targets, *, as_of, cold_days: int, tz, labels: dict, colours: dict, stance_url: str, can_edit: bool,
-                profile_url: str) -> Markup:
+def target_rows(targets, *, as_of, cold_days: int, tz, day_text, labels: dict, colours: dict, stance_url: str,
+                can_edit: bool, profile_url: str) -> Markup:
     """Rows of the persuadables table: who (a link to the profile), stance (with an in-place "change" button),
-    contact, task, owner."""
+    contact, task, owner. `day_text` writes a local day as every other page does."""
     parts = []
     for m in targets:
         meta = escape(m.group_abbr or m.group_name or labels["no_group"])
@@ -64,12 +64,12 @@ def target_rows(targets, *, as_of, cold_days: int, tz, labels: dict, colours: di
         )
         if m.last_contact:
             day = m.last_contact.astimezone(tz).date()
-            contact = day.isoformat()
+            contact = str(escape(day_text(day)))
             if (as_of - day).days > cold_days:
                 contact += f' <span class="badge text-bg-info">{escape(labels["cold"])}</span>'
         else:
             contact = f'<span class="badge text-bg-info">{escape(labels["never"])}</span>'
-        task = m.next_task_due.astimezone(tz).date().isoformat() if m.next_task_due else "—"
+        task = str(escape(day_text(m.next_task_due.astimezone(tz).date()))) if m.next_task_due else "—"
         owner = escape(m.owner or "—")
         # Phones get contact, task and owner under the name; wider screens get them as columns.
         phone = (

@@ -43,9 +43,21 @@ def _localdt(value, fmt="medium"):
 
 
 def _localdate(value, fmt="medium"):
+    """A calendar day (a datetime becomes the user's local day) in the locale's format, as every page writes it.
+
+    Long lists and the whip page's pre-built rows call this once per row, so named formats skip Babel's lookups.
+    """
     if value is None:
         return ""
-    return format_date(value, fmt)
+    if fmt not in NAMED_FORMATS:
+        return format_date(value, fmt)
+    locale, _glue, date_pattern, _time = _datetime_patterns(str(get_locale()), fmt)
+    if isinstance(value, datetime):
+        value = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(get_timezone()).date()
+    return date_pattern.apply(value, locale)
+
+
+localdate = _localdate
 
 
 def role_label(role) -> str:

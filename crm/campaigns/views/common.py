@@ -1,4 +1,4 @@
-"""What every campaign page shares: its labels, the shortdate filter, and finding the campaign, stage and day asked for."""
+"""What every campaign page shares: its labels and finding the campaign, stage and day asked for."""
 
 from datetime import date
 from functools import lru_cache
@@ -14,7 +14,6 @@ from crm.campaigns.labels import COMMITMENT, STANCE
 from crm.campaigns.models import PERSUADABLE, STANCE_LEVELS
 from crm.campaigns.visibility import can_see_whip_list
 from crm.core.permissions import require
-from crm.core.time import to_local
 from crm.core.views import parse_day, user_today
 from crm.core.visibility import can_write
 from crm.legislature.labels import COMMITTEE_ROLE
@@ -51,14 +50,6 @@ def _labels_for(locale: str) -> dict:
 @bp.context_processor
 def labels():
     return _labels_for(str(get_locale()))
-
-
-@bp.app_template_filter("shortdate")
-def shortdate(value):
-    """A local calendar date as YYYY-MM-DD: cheap enough for long lists, unambiguous in every language."""
-    if value is None:
-        return ""
-    return to_local(value, current_user.timezone).date().isoformat()
 
 
 # --- helpers ------------------------------------------------------------------------------------------

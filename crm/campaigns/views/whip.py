@@ -19,6 +19,7 @@ from crm.campaigns.views.common import (
     require_whip_list,
 )
 from crm.campaigns.visibility import can_see_whip_list
+from crm.core.jinja import localdate
 from crm.core.permissions import deny
 from crm.core.time import zone
 from crm.core.views import int_arg, user_today
@@ -101,6 +102,7 @@ def whip(campaign_id):
             as_of=as_of,
             cold_days=campaign.going_cold_days,
             tz=zone(current_user.timezone),
+            day_text=localdate,
             labels=row_labels,
             colours=hemicycle.COLOURS,
             stance_url=url_for("campaigns.index") + f"/{campaign.id}/legislators/",
@@ -180,7 +182,7 @@ def export(campaign_id, fmt):
             headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
         )
     return Response(
-        exports.to_xlsx(rows, title=campaign.name),
+        exports.to_xlsx(rows, title=campaign.name, summary=exports.whip_summary(count)),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
     )

@@ -9,6 +9,7 @@ from crm.campaigns import queries as campaign_queries
 from crm.campaigns.models import VoteStage
 from crm.campaigns.visibility import can_see_whip_list
 from crm.core.forms import choices
+from crm.core.jinja import localdate
 from crm.core.permissions import manager_required
 from crm.core.views import acting_user, user_today
 from crm.extensions import db
@@ -76,7 +77,7 @@ def campaign_bills(campaign_id):
     follow.bill_id.choices = choices((b.id, f"{b.number} · {b.title}") for b in bill_queries.bill_list())
     link.stage_id.choices = choices((s.id, s.name) for s in campaign.stages)
     link.bill_step_id.choices = choices([(0, "—")] + [
-        (i, f"{number} · {BILL_STATUS.text(status)} · {day.isoformat()}")
+        (i, f"{number} · {BILL_STATUS.text(status)} · {localdate(day)}")
         for i, number, status, day in bill_queries.step_choices(campaign.legislature_id)])
     if request.method == "POST":
         if not current_user.is_manager:

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from crm.campaigns.visibility import whip_list_campaign_ids
 from crm.core.forms import choices
+from crm.core.jinja import localdate
 from crm.core.permissions import manager_required
 from crm.core.time import local_to_utc
 from crm.core.views import acting_user
@@ -68,7 +69,7 @@ def new_event():
     form = ManualVoteForm()
     form.body.choices = body_choices()
     form.bill_step_id.choices = choices([("", "—")] + [
-        (str(i), f"{number} · {BILL_STATUS.text(status)} · {day.isoformat()}") for i, number, status, day in bill_queries.step_choices(None)])
+        (str(i), f"{number} · {BILL_STATUS.text(status)} · {localdate(day)}") for i, number, status, day in bill_queries.step_choices(None)])
     sitting = []
     if form.body.data and form.start_at.data:
         chamber_id, committee_id = parse_body(form.body.data)
