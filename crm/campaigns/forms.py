@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, URLField
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField, URLField
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from crm.campaigns.labels import COMMITMENT, STANCE
 from crm.core.forms import choices
@@ -65,7 +65,24 @@ class StanceForm(FlaskForm):
 
 
 class BulkStanceForm(StanceForm):
-    pass
+    """Nothing is pre-chosen: saving for many people at once must never record a level nobody picked."""
+
+    level = SelectField(_l("Postura"), choices=STANCE.choices(blank=_l("— Elija una postura —")),
+                        validators=[DataRequired(message=_l("Elija una postura."))])
+
+
+class LegislatorStanceForm(StanceForm):
+    """One legislator on one campaign: the current assessment fills it in, otherwise level and commitment start
+    blank and must be chosen, so a click never records a guess."""
+
+    level = SelectField(_l("Postura"), choices=STANCE.choices(blank=_l("— Elija una postura —")),
+                        validators=[DataRequired(message=_l("Elija una postura."))])
+    commitment = SelectField(_l("Compromiso"), choices=COMMITMENT.choices(blank=_l("— Elija el compromiso —")),
+                             validators=[DataRequired(message=_l("Elija el compromiso."))])
+    confidence = IntegerField(_l("Confianza (%)"), default=50, validators=[
+        InputRequired(message=_l("Indique la confianza, de 0 a 100.")), NumberRange(0, 100)])
+    evidence = TextAreaField(_l("Evidencia o nota"), validators=[Optional(), Length(max=5000)])
+    next = HiddenField()
 
 
 class AccessForm(FlaskForm):

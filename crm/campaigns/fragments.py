@@ -42,9 +42,10 @@ def level_options(labels: tuple[str, ...]) -> dict[str, Markup]:
 
 
 def target_rows(targets, *, as_of, cold_days: int, tz, day_text, labels: dict, colours: dict, stance_url: str,
-                can_edit: bool, profile_url: str) -> Markup:
-    """Rows of the persuadables table: who (a link to the profile), stance (with an in-place "change" button),
-    contact, task, owner. `day_text` writes a local day as every other page does."""
+                can_edit: bool, profile_url: str, back: str = "") -> Markup:
+    """Rows of the persuadables table: who (a link to the profile), stance (with an in-place "change" button and
+    a link to the full stance form that returns to this row), contact, task, owner. `day_text` writes a local
+    day as every other page does; `back` is this page's URL, already quoted for a query string."""
     parts = []
     for m in targets:
         meta = escape(m.group_abbr or m.group_name or labels["no_group"])
@@ -59,6 +60,8 @@ def target_rows(targets, *, as_of, cold_days: int, tz, day_text, labels: dict, c
         change = (
             f' <button type="button" class="btn btn-sm btn-link p-0 ms-1" hx-get="{stance_url}{m.id}/stance" '
             f'hx-target="closest td" hx-swap="innerHTML">{escape(labels["change"])}</button>'
+            f' <a class="btn btn-sm btn-link p-0 ms-1" href="{stance_url}{m.id}/stance/edit?next={back}%23l-{m.id}" '
+            f'aria-label="{escape(labels["full_stance_of"] % {"name": m.name})}">{escape(labels["full_stance"])}</a>'
             if can_edit
             else ""
         )
@@ -77,7 +80,7 @@ def target_rows(targets, *, as_of, cold_days: int, tz, day_text, labels: dict, c
             f' · {escape(labels["owner"])}: {owner}</div>'
         )
         parts.append(
-            f'<tr><td><a class="fw-semibold" href="{profile_url}{m.id}">{escape(m.name)}</a><div class="small text-body-secondary">{meta}</div>{phone}</td>'
+            f'<tr id="l-{m.id}"><td><a class="fw-semibold" href="{profile_url}{m.id}">{escape(m.name)}</a><div class="small text-body-secondary">{meta}</div>{phone}</td>'
             f'<td><span class="text-nowrap"><svg width="12" height="12" aria-hidden="true"><circle cx="6" cy="6" r="6" '
             f'fill="{colours[m.level]}"/></svg> {escape(labels["levels"][m.level])}</span>{change}</td>'
             f'<td class="text-nowrap d-none d-md-table-cell">{contact}</td><td class="text-nowrap d-none d-md-table-cell">{task}</td>'

@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from crm.campaigns.labels import COMMITMENT
 from crm.campaigns.models import STANCE_LEVELS
 from crm.core.time import local_to_utc, local_today, utcnow
 from crm.core.views import parse_id
@@ -80,6 +81,10 @@ class QuickLogForm(FlaskForm):
     campaign_id = SelectField(_l("Campaña"), coerce=int, choices=[], validate_choice=False)
     notes = TextAreaField(_l("Nota"), validators=[Optional(), Length(max=20_000)])
     notes_internal = BooleanField(_l("Nota interna (las aliadas no la ven)"))
+    # Shown next to the stances on screen 2, filled with the defaults for the kind of contact.
+    stance_commitment = SelectField(_l("Compromiso de las posturas"), choices=COMMITMENT.choices(),
+                                    validate_choice=False)
+    stance_confidence = IntegerField(_l("Confianza (%)"), validators=[Optional(), NumberRange(0, 100)])
 
 
 class TaskForm(FlaskForm):

@@ -183,3 +183,27 @@ def test_going_back_from_screen_three_keeps_the_follow_up(make_user, login_as, m
     assert "Paso 2 de 3" in back and 'name="task-0-title" value="Enviar carta"' in back
     forward = client.post("/log", data={**data, "step": "2", "action": "next"}).get_data(as_text=True)
     assert 'value="Enviar carta"' in forward and 'id="task-0-due-today" value="today" autocomplete="off" checked' in forward
+
+
+def test_screen_two_shows_the_commitment_and_confidence_its_stances_get(make_user, login_as, make_legislator, make_campaign):
+    """No hidden "En privado, 50 %": the defaults are on screen, and what the user picks is what is recorded."""
+    officer = make_user("officer")
+    legislator = make_legislator("Rosa Mavila")
+    campaign = make_campaign()
+    db.session.commit()
+    client = login_as(officer)
+    screen_one = {"step": "1", "action": "next", "legislator_ids": [str(legislator.id)], "kind": "meeting",
+                  "campaign_id": str(campaign.id)}
+    body = client.post("/log", data=screen_one).get_data(as_text=True)
+    assert "Compromiso de las posturas" in body and 'name="stance_confidence"' in body
+    assert '<option selected value="private">En privado</option>' in body and 'value="50"' in body
+    email = client.post("/log", data={**screen_one, "kind": "email"}).get_data(as_text=True)
+    assert '<option selected value="inferred">' in email  # an email shows a stance only indirectly
+
+    screen_two = {**screen_one, "step": "2", f"stance-{legislator.id}": "supporter", "stance_commitment": "public",
+                  "stance_confidence": "80"}
+    third = client.post("/log", data=screen_two).get_data(as_text=True)
+    assert "Paso 3 de 3" in third and 'name="stance_commitment" value="public"' in third
+    assert client.post("/log", data={**screen_two, "step": "3", "action": "save"}).status_code == 302
+    assessment = db.session.execute(select(StanceAssessment)).scalar_one()
+    assert (assessment.level, assessment.commitment, assessment.confidence) == ("supporter", "public", 80)

@@ -33,6 +33,8 @@ from crm.campaigns.queries.stages import (
     needed_for,
 )
 from crm.campaigns.queries.stances import (
+    campaigns_to_assess,
+    current_assessment,
     stance_history,
     trend,
     week_cutoffs,
@@ -61,8 +63,10 @@ __all__ = [
     "WhipCount",
     "body_choices",
     "campaign_index",
+    "campaigns_to_assess",
     "campaign_with_bodies",
     "get_campaign",
+    "current_assessment",
     "headline_stage",
     "legislator_names",
     "legislature_choices",

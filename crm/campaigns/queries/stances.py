@@ -62,3 +62,13 @@ def stance_history(legislator_id: int, campaign_ids: set[int] | None) -> list[tu
     for assessment, campaign, assessor in db.session.execute(query).all():
         grouped.setdefault(campaign.id, (campaign, []))[1].append((assessment, assessor))
     return list(grouped.values())
+
+
+def current_assessment(campaign_id: int, legislator_id: int):
+    """The latest assessment of one legislator on one campaign (None when nobody assessed them yet)."""
+    return db.session.execute(stance.latest(campaign_id, legislator_id, None)).scalar_one_or_none()
+
+
+def campaigns_to_assess() -> list[Campaign]:
+    """Campaigns still running, where a new stance matters: the profile offers a stance form for each."""
+    return list(db.session.execute(select(Campaign).where(Campaign.status == "active").order_by(Campaign.name)).scalars())

@@ -5,11 +5,13 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from crm.accounts.safe_next import safe_next
 from crm.campaigns import bp, operations, queries, stance
-from crm.campaigns.forms import BulkStanceForm, StanceForm
+from crm.campaigns.forms import BulkStanceForm, LegislatorStanceForm, StanceForm
 from crm.campaigns.views.common import campaign_or_404, require_write
 from crm.campaigns.visibility import whip_list_campaign_ids
 from crm.core.views import is_htmx
+from crm.core.visibility import can_write
 from crm.extensions import db
 from crm.legislature.models import Legislator
 
@@ -70,6 +72,34 @@ def update_stance(campaign_id, legislator_id):
     return redirect(request.referrer or url_for("campaigns.whip", campaign_id=campaign.id))
 
 
+@bp.route("/campaigns/<int:campaign_id>/legislators/<int:legislator_id>/stance/edit", methods=["GET", "POST"])
+@login_required
+def stance_form(campaign_id, legislator_id):
+    """The whole stance of one legislator on one campaign: level, commitment, confidence and evidence."""
+    campaign = campaign_or_404(campaign_id)
+    require_write(campaign)
+    legislator = db.get_or_404(Legislator, legislator_id)
+    current = queries.current_assessment(campaign.id, legislator.id)
+    form = LegislatorStanceForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next")
+        if current is not None:
+            form.level.data, form.commitment.data, form.confidence.data = current.level, current.commitment, current.confidence
+    back = safe_next(form.next.data, url_for("legislature.profile", legislator_id=legislator.id))
+    if form.validate_on_submit():
+        try:
+            operations.record_stance(campaign_id=campaign.id, legislator_id=legislator.id, level=form.level.data,
+                                     actor=current_user, **_stance_values(form))
+        except operations.CampaignError as error:
+            form.level.errors = [*form.level.errors, str(error)]
+        else:
+            flash(_("Postura de %(name)s guardada.", name=legislator.full_name), "success")
+            return redirect(back)
+    status = 422 if form.errors else 200
+    return render_template("campaigns/stance_form.html", form=form, campaign=campaign, legislator=legislator,
+                           current=current, back=back), status
+
+
 @bp.route("/campaigns/<int:campaign_id>/stances/bulk", methods=["POST"])
 @login_required
 def bulk_stances(campaign_id):
@@ -104,5 +134,8 @@ def legislator_stances(legislator_id):
     """History fragment for the legislator's profile (htmx); partners see only campaigns they were granted."""
     legislator = db.get_or_404(Legislator, legislator_id)
     history = queries.stance_history(legislator.id, whip_list_campaign_ids(current_user))
-    return render_template("campaigns/_legislator_stances.html", legislator=legislator, history=history)
+    # Staff may assess anyone on a running campaign; partners only read.
+    assessable = queries.campaigns_to_assess() if can_write(current_user) else []
+    return render_template("campaigns/_legislator_stances.html", legislator=legislator, history=history,
+                           assessable=assessable)
 

@@ -1,6 +1,7 @@
 """The whip count of a campaign: the page with its hemicycle, breakdowns and targets, the trend, the list and exports."""
 
 from datetime import timedelta
+from urllib.parse import quote
 
 from flask import Response, abort, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
@@ -108,6 +109,7 @@ def whip(campaign_id):
             stance_url=url_for("campaigns.index") + f"/{campaign.id}/legislators/",
             can_edit=context["can_edit"],
             profile_url=url_for("legislature.directory") + "/",
+            back=quote(request.full_path.rstrip("?"), safe=""),
         )
         context.update(
             targets=shown,

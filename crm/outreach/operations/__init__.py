@@ -6,6 +6,7 @@ common holds the refusal both raise.
 
 from crm.outreach.operations.common import OutreachError
 from crm.outreach.operations.interactions import (
+    DEFAULT_CONFIDENCE,
     INTERACTION_FIELDS,
     INTERACTION_LINKS,
     InteractionInput,
@@ -13,6 +14,7 @@ from crm.outreach.operations.interactions import (
     can_restore_interaction,
     delete_interaction,
     log_interaction,
+    observed_commitment,
     record_observed_stances,
     restore_interaction,
     update_interaction,
@@ -27,6 +29,7 @@ from crm.outreach.operations.tasks import (
 )
 
 __all__ = [
+    "DEFAULT_CONFIDENCE",
     "INTERACTION_FIELDS",
     "INTERACTION_LINKS",
     "TASK_FIELDS",
@@ -39,6 +42,7 @@ __all__ = [
     "create_task",
     "delete_interaction",
     "log_interaction",
+    "observed_commitment",
     "record_observed_stances",
     "restore_interaction",
     "set_task_status",

@@ -148,8 +148,13 @@ def log_interaction(
     stances: dict[int, str] | None = None,
     tasks: list[TaskDraft] | None = None,
     is_demo: bool = False,
+    commitment: str | None = None,
+    confidence: int | None = None,
 ) -> Interaction:
-    """Save an interaction, the stances observed in it and its follow-up tasks, all or nothing."""
+    """Save an interaction, the stances observed in it and its follow-up tasks, all or nothing.
+
+    `commitment` and `confidence` apply to every observed stance; left out, they are the meeting's defaults
+    (observed_commitment, DEFAULT_CONFIDENCE)."""
     _validate_scalars(data)
     links = _load_links(data)
     stances = {int(k): v for k, v in (stances or {}).items() if v}
@@ -162,7 +167,8 @@ def log_interaction(
     db.session.add(interaction)
     db.session.flush()
     audit.record("interaction.create", interaction, new=_interaction_state(interaction), actor=actor)
-    record_observed_stances(interaction, stances, actor=actor, is_demo=is_demo)
+    record_observed_stances(interaction, stances, actor=actor, is_demo=is_demo, commitment=commitment,
+                            confidence=confidence)
     for draft in tasks or []:
         create_task(
             actor=actor,
@@ -180,7 +186,18 @@ def log_interaction(
     return interaction
 
 
-def record_observed_stances(interaction: Interaction, stances: dict[int, str], *, actor, is_demo=False) -> list:
+# How sure a stance seen in a contact is, unless the person logging it says otherwise.
+DEFAULT_CONFIDENCE = 50
+
+
+def observed_commitment(kind: str) -> str:
+    """The commitment a stance seen in a contact of this kind has unless chosen: said face to face or on the
+    phone it is private; read from an email or an event it is inferred."""
+    return "private" if kind in ("meeting", "call") else "inferred"
+
+
+def record_observed_stances(interaction: Interaction, stances: dict[int, str], *, actor, is_demo=False,
+                            commitment: str | None = None, confidence: int | None = None) -> list:
     """Each stance seen in a meeting becomes an assessment whose evidence is the meeting."""
     present = {x.id for x in interaction.legislators}
     _validate_stances(stances, present, interaction.campaign_id)
@@ -193,7 +210,8 @@ def record_observed_stances(interaction: Interaction, stances: dict[int, str], *
                     legislator_id=legislator_id,
                     level=level,
                     actor=actor,
-                    commitment="private" if interaction.kind in ("meeting", "call") else "inferred",
+                    commitment=commitment or observed_commitment(interaction.kind),
+                    confidence=DEFAULT_CONFIDENCE if confidence is None else confidence,
                     evidence=_("Observada en el contacto #%(id)s", id=interaction.id),
                     interaction_id=interaction.id,
                     assessed_at=interaction.starts_at if interaction.starts_at <= utcnow() else None,

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.accounts.queries import staff_choices
+from crm.campaigns.models import COMMITMENTS
 from crm.core.forms import choices
 from crm.core.permissions import staff_required
 from crm.core.time import local_to_utc, to_local, utcnow
@@ -68,6 +69,7 @@ def quick_log():
         step, status = result, INVALID
     if not form.starts_at.data:
         form.starts_at.data = to_local(utcnow(), tz()).replace(tzinfo=None, second=0, microsecond=0)
+    _stance_terms_defaults(form)
     _drafts, task_errors, task_raw = parse_task_slots(request.form, tz(), current_user.id, legislator_ids)
     picked = queries.legislators_by_ids(legislator_ids)
     return (
@@ -85,6 +87,14 @@ def quick_log():
         ),
         status,
     )
+
+
+def _stance_terms_defaults(form) -> None:
+    """The commitment and confidence screen 2 shows: what the user chose, else the defaults for this kind."""
+    if form.stance_commitment.data not in COMMITMENTS:
+        form.stance_commitment.data = operations.observed_commitment(form.kind.data)
+    if form.stance_confidence.data is None:
+        form.stance_confidence.data = operations.DEFAULT_CONFIDENCE
 
 
 def _quick_save(form, legislator_ids, stances, *, with_tasks: bool):
@@ -106,7 +116,9 @@ def _quick_save(form, legislator_ids, stances, *, with_tasks: bool):
         notes_internal=form.notes_internal.data,
     )
     try:
-        return operations.log_interaction(data, actor=acting_user(), stances=stances, tasks=drafts)
+        return operations.log_interaction(data, actor=acting_user(), stances=stances, tasks=drafts,
+                                          commitment=form.stance_commitment.data or None,
+                                          confidence=form.stance_confidence.data)
     except operations.OutreachError as error:
         if error.field in ("legislator_ids", "kind", "place", "campaign_id", "starts_at"):
             report(form, error)
