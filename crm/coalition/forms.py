@@ -99,4 +99,6 @@ class MentionForm(FlaskForm):
     title = StringField(_l("Título"), validators=[Optional(), Length(max=300)])
     url = StringField(_l("Enlace"), validators=[Optional(), Length(max=500)])
     campaign_id = SelectField(_l("Campaña"), coerce=int, validators=[Optional()])
-    legislator_ids = SelectMultipleField(_l("Legisladores mencionados"), coerce=int, validators=[Optional()])
+    # Filled by the legislator picker (hidden inputs); operations check that each id exists.
+    legislator_ids = SelectMultipleField(_l("Legisladores mencionados"), coerce=int, choices=[], validate_choice=False,
+                                         validators=[Optional()])

@@ -239,5 +239,3 @@ def mentions_page(page: int, campaign_id: int | None = None, kind: str | None = 
     return paginate(statement, page, per_page, scalars=False)
 
 
-def legislator_choices():
-    return [tuple(row) for row in db.session.execute(select(Legislator.id, Legislator.full_name).order_by(Legislator.sort_name))]

@@ -332,6 +332,40 @@ def test_staff_log_and_edit_media_mentions_with_audit(login_as, make_user, make_
     assert update.old_values["kind"] == "press"
 
 
+def test_mention_form_uses_the_search_picker_and_editing_keeps_its_legislators(login_as, make_user, make_legislator):
+    """No native multi-select of every legislator: the meeting form's picker, with the chosen people as chips."""
+    from crm.coalition import operations
+
+    officer = make_user("officer")
+    mendoza = make_legislator("Verónika Mendoza", district="Cusco")
+    mavila = make_legislator("Rosa Mavila", district="LIMA")
+    others = [make_legislator() for _ in range(5)]
+    mention = operations.create_media_mention(actor=officer, published_on=__import__("datetime").date(2026, 3, 8),
+                                              outlet="La República", kind="press", legislator_ids=[mendoza.id, mavila.id])
+    db.session.commit()
+    client = login_as(officer)
+    new = client.get("/media/new").get_data(as_text=True)
+    assert "<select multiple" not in new and "Mantenga pulsado Ctrl" not in new
+    assert "data-picker" in new and 'hx-get="/log/legislators"' in new and "js/picker.js" in new
+    assert others[0].full_name not in new  # the page does not carry every name any more
+
+    edit = client.get(f"/media/{mention.id}/edit").get_data(as_text=True)
+    chips = edit[edit.index("data-picked") : edit.index("</div>", edit.index("data-picked"))]
+    assert f'name="legislator_ids" value="{mendoza.id}"' in chips and f'name="legislator_ids" value="{mavila.id}"' in chips
+    assert "Quitar a Rosa Mavila" in chips
+
+    # A refused save shows the picked people again; an unknown id is refused and changes nothing.
+    refused = client.post(f"/media/{mention.id}/edit", data={
+        "published_on": "2026-03-08", "outlet": "", "kind": "press", "campaign_id": "0", "legislator_ids": [mavila.id]})
+    body = refused.get_data(as_text=True)
+    assert f'name="legislator_ids" value="{mavila.id}"' in body and f'name="legislator_ids" value="{mendoza.id}"' not in body
+    client.post(f"/media/{mention.id}/edit", data={
+        "published_on": "2026-03-08", "outlet": "La República", "kind": "press", "campaign_id": "0",
+        "legislator_ids": [mavila.id, 999999]})
+    db.session.expire_all()
+    assert {leg.id for leg in mention.legislators} == {mendoza.id, mavila.id}
+
+
 def test_mentions_list_costs_a_constant_number_of_statements(login_as, make_user, make_legislator, count_queries):
     from crm.coalition import operations
 

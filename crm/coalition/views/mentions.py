@@ -12,6 +12,8 @@ from crm.core.pagination import parse_page
 from crm.core.permissions import staff_required
 from crm.core.views import acting_user, int_arg, user_today
 from crm.extensions import db
+from crm.legislature import queries as legislature_queries
+from crm.legislature import scope
 
 # --- Media mentions ----------------------------------------------------------------------------------
 
@@ -29,11 +31,18 @@ def mentions():
 def _mention_form(mention=None):
     form = MentionForm(obj=mention)
     form.campaign_id.choices = choices([(0, _("— Ninguna —"))] + queries.campaign_choices())
-    form.legislator_ids.choices = choices(queries.legislator_choices())
     if request.method == "GET" and mention is not None:
         form.campaign_id.data = mention.campaign_id or 0
         form.legislator_ids.data = [leg.id for leg in mention.legislators]
     return form
+
+
+def _picker_context(form) -> dict:
+    """What the legislator picker shows: the people chosen so far (kept when the form comes back with errors)."""
+    return {
+        "picked": legislature_queries.picked_legislators(form.legislator_ids.data or []),
+        "legislatures": scope.legislature_options(user_today()),
+    }
 
 
 def _mention_values(form):
@@ -51,7 +60,7 @@ def mention_new():
         form.published_on.data = user_today()
     return save(form, "outlet", lambda: operations.create_media_mention(actor=acting_user(), **_mention_values(form)),
                 _("Mención en medios registrada."), url_for("coalition.mentions"),
-                "coalition/mention_form.html", mention=None)
+                "coalition/mention_form.html", mention=None, **_picker_context(form))
 
 
 @bp.route("/media/<int:mention_id>/edit", methods=["GET", "POST"])
@@ -61,4 +70,4 @@ def mention_edit(mention_id):
     form = _mention_form(mention)
     return save(form, "outlet", lambda: operations.update_media_mention(mention, actor=acting_user(), **_mention_values(form)),
                 _("Mención en medios actualizada."), url_for("coalition.mentions"),
-                "coalition/mention_form.html", mention=mention)
+                "coalition/mention_form.html", mention=mention, **_picker_context(form))

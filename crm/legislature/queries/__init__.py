@@ -18,7 +18,7 @@ from crm.legislature.queries.directory import (
     directory_rows,
 )
 from crm.legislature.queries.members import current_members, legislatures_overview, sitting
-from crm.legislature.queries.picker import PickerHit, search_legislators
+from crm.legislature.queries.picker import PickerHit, picked_legislators, search_legislators
 from crm.legislature.queries.profile import (
     Profile,
     committees_for_legislator,
@@ -46,6 +46,7 @@ __all__ = [
     "groups_for_legislator",
     "legislatures_overview",
     "owner_choices",
+    "picked_legislators",
     "profile",
     "recent_import_jobs",
     "search_legislators",

@@ -75,3 +75,12 @@ def search_legislators(term: str, today: date, choice=None, limit: int = PICKER_
     for word in words[:5]:
         statement = statement.where(Legislator.search_name.like(f"%{_like_escape(word)}%", escape="\\"))
     return [PickerHit(*row[:4], bool(row[4])) for row in db.session.execute(statement).all()]
+
+
+def picked_legislators(ids, *options) -> list[Legislator]:
+    """The legislators a picker holds, by name; `options` add eager loads (the meeting form wants aides)."""
+    ids = [int(i) for i in ids]
+    if not ids:
+        return []
+    statement = select(Legislator).where(Legislator.id.in_(ids)).order_by(Legislator.sort_name, Legislator.id)
+    return list(db.session.execute(statement.options(*options)).scalars())

@@ -12,6 +12,7 @@ from crm.core.pagination import Page, paginate
 from crm.core.visibility import can_see_internal_notes
 from crm.extensions import db
 from crm.legislature.models import Legislator
+from crm.legislature.queries.picker import picked_legislators
 from crm.outreach.models import Interaction, Task, interaction_legislators, interaction_partners, interaction_staff
 
 # --- Who sees which interactions ---
@@ -128,14 +129,7 @@ def interaction_extras(user, interaction: Interaction) -> dict:
 
 
 def legislators_by_ids(ids) -> list[Legislator]:
-    ids = [int(i) for i in ids]
-    if not ids:
-        return []
-    return list(
-        db.session.execute(
-            select(Legislator).where(Legislator.id.in_(ids)).options(selectinload(Legislator.aides)).order_by(Legislator.sort_name)
-        ).scalars()
-    )
+    return picked_legislators(ids, selectinload(Legislator.aides))
 
 
 def campaign_choices() -> list[tuple[int, str]]:

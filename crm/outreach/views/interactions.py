@@ -12,7 +12,6 @@ from crm.core.pagination import parse_page
 from crm.core.permissions import deny, staff_required
 from crm.core.time import local_to_utc, to_local, utcnow
 from crm.core.views import acting_user, int_arg, user_today
-from crm.legislature import queries as legislature_queries
 from crm.legislature import scope
 from crm.outreach import bp, operations, queries
 from crm.outreach.forms import EmptyForm, InteractionForm, parse_ids, parse_stances, parse_task_slots
@@ -207,12 +206,3 @@ def legislator_panel():
         levels=queries.current_levels(campaign_id, legislator_ids),
         with_aides=True,
     )
-
-
-@bp.route("/log/legislators")
-@staff_required
-def legislator_search():
-    """htmx: search-as-you-type over folded names, so "veronika" finds "Verónika"."""
-    term = request.args.get("q", "")[:100]
-    hits = legislature_queries.search_legislators(term, user_today(), scope.parse_choice(request.args.get("legislature")))
-    return render_template("outreach/_search_results.html", results=hits, term=term)
