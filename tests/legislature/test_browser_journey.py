@@ -62,3 +62,28 @@ def test_web_import_with_progress_on_a_phone(live_server, live_user, phone_page)
     phone_page.get_by_role("button", name="Confirmar e importar").click()
     phone_page.get_by_text("Importación terminada").wait_for()
     assert phone_page.get_by_text("Creados: 133").is_visible()
+
+
+def test_dry_run_shows_it_is_working_and_cannot_be_sent_twice(live_server, live_user, desktop_page):
+    """While the server checks the file, the button is disabled and says so with a spinner."""
+    page = desktop_page
+    browser_login(page, live_server, live_user("director"))
+    page.goto(f"{live_server}/imports/legislators")
+    page.select_option("select[name=format]", "openperu")
+    page.set_input_files("input[name=file]", str(OPENPERU))
+    page.fill("input[name=period]", "2011-2016")
+    # The answer goes to a frame, so this page stays in view as it is while a slow dry run runs.
+    page.evaluate("""() => {
+        const frame = document.createElement("iframe");
+        frame.name = "answer";
+        document.body.appendChild(frame);
+        document.querySelector("form[data-busy]").target = "answer";
+    }""")
+    posted = lambda r: r.request.method == "POST" and r.url.endswith("/imports/legislators")  # noqa: E731
+    with page.expect_response(posted) as answer:
+        page.get_by_role("button", name="Revisar (sin cambios)").click()
+    busy = page.get_by_role("button", name="Analizando el archivo…")
+    busy.wait_for()
+    assert busy.is_disabled() and busy.locator(".spinner-border").count() == 1
+    assert page.get_by_role("status").filter(has_text="Analizando el archivo…").count() == 1
+    assert answer.value.status == 302  # the dry run passed and made its job (a framed page is refused)

@@ -198,11 +198,12 @@ def _read_memberships(text: str, roster: Roster) -> None:
             roster.warn(_("comisión %(code)s", code=code), "código", _("No está en el archivo de comisiones; se omite."))
             continue
         for rank, member in enumerate(members or [], start=1):
-            where = _("comisión %(code)s, miembro %(n)s", code=code, n=rank)
             bioguide = clean((member or {}).get("bioguide"))
             person = people.get(bioguide)
             if person is None:
-                roster.warn(where, "bioguide", _("«%(bioguide)s» no está entre los legisladores; se omite.", bioguide=bioguide))
+                # Words only for the rows that need them: thousands of members are read in a dry run.
+                roster.warn(_("comisión %(code)s, miembro %(n)s", code=code, n=rank), "bioguide",
+                            _("«%(bioguide)s» no está entre los legisladores; se omite.", bioguide=bioguide))
                 continue
             person.committees.append(CommitteeRecord(committee=code, role=_role(member.get("title"))))
 

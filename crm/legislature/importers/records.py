@@ -2,7 +2,7 @@
 
 import re
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
 
 from flask_babel import gettext as _
@@ -287,18 +287,25 @@ def normalise_gender(value) -> str | None:
 
 
 def _plain(value):
+    """JSON-ready copy in one walk: dataclasses become dicts (as asdict makes them), dates ISO strings."""
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(item) for item in value]
+    if is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
     return value
 
 
 def dump_roster(roster: Roster) -> dict:
-    """The parsed roster as plain JSON, kept by a web job so its steps never parse the file again."""
-    return _plain(asdict(roster))
+    """The parsed roster as plain JSON, kept by a web job so its steps never parse the file again.
+
+    One walk instead of dataclasses.asdict (which deep-copies everything) and a second pass for the dates."""
+    return _plain(roster)
 
 
 def _dated(cls, data: dict):
