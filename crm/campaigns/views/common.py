@@ -92,8 +92,7 @@ def as_of_day(body=None) -> date:
     """
     raw = request.args.get("as_of", "").strip()
     if not raw:
-        target = body.stage.target_date if body is not None else None
-        return target if target is not None and target < user_today() else user_today()
+        return queries.count_day(body.stage, user_today()) if body is not None else user_today()
     day = parse_day(raw)  # a 400 for a day outside the years anyone counts votes in
     today = user_today()
     if day is None:
