@@ -41,3 +41,10 @@ def test_today_and_past_days_show_no_notice(world, make_user, login_as):
     for html in (whip(client, world).get_data(as_text=True),
                  whip(client, world, as_of=yesterday.isoformat()).get_data(as_text=True)):
         assert "todavía no llega" not in html and "No se entiende" not in html
+
+
+def test_command_refuses_a_future_day(app, world):
+    runner = app.test_cli_runner()
+    future = runner.invoke(args=["crm", "whip-count", str(world.campaign.id), "--as-of", "2030-01-01"])
+    assert future.exit_code != 0 and "future day" in future.output
+    assert runner.invoke(args=["crm", "whip-count", str(world.campaign.id)]).exit_code == 0
