@@ -7,7 +7,7 @@ cold_candidates and went_cold, tasks from my_tasks and overdue_by_officer, drive
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import func, or_, select
 
@@ -19,7 +19,7 @@ from crm.extensions import db
 from crm.legislature.models import Legislator
 from crm.outreach.models import Interaction, interaction_staff
 from crm.outreach.operations.interactions import AHEAD_ALLOWED
-from crm.outreach.queries import my_tasks, overdue_by_officer
+from crm.outreach.queries import my_tasks, overdue_by_officer, week_bounds
 from crm.outreach.queries.cold import cold_candidates, went_cold
 
 NEXT_MEETINGS = 5
@@ -68,11 +68,6 @@ def cold_pairs(now: datetime, today: date, campaign_ids, owner_user_id: int | No
     return [(r[0], r[1], r[2]) for r in rows if went_cold(r.last_contact, now, r.going_cold_days)]
 
 
-def _week_bounds(today: date, tz_name: str | None) -> tuple[date, datetime, datetime]:
-    monday = today - timedelta(days=today.weekday())
-    return monday, local_day_bounds(monday, tz_name)[0], local_day_bounds(monday + timedelta(days=6), tz_name)[1]
-
-
 def _meetings_between(start: datetime, end: datetime) -> int:
     return db.session.execute(
         select(func.count(Interaction.id)).where(
@@ -115,7 +110,7 @@ def manager_figures(user, now: datetime, today: date) -> HomeFigures:
     for entry in figures.campaigns:
         entry.cold = cold[entry.campaign.id]
     figures.team_overdue = sum(row.overdue for row in overdue_by_officer(now))
-    figures.week_start, start, end = _week_bounds(today, user.timezone)
+    figures.week_start, start, end = week_bounds(today, user.timezone)
     figures.meetings_this_week = _meetings_between(start, end)
     figures.drives = _drives(today, None)
     return figures

@@ -5,9 +5,10 @@ from datetime import timedelta
 
 from crm.campaigns.models import CampaignPartnerAccess
 from crm.coalition.models import PetitionDrive, SignatureBatch
-from crm.core.time import utcnow
+from crm.core.time import local_today, utcnow
 from crm.extensions import db
 from crm.outreach.models import Interaction, Task
+from crm.outreach.queries import week_bounds
 from tests.campaigns.conftest import add_campaign, add_contact, build_world, stance
 from tests.campaigns.test_whip import number
 
@@ -149,3 +150,22 @@ def test_statement_count_is_fixed_per_role_and_does_not_grow_with_campaigns(make
             counts[role] = len(sql)
         measured.append(counts)
     assert measured[0] == measured[1] == expected
+
+
+def test_meetings_this_week_is_the_number_the_linked_list_shows(make_user, login_as):
+    world, _ = _world_with_campaigns(1)
+    director = make_user("director")
+    now = utcnow()
+    _monday, start, _end = week_bounds(local_today(director.timezone, now), director.timezone)
+    inside = start + (now - start) / 2
+    for when, kind in ((inside, "meeting"), (inside, "meeting"), (inside, "call"), (start - timedelta(hours=1), "meeting")):
+        add_contact(world.legislators[0], when).kind = kind
+    db.session.commit()
+    client = login_as(director)
+    html = _main(client.get("/").get_data(as_text=True))
+    tile = html.split('data-testid="meetings-week"')[0].rsplit("<a ", 1)[1] + html.split('data-testid="meetings-week"')[1][:200]
+    assert ">2<" in tile
+    link = re.search(r'href="([^"]+)"', tile).group(1).replace("&amp;", "&")
+    listed = client.get(link).get_data(as_text=True)
+    assert len(set(re.findall(r'href="/interactions/(\d+)"', listed))) == 2
+    assert 'data-testid="week"' in listed

@@ -30,6 +30,7 @@ from crm.outreach.queries.interactions import (
     interaction_visible,
     legislators_by_ids,
     show_notes,
+    week_bounds,
 )
 from crm.outreach.queries.tasks import (
     TaskBuckets,
@@ -58,6 +59,7 @@ __all__ = [
     "cold_candidates",
     "current_levels",
     "going_cold",
+    "week_bounds",
     "went_cold",
     "interaction_extras",
     "interaction_for",
