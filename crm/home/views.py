@@ -20,7 +20,7 @@ def index():
     now, today = utcnow(), user_today()
     return render_template(
         "home/index.html",
-        figures=figures.figures_for(user, now, today),
+        figures=figures.figures_for(user, now, today) if queries.figure_pages_exist() else None,
         today=today,
         sections=queries.home_sections(user),
         security=queries.security_summary() if user.is_admin else None,
