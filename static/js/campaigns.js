@@ -59,10 +59,13 @@
   document.addEventListener("htmx:beforeRequest", function (event) {
     var board = event.detail.elt;
     if (!isBoard(board)) { return; }
-    // Someone editing a stance or picking a filter on the board would lose it to a swap: wait for the next poll.
+    // Someone editing a stance (an open editor not yet saved) or picking a filter on the board would lose it to
+    // a swap: wait for the next poll.
+    var editing = Array.prototype.some.call(board.querySelectorAll("form.stance-control"), function (form) {
+      return !form.querySelector("[role=status]");
+    });
     var active = document.activeElement;
-    if (board.querySelector("form.stance-control") ||
-        (active && board.contains(active) && active.matches("input, select, textarea"))) {
+    if (editing || (active && board.contains(active) && active.matches("input, select, textarea"))) {
       event.preventDefault();
     }
   });
