@@ -101,5 +101,6 @@ def recent_since() -> datetime:
 
 
 def matches(etag: str) -> bool:
-    """The request's If-None-Match names this tag (or any)."""
-    return request.if_none_match.contains(etag.strip('"')) or request.if_none_match.star_tag
+    """The request's If-None-Match names this tag (or any). Weak forms count too: a compressing layer marks the
+    tags it passes on as weak (W/"…"), and the browser sends back what it was given."""
+    return request.if_none_match.contains_weak(etag.strip('"')) or request.if_none_match.star_tag
