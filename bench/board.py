@@ -257,11 +257,11 @@ class VoteDay:
         return started, status, headers, body
 
     def viewer(self, n: int, cookies: dict) -> None:
-        path = board_path(self.data)
-        _s, status, _h, page = self.timed(self.port, path, cookies)
-        etag = ETAG_IN_PAGE.search(page).group(1).replace(b"&#34;", b'"').decode()
         seen = self.polls.setdefault(n, [])
-        time.sleep(self.poll * n / self.viewers)  # viewers opened the board at different moments
+        time.sleep(self.poll * n / self.viewers)  # viewers open the board at different moments, as people do
+        _s, status, _h, page = self.timed(self.port, board_path(self.data), cookies)
+        etag = ETAG_IN_PAGE.search(page).group(1).replace(b"&#34;", b'"').decode()
+        time.sleep(self.poll)
         while time.perf_counter() < self.stop_at:
             started, status, headers, body = self.timed(self.port, board_path(self.data, True), cookies,
                                                         {"HX-Request": "true", "If-None-Match": etag})
@@ -350,7 +350,7 @@ def first_legislator_id(url: str) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="190,7386", help="data sets (default 190,7386)")
-    parser.add_argument("--seconds", type=int, default=10, help="wrk run per page (default 10 s)")
+    parser.add_argument("--seconds", type=int, default=10, help="wrk run per page (default 10 s; 0 skips them)")
     parser.add_argument("--vote-day", type=float, default=120, help="vote-day duration in seconds (default 120)")
     parser.add_argument("--viewers", type=int, default=500, help="vote-day viewers (default 500)")
     parser.add_argument("--poll", type=float, default=10, help="seconds between a viewer's polls (default 10)")
@@ -369,7 +369,7 @@ def main() -> int:
             log(f"built the {size:,}-legislator data set in {time.perf_counter() - started:.0f} s")
         log(f"\nwrk, 2 threads, 16 connections, {args.seconds} s per page; gunicorn 2 sync workers, SQLite")
         log(f"{'page':<48} {'req/s':>9} {'share':>7} {'target':>8}")
-        for name, rps, share, target in shares(sets, folder, args.seconds):
+        for name, rps, share, target in (shares(sets, folder, args.seconds) if args.seconds else ()):
             verdict = "" if target is None else ("ok" if share >= target else "MISSED")
             held &= target is None or share >= target
             log(f"{name:<48} {rps:>9.1f} {share:>7.3f} {'' if target is None else f'>= {target}':>8} {verdict}")
