@@ -100,10 +100,27 @@ def read(*scopes: int) -> tuple[int | None, ...]:
     return tuple(rows.get(s) for s in scopes)
 
 
+def pending(session: Session) -> bool:
+    """This transaction changed rows a cached page reads and has not committed yet: its own view of such a page
+    must neither come from the cache nor go into it (its tokens are still the old ones)."""
+    return bool(session.info.get(_PENDING))
+
+
+# Scopes a transaction changed are noted at each flush and bumped once, just before the commit: every writer then
+# takes the version rows' locks in one sorted statement (no lock-order deadlock on PostgreSQL between two
+# transactions that touch the same scopes in different orders), and holds them only for the commit itself.
+_PENDING = "board_versions_pending"
+
+
+def _note(session: Session, scopes: set[int]) -> None:
+    if scopes:
+        session.info.setdefault(_PENDING, set()).update(scopes)
+
+
 @event.listens_for(Session, "after_flush")
 def _after_flush(session, _flush_context):
     # Still the pre-flush new/dirty/deleted lists here, but new rows already have their ids.
-    bump(session, _scopes_of_flush(session))
+    _note(session, _scopes_of_flush(session))
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -112,4 +129,10 @@ def _bulk_write(state):
         return
     table = getattr(state.statement, "table", None)
     if getattr(table, "name", None) in _WATCHED_TABLES:
-        bump(state.session, {EVERYTHING})
+        _note(state.session, {EVERYTHING})
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session):
+    session.flush()  # the commit's own last flush comes after this event: note its scopes now
+    bump(session, session.info.pop(_PENDING, ()))

@@ -142,12 +142,18 @@ def test_seats_groups_stage_rules_meetings_and_imports_show_on_the_next_view(wor
     assert "Renombrada Pérez" in html
 
 
-def test_a_rolled_back_write_leaves_the_version_as_it_was(world):
-    before = versions.read(versions.EVERYTHING, world.campaign.id)
+def test_a_commit_bumps_its_campaign_and_a_rollback_bumps_nothing(world):
+    campaign_id = world.campaign.id
+    before = versions.read(versions.EVERYTHING, campaign_id)
     stance(world, 0, "champion")
-    assert versions.read(versions.EVERYTHING, world.campaign.id)[1] != before[1]
+    assert versions.pending(db.session)
     db.session.rollback()
-    assert versions.read(versions.EVERYTHING, world.campaign.id) == before
+    assert versions.read(versions.EVERYTHING, campaign_id) == before
+    stance(world, 0, "champion")
+    db.session.commit()
+    after = versions.read(versions.EVERYTHING, campaign_id)
+    assert after[0] == before[0] and after[1] != before[1]  # a stance is its campaign's alone
+    assert not versions.pending(db.session)
 
 
 def test_a_login_changes_no_version(world, make_user, login_as):

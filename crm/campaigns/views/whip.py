@@ -20,10 +20,12 @@ from crm.campaigns.views.common import (
     require_whip_list,
 )
 from crm.campaigns.visibility import can_see_whip_list
+from crm.core import versions
 from crm.core.permissions import deny
 from crm.core.time import utcnow, zone
 from crm.core.views import int_arg, user_today
 from crm.core.visibility import can_see_internal_notes, can_write
+from crm.extensions import db
 
 # --- the whip count -----------------------------------------------------------------------------------
 
@@ -75,12 +77,13 @@ def whip(campaign_id):
         return _uncached_fragment(campaign_id, fragment)
     key = board.key_for(campaign_id)
     store = board.cache()
-    entry = store.get(key, utcnow())
+    fresh = versions.pending(db.session)  # this request's own uncommitted writes: not under the current key
+    entry = None if fresh else store.get(key, utcnow())
     if entry is None:
         flashed = len(session.get("_flashes", ()))
         entry = _render(campaign_id)
         # A page that warned about its input (a bad "as of" day) must warn again next time: not cached.
-        if len(session.get("_flashes", ())) == flashed:
+        if len(session.get("_flashes", ())) == flashed and not fresh:
             store.put(key, entry)
     if fragment != "board":
         return render_template("campaigns/whip.html", entry=entry)
