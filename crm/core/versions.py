@@ -7,8 +7,9 @@ become visible together, to every worker and host, and a rollback takes the new 
 Tokens are random rather than counters: a restored backup or a rolled-back test can bring an old state back,
 and a counter would then repeat a number that a process had already cached a different page under.
 
-Domains declare what their pages read with watch()/watch_table(); the session events here do the rest, for
-the unit of work (new, changed and deleted instances) and for bulk INSERT/UPDATE/DELETE statements alike.
+Domains declare what their pages read with watch()/watch_table(); the session events here do the rest: each
+flush (new, changed and deleted instances) and each bulk INSERT/UPDATE/DELETE notes the scopes it touched, and the
+transaction bumps them just before it commits.
 """
 
 from __future__ import annotations
