@@ -7,6 +7,7 @@ Topics: common (level groupings and SQL building blocks), stages (campaigns, sta
 whip (the whip count and targets), tallies (many stages' totals at once), stances (trend, current level and history), choices (form menus).
 """
 
+from crm.campaigns.queries.changes import CHANGES_SHOWN, Change, recent_changes
 from crm.campaigns.queries.choices import (
     body_choices,
     legislator_names,
@@ -56,6 +57,8 @@ from crm.campaigns.queries.whip import (
 __all__ = [
     "Body",
     "Breakdown",
+    "CHANGES_SHOWN",
+    "Change",
     "FIELD_SEP",
     "Headline",
     "ITEM_SEP",
@@ -79,6 +82,7 @@ __all__ = [
     "needed_for",
     "owners",
     "partner_access_rows",
+    "recent_changes",
     "register_member_activity",
     "secured_of",
     "stage_tallies",
