@@ -140,6 +140,11 @@ ONLY = os.environ.get("CRM_A11Y_ONLY", "")  # while fixing: walk only the paths 
 COUNT_HTMX = """window.htmxPending = 0;
 document.addEventListener('htmx:beforeRequest', () => { window.htmxPending += 1; });
 document.addEventListener('htmx:afterRequest', () => { window.htmxPending -= 1; });"""
+# Opens every <details>; the toggle events (which may load a fragment) fire on a later task.
+OPEN_DETAILS = """async () => {
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  await new Promise(resolve => setTimeout(resolve, 50));
+}"""
 RUN_AXE = """async () => {
   const result = await axe.run(document, {resultTypes: ['violations']});
   return result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => (
@@ -232,7 +237,9 @@ def _check(page, url: str) -> list[dict]:
     status = EXPECTED_STATUS.get(url.split("/", 3)[-1], 200)
     if response.status != status:
         return [{"id": f"HTTP {response.status}", "impact": "—", "count": 1, "targets": [], "help": f"expected {status}"}]
-    # Fragments the page loads with htmx (the profile's history, the filters) are part of what a reader meets.
+    # Folded sections (filters, breakdowns, forms to add) and the fragments the page loads with htmx (the
+    # profile's history, a breakdown opened) are part of what a reader meets.
+    page.evaluate(OPEN_DETAILS)
     page.wait_for_function("() => window.htmxPending === 0")
     page.add_script_tag(path=str(AXE))
     return page.evaluate(RUN_AXE)
