@@ -250,6 +250,7 @@ def _check(page, url: str) -> list[dict]:
 def test_no_page_has_a_serious_accessibility_violation(browser, live_server, isolated_app, walk):
     assert AXE.exists(), "axe-core is missing: run `npm ci` (make assets) to install the front-end dev packages"
     users, by_role = walk
+    assert any(by_role.values()), f"CRM_A11Y_ONLY={ONLY!r} matches no page"
     problems = []
     for language in ("es_PE", "en"):
         _set_language(isolated_app, users, language)
