@@ -9,7 +9,8 @@ from sqlalchemy import and_, case, false, func, literal_column, or_, select, tex
 from crm.core.pagination import Page
 from crm.core.visibility import can_see_internal_notes, can_see_media_mentions, own_organisation_only
 from crm.extensions import db
-from crm.outreach.models import Interaction
+from crm.outreach.models import Interaction, Task
+from crm.outreach.operations import modifiable_tasks
 from crm.outreach.queries.interactions import interaction_visible
 from crm.search.documents import KINDS, words
 from crm.search.models import SearchDocument
@@ -73,14 +74,14 @@ def _engine_match(terms: list[str], staff: bool):
 def _visible(user):
     """Each kind as its own pages decide: legislators and aides for every signed-in user (their notes only
     through private words), partner organisations as own_organisation_only, meetings as interaction_visible,
-    tasks on the staff-only task pages, press mentions as can_see_media_mentions."""
+    tasks as can_modify_task (the task page's rule), press mentions as can_see_media_mentions."""
     kind = SearchDocument.kind
     only = own_organisation_only(user)
     clauses = [
         kind.in_(("legislator", "aide")),
         and_(kind == "partner", true() if only is None else SearchDocument.object_id == only),
         and_(kind == "interaction", Interaction.id.is_not(None), interaction_visible(user)),
-        and_(kind == "task", true() if user.is_staff else false()),
+        and_(kind == "task", Task.id.is_not(None), modifiable_tasks(user)),
         and_(kind == "mention", true() if can_see_media_mentions(user) else false()),
     ]
     return or_(*clauses)
@@ -94,7 +95,7 @@ def _ranked(user, terms: list[str], kind: str | None):
         source = source.join(text("search_fts"), literal_column("search_fts.rowid") == SearchDocument.id)
     source = source.outerjoin(
         Interaction.__table__, and_(SearchDocument.kind == "interaction", Interaction.id == SearchDocument.object_id)
-    )
+    ).outerjoin(Task.__table__, and_(SearchDocument.kind == "task", Task.id == SearchDocument.object_id))
     scored = (
         select(
             SearchDocument.id, SearchDocument.kind, SearchDocument.object_id, SearchDocument.parent_id,

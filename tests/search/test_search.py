@@ -220,3 +220,20 @@ def test_imported_legislators_are_findable(client, staff):
     login(client, staff)
     ana = db.session.execute(select(Legislator.id).where(Legislator.full_name.like("Ana Luc%"))).scalar_one()
     assert _links(_search(client, "quispe mamani")) == [f"/legislators/{ana}"]
+
+
+def test_tasks_are_found_only_by_who_may_open_them(client, make_user, staff):
+    from crm.outreach.operations import can_modify_task
+
+    officer, colleague = make_user("officer"), make_user("officer")
+    own = operations.create_task(actor=staff, title="Preparar la minuta", assignee_id=officer.id)
+    theirs = operations.create_task(actor=staff, title="Preparar la minuta aparte", assignee_id=colleague.id)
+    created = operations.create_task(actor=officer, title="Preparar la minuta propia", assignee_id=colleague.id)
+    db.session.commit()
+    for user in (officer, colleague, staff):
+        login(client, user)
+        found = {link for link in _links(_search(client, "minuta")) if link.startswith("/tasks/")}
+        assert found == {f"/tasks/{t.id}/edit" for t in (own, theirs, created) if can_modify_task(user, t)}
+        for link in found:
+            assert client.get(link).status_code == 200
+    assert len({f"/tasks/{t.id}/edit" for t in (own, theirs, created) if can_modify_task(officer, t)}) == 2
