@@ -97,7 +97,8 @@ def test_results_are_grouped_by_kind_with_more_per_kind(client, staff, make_legi
 
 def test_partner_never_finds_internal_notes_nor_what_is_not_granted(client, staff, partner, partner_org,
                                                                    make_legislator, log_meeting):
-    legislator = make_legislator("Elena Vargas Ríos")
+    legislator = make_legislator("Elena Vargas Ríos", notes="nota interna rabanito")
+    db.session.add(Aide(legislator_id=legislator.id, name="Rita Asesora", notes="prefiere el nabo"))
     internal = log_meeting([legislator], notes="clave zanahoria", outcome="resultado pimiento", internal=True,
                            partners=[partner_org])
     shared = log_meeting([legislator], notes="acuerdo berenjena", partners=[partner_org])
@@ -111,7 +112,11 @@ def test_partner_never_finds_internal_notes_nor_what_is_not_granted(client, staf
     assert f"/interactions/{internal.id}" in _links(_search(client, "vargas"))  # she took part in it
     assert _links(_search(client, "equipo")) == []  # the team's notes about her own organisation
     assert _links(_search(client, "aliada")) == [f"/partners/{partner_org.id}"]
+    assert _links(_search(client, "rabanito")) == [] and _links(_search(client, "nabo")) == []
+    assert _links(_search(client, "rita")) == [f"/legislators/{legislator.id}"]  # the aide, on her profile
     login(client, staff)
+    assert _links(_search(client, "rabanito")) == [f"/legislators/{legislator.id}"]
+    assert _links(_search(client, "nabo")) == [f"/legislators/{legislator.id}"]
     assert _links(_search(client, "zanahoria")) == [f"/interactions/{internal.id}"]
     assert _links(_search(client, "pimiento")) == [f"/interactions/{internal.id}"]
     found = _links(_search(client, "berenjena"))
