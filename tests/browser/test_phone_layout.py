@@ -76,7 +76,10 @@ def test_no_page_scrolls_sideways_and_link_buttons_are_centred(live_server, phon
 HEADER_ROWS = """() => { const nav = document.querySelector('nav.navbar');
   const items = [...nav.querySelectorAll('.navbar-brand, .navbar-nav > .nav-item, .site-search')]
     .filter(e => e.offsetParent);
+  const box = nav.querySelector('.container-lg'), edge = box.getBoundingClientRect().right
+    - parseFloat(getComputedStyle(box).paddingRight);
   return {height: Math.round(nav.getBoundingClientRect().height), items: items.length,
+          overflow: Math.round(Math.max(...items.map(e => e.getBoundingClientRect().right)) - edge),
           centres: items.map(e => { const r = e.getBoundingClientRect(); return Math.round(r.top + r.height / 2); })}; }"""
 
 
@@ -102,6 +105,7 @@ def test_header_is_one_line_at_1366_for_every_role_and_search_stays_in_the_phone
                 if context is desktop:
                     centres = header["centres"]
                     assert max(centres) - min(centres) <= 6 and header["height"] < 70, (who, language, header)
+                    assert header["overflow"] <= 1, (who, language, header)  # nothing pushed past the edge
                 else:
                     assert search.is_visible(), (who, language)  # in the bar itself, without opening the menu
                     assert page.evaluate("document.documentElement.scrollWidth") <= 375
