@@ -29,8 +29,7 @@ def results():
         page = queries.search_kind(current_user, terms, kind, parse_page(request.args.get("page")))
     elif terms:
         groups = queries.search(current_user, terms)
-    return render_template("search/results.html", q=q, kind=kind, groups=groups, page=page, message=message,
-                           status=400 if message and q.strip() else 200)
+    return render_template("search/results.html", q=q, kind=kind, groups=groups, page=page, message=message)
 
 
 @bp.route("/search/suggest")
@@ -38,7 +37,7 @@ def results():
 def suggest():
     """htmx: the top hits of each kind while the user types; nothing at all for an empty box."""
     q, terms, message, refused = _query()
-    if refused == queries.EMPTY:
-        return ""
+    if refused == queries.EMPTY or (terms and len("".join(terms)) < 2):
+        return ""  # one letter matches nearly everything: wait for the next one
     groups = queries.search(current_user, terms, SUGGEST_PER_KIND) if terms else []
     return render_template("search/_suggest.html", q=q, groups=groups, message=message)

@@ -206,6 +206,7 @@ def test_refused_queries_say_why(client, staff):
     assert "demasiado larga" in _search(client, "mavila " * 100)
     assert "Escriba letras o números" in _search(client, '"*"')
     assert client.get("/search/suggest", query_string={"q": ""}).get_data(as_text=True) == ""
+    assert client.get("/search/suggest", query_string={"q": "r"}).get_data(as_text=True) == ""
     assert "demasiado larga" in client.get("/search/suggest", query_string={"q": "x" * 5000}).get_data(as_text=True)
     assert client.get("/search", query_string={"q": "x", "kind": "nope"}).status_code == 404
 
