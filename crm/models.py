@@ -22,6 +22,7 @@ from crm.legislature.models import (  # noqa: F401
 )
 from crm.outreach.models import Interaction, Task  # noqa: F401
 from crm.reminders.models import ProcessLock  # noqa: F401
+from crm.search.models import SearchDocument  # noqa: F401
 from crm.votes.models import (  # noqa: F401
     Bill,
     BillAuthor,

@@ -53,6 +53,10 @@ PAGES = [
     ("admin", "/imports/legislators", 2),
     ("viewer", "/", 2),
     ("viewer", "/campaigns/{campaign}/whip", 2),
+    ("director", "/search?q=mavila", 2),
+    ("director", "/search?q=lima&kind=legislator&page=2", 2),
+    ("viewer", "/search?q=mavila", 3),
+    ("officer", "/search/suggest?q=ma", 2),
 ]
 
 

@@ -23,6 +23,7 @@ from crm.outreach.operations.tasks import (
     TaskDraft,
     can_modify_task,
     create_task,
+    modifiable_tasks,
     set_task_status,
     update_task,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "create_task",
     "delete_interaction",
     "log_interaction",
+    "modifiable_tasks",
     "record_observed_stances",
     "restore_interaction",
     "set_task_status",
