@@ -20,6 +20,7 @@ BLUEPRINT_MODULES = (
     "crm.coalition",
     "crm.votes",
     "crm.api",
+    "crm.search",
 )
 
 

@@ -19,6 +19,7 @@ DOMAIN_CLI_MODULES = (
     "crm.votes.cli",
     "crm.ops.cli",
     "crm.api.cli",
+    "crm.search.cli",
 )
 
 for _name in DOMAIN_CLI_MODULES:

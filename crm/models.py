@@ -6,6 +6,7 @@ from crm.campaigns.models import Campaign, CampaignPartnerAccess, StanceAssessme
 from crm.coalition.models import MediaMention, PetitionDrive, SignatureBatch  # noqa: F401
 from crm.core.audit import AuditEntry  # noqa: F401
 from crm.core.outbox import OutboundEmail  # noqa: F401
+from crm.core.versions import BoardVersion  # noqa: F401
 from crm.legislature.models import (  # noqa: F401
     Aide,
     Chamber,
@@ -21,6 +22,7 @@ from crm.legislature.models import (  # noqa: F401
 )
 from crm.outreach.models import Interaction, Task  # noqa: F401
 from crm.reminders.models import ProcessLock  # noqa: F401
+from crm.search.models import SearchDocument  # noqa: F401
 from crm.votes.models import (  # noqa: F401
     Bill,
     BillAuthor,

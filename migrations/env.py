@@ -6,6 +6,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from crm.search.models import is_schema_object
+
 config = context.config
 if config.config_file_name and not logging.getLogger().handlers:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
@@ -15,6 +17,8 @@ metadata = extension.db.metadata
 options = dict(extension.configure_args)
 options.setdefault("render_as_batch", True)
 options.setdefault("compare_type", True)
+# The full-text engine's own objects (FTS5 tables, tsvector columns) are not models: autogenerate leaves them.
+options.setdefault("include_object", is_schema_object)
 
 
 def run_migrations_offline() -> None:

@@ -26,6 +26,8 @@ def test_login_home_logout_on_a_phone(live_server, live_user, phone_page):
     assert _fits_the_phone(phone_page)
     phone_page.get_by_role("button", name="Abrir menú").click()
     phone_page.locator("#main-nav.show").wait_for()  # the menu has finished opening
+    phone_page.locator("#user-nav.show").wait_for()
+    phone_page.get_by_role("button", name="Óscar Oficial").click()  # the user menu holds "Cerrar sesión"
     with phone_page.expect_navigation():
         phone_page.get_by_role("button", name="Cerrar sesión").click()
     phone_page.wait_for_url(f"{live_server}/login")

@@ -46,7 +46,7 @@ def test_no_page_scrolls_sideways_and_link_buttons_are_centred(live_server, phon
     problems = {}
     signed_in = None
     for who, template, _expected in PAGES:
-        if template.endswith((".json", ".csv")) or template.startswith("/log/legislators"):
+        if template.endswith((".json", ".csv")) or template.startswith(("/log/legislators", "/search/suggest")):
             continue  # data and an htmx fragment, not pages
         if signed_in != who:
             with isolated_app.app_context():
@@ -54,6 +54,7 @@ def test_no_page_scrolls_sideways_and_link_buttons_are_centred(live_server, phon
 
                 db.session.get(User, users[who]["id"]).language = language
                 db.session.commit()
+            phone_page.goto("about:blank")  # no late response of the last page may set its session cookie again
             phone_page.context.clear_cookies()
             browser_login(phone_page, live_server, users[who])
             signed_in = who
@@ -70,3 +71,54 @@ def test_no_page_scrolls_sideways_and_link_buttons_are_centred(live_server, phon
         if skewed:
             problems[f"{path} buttons"] = skewed
     assert not problems, problems
+
+
+# Every top item of the header (brand, links, menus, search box, user menu) on one row: the bar is one line.
+HEADER_ROWS = """() => { const nav = document.querySelector('nav.navbar');
+  const items = [...nav.querySelectorAll('.navbar-brand, .navbar-nav > .nav-item, .site-search')]
+    .filter(e => e.offsetParent);
+  const box = nav.querySelector('.container-lg'), edge = box.getBoundingClientRect().right
+    - parseFloat(getComputedStyle(box).paddingRight);
+  return {height: Math.round(nav.getBoundingClientRect().height), items: items.length,
+          overflow: Math.round(Math.max(...items.map(e => e.getBoundingClientRect().right)) - edge),
+          centres: items.map(e => { const r = e.getBoundingClientRect(); return Math.round(r.top + r.height / 2); })}; }"""
+
+
+@pytest.mark.parametrize("language", ["es_PE", "en"])
+def test_header_is_one_line_at_1366_for_every_role_and_search_stays_in_the_phone_bar(
+        browser, live_server, demo, isolated_app, language):
+    users, _ids = demo
+    from crm.accounts.models import User
+
+    desktop = browser.new_context(viewport={"width": 1366, "height": 800}, locale="es-PE")
+    phone = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    try:
+        for who in ("admin", "director", "officer", "viewer"):
+            with isolated_app.app_context():
+                db.session.get(User, users[who]["id"]).language = language
+                db.session.commit()
+            for context in (desktop, phone):
+                context.clear_cookies()
+                page = context.new_page()
+                browser_login(page, live_server, users[who])
+                header = page.evaluate(HEADER_ROWS)
+                search = page.locator("#site-search-q")
+                if context is desktop:
+                    centres = header["centres"]
+                    assert max(centres) - min(centres) <= 6 and header["height"] < 70, (who, language, header)
+                    assert header["overflow"] <= 1, (who, language, header)  # nothing pushed past the edge
+                else:
+                    assert search.is_visible(), (who, language)  # in the bar itself, without opening the menu
+                    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+                    page.get_by_role("button", name="Abrir menú" if language == "es_PE" else "Open menu").click()
+                    page.locator(".navbar-collapse.show").first.wait_for()
+                search.fill("mavila")
+                page.locator("#site-search-panel a").first.wait_for()
+                assert "Mavila" in page.locator("#site-search-panel").inner_text()
+                search.press("Enter")
+                page.wait_for_url("**/search?q=mavila")
+                assert page.locator("h2", has_text="(1)").count() >= 1
+                page.close()
+    finally:
+        desktop.close()
+        phone.close()

@@ -44,3 +44,13 @@ def test_pages_load_nothing_from_other_hosts(client):
         assert url.startswith(("/", "#")), url
     templates = "\n".join(p.read_text() for p in (ROOT / "templates").rglob("*.html") if "/email/" not in p.as_posix())
     assert not re.search(r'(?:src|href)="(?:https?:)?//', templates)
+
+
+def test_axe_core_for_the_browser_tests_is_a_pinned_dev_package():
+    # A development package: `npm ci` (make assets) installs it for the tests; it is never served.
+    package = json.loads((ROOT / "package.json").read_text())
+    lock = json.loads((ROOT / "package-lock.json").read_text())
+    version = package["devDependencies"]["axe-core"]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", version)
+    entry = lock["packages"]["node_modules/axe-core"]
+    assert entry["version"] == version and entry["dev"] is True and entry["integrity"].startswith("sha512-")

@@ -6,13 +6,15 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from crm.extensions import NAMING_CONVENTION, db
+from crm.search.models import is_schema_object
 from tests.conftest import make_app
 from tests.foundation.conftest import dispose
 
 
 def _differences() -> list:
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True,
+                                                         "include_object": is_schema_object})
         return compare_metadata(context, db.metadata)
 
 
