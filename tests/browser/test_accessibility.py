@@ -82,6 +82,7 @@ PAGES = {
     "/campaigns/<int:campaign_id>/edit": ("admin",),
     "/campaigns/<int:campaign_id>/going-cold": ("admin",),
     "/campaigns/<int:campaign_id>/list": ("admin",),
+    "/campaigns/<int:campaign_id>/legislators/<int:legislator_id>/stance/edit": ("officer",),
     "/campaigns/<int:campaign_id>/stages/<int:stage_id>/edit": ("admin",),
     "/campaigns/<int:campaign_id>/stages/new": ("admin",),
     "/campaigns/<int:campaign_id>/whip": ("admin", "viewer"),

@@ -35,7 +35,7 @@ def _labels_for(locale: str) -> dict:
         "ROW_LABELS": {
             "no_group": _("Sin bancada"), "no_data": _("(sin dato)"), "committee": _("Comisión"),
             "change": _("Cambiar"), "full_stance": _("Detalle"),
-            "full_stance_of": _("Postura detallada de %(name)s"), "cold": _("fría"), "never": _("nunca"), "levels": level_labels,
+            "full_stance_of": _("Detalle de la postura de %(name)s"), "cold": _("fría"), "never": _("nunca"), "levels": level_labels,
             "last_contact": _("Último contacto"), "task": _("Próxima tarea"), "owner": _("Responsable"),
             "hemicycle": _("Hemiciclo de %(body)s: un asiento por miembro, coloreado según su postura"),
             "breakdowns": {
