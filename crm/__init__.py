@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from flask import Flask, g
+from flask import Flask, g, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -31,6 +31,10 @@ def create_app(config: Config | None = None) -> Flask:
         # FLASK_DEBUG=1 (or `flask --debug`) would serve the Werkzeug debugger: remote code execution.
         raise ConfigError("FLASK_DEBUG is on: the debugger runs any code a visitor sends; unset it when CRM_ENV=production")
     app.permanent_session_lifetime = timedelta(seconds=app.config["PERMANENT_SESSION_LIFETIME"])
+    # In the factory: any crm.* import runs this file first, so it must not load the app's modules.
+    from crm.core.sessions import SlidingCookieSessionInterface
+
+    app.session_interface = SlidingCookieSessionInterface()
     app.config["REMEMBER_COOKIE_DURATION"] = timedelta(days=14)
 
     # In the factory: any crm.* import runs this file first, so it must not load the app's modules.
@@ -115,8 +119,9 @@ def _register_request_hooks(app: Flask) -> None:
 
     @app.after_request
     def finalise(response):
-        # Read the user before the commit expires it: afterwards it would cost another SELECT.
-        authenticated = current_user.is_authenticated
+        # Read the user before the commit expires it: afterwards it would cost another SELECT. Static files
+        # are the same for everyone: they never load the user.
+        authenticated = request.endpoint != "static" and current_user.is_authenticated
         response = finish_transaction(response)
         response = apply_security_headers(response, authenticated=authenticated)
         response.headers["X-Request-ID"] = g.get("request_id", "")
