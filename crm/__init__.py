@@ -90,6 +90,13 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message_category = "warning"
     babel.init_app(app, locale_selector=localeselector, timezone_selector=timezoneselector)
 
+    # In the factory: any crm.* import runs this file first, so it must not load the app's modules.
+    from crm.core import assets, compression
+
+    # Registered before the request hooks, so the body is compressed after the commit and the headers.
+    compression.register(app)
+    assets.register(app)
+
 
 def _register_blueprints(app: Flask) -> None:
     import importlib
@@ -120,7 +127,7 @@ def _register_request_hooks(app: Flask) -> None:
     @app.after_request
     def finalise(response):
         # Read the user before the commit expires it: afterwards it would cost another SELECT. Static files
-        # are the same for everyone: they never load the user.
+        # are the same for everyone: they never load the user, and may be cached (crm/core/assets.py).
         authenticated = request.endpoint != "static" and current_user.is_authenticated
         response = finish_transaction(response)
         response = apply_security_headers(response, authenticated=authenticated)
