@@ -13,20 +13,25 @@ from flask import Flask, current_app, request
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=300"
-_hashes: dict[tuple[str, int | None], str | None] = {}
+_hashes: dict[tuple[str, str], tuple[int | None, str | None]] = {}
 
 
 def asset_hash(filename: str) -> str | None:
     """The first 12 hex digits of the file's SHA-256, or None when there is no such file."""
-    folder = Path(current_app.static_folder)
+    key = (current_app.static_folder, filename)
+    known = _hashes.get(key)
+    # Production hashes each file once (pages link several per request: no file system calls then); debug mode
+    # notices an edited file by its modification time.
+    if known is not None and not current_app.debug:
+        return known[1]
+    folder = Path(current_app.static_folder).resolve()
     path = (folder / filename).resolve()
-    if not path.is_relative_to(folder.resolve()):
+    if not path.is_relative_to(folder):
         return None
-    # Production hashes each file once; debug mode notices an edited file by its modification time.
-    key = (str(path), _mtime(path) if current_app.debug else None)
-    if key not in _hashes:
-        _hashes[key] = hashlib.sha256(path.read_bytes()).hexdigest()[:12] if path.is_file() else None
-    return _hashes[key]
+    mtime = _mtime(path)
+    if known is None or known[0] != mtime:
+        known = _hashes[key] = (mtime, hashlib.sha256(path.read_bytes()).hexdigest()[:12] if path.is_file() else None)
+    return known[1]
 
 
 def _mtime(path: Path) -> int | None:
