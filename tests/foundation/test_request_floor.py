@@ -45,8 +45,8 @@ def test_a_signed_in_request_costs_one_indexed_query_before_its_view(app, client
     assert seen["user"] == (True, user.name, user.language)
     assert len(sql) == 1, sql
     statement = " ".join(sql[0].split())
-    # By primary key (SQLite writes the parameter as ?, psycopg as %(pk_1)s).
-    assert re.fullmatch(r"SELECT users\.id, .* FROM users WHERE users\.id = (\?|%\(pk_1\)s)", statement), statement
+    # By primary key (SQLite writes the parameter as ?, psycopg as %(pk_1)s::INTEGER).
+    assert re.fullmatch(r"SELECT users\.id, .* FROM users WHERE users\.id = (\?|%\(pk_1\)s::INTEGER)", statement), statement
 
 
 def test_the_session_cookie_is_re_signed_once_a_minute_not_on_every_request(client, make_user, clock):
