@@ -38,11 +38,12 @@ def writes_on_read(view):
 @contextmanager
 def writing() -> Iterator[None]:
     """Within a read request, let the transactions begun inside take the write lock."""
+    before = g.get("crm_writing", False)
     g.crm_writing = True
     try:
         yield
     finally:
-        g.crm_writing = False
+        g.crm_writing = before
 
 
 @contextmanager
@@ -104,7 +105,7 @@ def install_sqlite_hooks(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "before_cursor_execute")
     def warn_deferred_write(_connection, _cursor, statement, _parameters, _context, _executemany):
         # Judged per statement, not per transaction, so the tests' one outer transaction still catches it.
-        if not statement.lstrip()[:6].upper().startswith(WRITE_VERBS) or may_write():
+        if not statement[:40].lstrip()[:6].upper().startswith(WRITE_VERBS) or may_write():
             return
         warnings.warn(f"{_where()} wrote in a read-only transaction; mark it @writes_on_read",
                       DeferredWriteWarning, stacklevel=2)
