@@ -31,6 +31,7 @@ KNOWN_CRM_VARIABLES = {
     "CRM_DEFAULT_TIMEZONE",
     "CRM_MAX_UPLOAD_MB",
     "CRM_MAX_FORM_KB",
+    "CRM_BOARD_POLL_SECONDS",
     # Read by scripts/test.sh and tests, not by the app.
     "CRM_TEST_PG_PORT",
     "CRM_TEST_CHROMIUM",
@@ -154,6 +155,8 @@ class Config:
     # PostgreSQL connections one process may hold at most (pool size; overflow 0 by default, so it is a ceiling).
     DB_POOL_SIZE = 5
     DB_MAX_OVERFLOW = 0
+    # How often an open whip board asks whether it changed (an unchanged board costs a 304).
+    BOARD_POLL_SECONDS = 10
 
     def __init__(self, environ=None, **overrides):
         if self.READS_ENVIRONMENT:
@@ -192,6 +195,7 @@ class Config:
         self.SCHEDULER_TICK_SECONDS = _int(environ, "CRM_SCHEDULER_TICK_SECONDS", self.SCHEDULER_TICK_SECONDS)
         self.DB_POOL_SIZE = _int(environ, "CRM_DB_POOL_SIZE", self.DB_POOL_SIZE)
         self.DB_MAX_OVERFLOW = _int(environ, "CRM_DB_MAX_OVERFLOW", self.DB_MAX_OVERFLOW)
+        self.BOARD_POLL_SECONDS = _int(environ, "CRM_BOARD_POLL_SECONDS", self.BOARD_POLL_SECONDS)
         self.DATABASE_URL_GIVEN = bool(environ.get("DATABASE_URL"))
         if not self.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
             # A ceiling per process, so the sum in docs/production.md holds (SQLAlchemy's default allows 15).

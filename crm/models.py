@@ -6,6 +6,7 @@ from crm.campaigns.models import Campaign, CampaignPartnerAccess, StanceAssessme
 from crm.coalition.models import MediaMention, PetitionDrive, SignatureBatch  # noqa: F401
 from crm.core.audit import AuditEntry  # noqa: F401
 from crm.core.outbox import OutboundEmail  # noqa: F401
+from crm.core.versions import BoardVersion  # noqa: F401
 from crm.legislature.models import (  # noqa: F401
     Aide,
     Chamber,

@@ -2,5 +2,6 @@ from flask import Blueprint
 
 bp = Blueprint("campaigns", __name__)
 
-# Stance and commitment labels, their template filters and the campaign audit actions' labels.
-from crm.campaigns import labels  # noqa: E402, F401
+# Stance and commitment labels, their template filters and the campaign audit actions' labels; and the rows the
+# cached whip board reads, so every process that writes (web, CLI, jobs) bumps its version.
+from crm.campaigns import labels, watched  # noqa: E402, F401

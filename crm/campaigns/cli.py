@@ -22,6 +22,8 @@ def register(group: click.Group) -> None:
             day = date.fromisoformat(as_of) if as_of else local_today(DEFAULT_TIMEZONE)
         except ValueError as error:
             raise click.BadParameter("use YYYY-MM-DD", param_hint="--as-of") from error
+        if day > local_today(DEFAULT_TIMEZONE):
+            raise click.BadParameter("a future day has no count yet; give today or a past day", param_hint="--as-of")
         campaign, bodies = queries.campaign_with_bodies(campaign_id)
         if campaign is None:
             raise click.ClickException(f"No campaign {campaign_id}")

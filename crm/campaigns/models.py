@@ -76,7 +76,11 @@ class StanceAssessment(db.Model):
     """Append-only: the current stance is the latest row per campaign and legislator."""
 
     __tablename__ = "stance_assessments"
-    __table_args__ = (Index("ix_stance_assessments_lookup", "campaign_id", "legislator_id", "assessed_at"),)
+    __table_args__ = (
+        Index("ix_stance_assessments_lookup", "campaign_id", "legislator_id", "assessed_at"),
+        # The live board's "changes in the last minutes" of one campaign.
+        Index("ix_stance_assessments_recent", "campaign_id", "assessed_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))

@@ -25,3 +25,17 @@ def whip_list_campaign_ids(user) -> set[int] | None:
 def can_see_whip_list(user, campaign_id: int) -> bool:
     allowed = whip_list_campaign_ids(user)
     return allowed is None or campaign_id in allowed
+
+
+def shared_campaign_ids(user) -> set[int] | None:
+    """Campaigns a partner organisation was granted at any level (counts or list); None means all (staff)."""
+    if user and user.is_authenticated and user.is_staff:
+        return None
+    if not is_partner(user) or not user.partner_organisation_id:
+        return set()
+    rows = db.session.execute(
+        select(CampaignPartnerAccess.campaign_id).where(
+            CampaignPartnerAccess.partner_organisation_id == user.partner_organisation_id
+        )
+    )
+    return {r[0] for r in rows}

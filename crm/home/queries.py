@@ -44,6 +44,18 @@ ADMINISTRATION = (
 )
 
 
+# The pages the figures link to: without any of them (a domain left out) the page shows the cards only.
+FIGURE_PAGES = (
+    "campaigns.detail", "campaigns.whip", "coalition.drive", "legislature.profile", "outreach.going_cold",
+    "outreach.interaction_detail", "outreach.interactions", "outreach.my_tasks", "outreach.quick_log",
+    "outreach.team_tasks",
+)
+
+
+def figure_pages_exist() -> bool:
+    return all(endpoint in current_app.view_functions for endpoint in FIGURE_PAGES)
+
+
 def _allowed(user, audience: str) -> bool:
     return {
         EVERYONE: True,

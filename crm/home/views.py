@@ -6,9 +6,9 @@ from sqlalchemy import text
 
 from crm.core.logging import error_reason
 from crm.core.time import utcnow
-from crm.core.views import acting_user
+from crm.core.views import acting_user, user_today
 from crm.extensions import db
-from crm.home import bp, queries
+from crm.home import bp, figures, queries
 
 log = logging.getLogger("crm.health")
 
@@ -17,11 +17,14 @@ log = logging.getLogger("crm.health")
 @login_required
 def index():
     user = acting_user()
+    now, today = utcnow(), user_today()
     return render_template(
         "home/index.html",
+        figures=figures.figures_for(user, now, today) if queries.figure_pages_exist() else None,
+        today=today,
         sections=queries.home_sections(user),
         security=queries.security_summary() if user.is_admin else None,
-        now=utcnow(),
+        now=now,
     )
 
 

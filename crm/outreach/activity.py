@@ -6,6 +6,7 @@ Campaigns sits below outreach, so it cannot import these tables; outreach regist
 from sqlalchemy import func, select
 
 from crm.campaigns.queries import register_member_activity
+from crm.core import versions
 from crm.outreach.models import Interaction, Task, interaction_legislators
 
 
@@ -21,3 +22,7 @@ def member_activity(cutoff):
 
 
 register_member_activity(member_activity)
+# Every board shows these columns, whatever the campaign of the meeting or task: a change bumps the shared scope.
+versions.watch(Interaction)
+versions.watch(Task)
+versions.watch_table(interaction_legislators)

@@ -78,12 +78,13 @@ def load(context: dict) -> None:
     interactions = []
     # Leave the last third untouched so the going-cold list has names in it.
     reached = legislators[: max(1, len(legislators) * 2 // 3)]
-    # Oldest first, so stance changes unfold in the order they happened; a few meetings are still to come.
+    # Oldest first, so stance changes unfold in the order they happened; a few meetings are today's.
     schedule = sorted((rng.uniform(1, 110) for _ in range(44)), reverse=True) + [-rng.uniform(1.5, 10) for _ in range(4)]
     for n, days_ago in enumerate(schedule):
         author = team[n % len(team)]
         # Office hours in Lima, so the calendar looks like a real week of lobbying.
-        day = local_today(tz, now) - timedelta(days=round(days_ago))
+        # The few drawn in the future land today instead: a contact is logged once it happens (planned ones are tasks).
+        day = local_today(tz, now) - timedelta(days=max(0, round(days_ago)))
         starts_at = local_to_utc(datetime.combine(day, time(rng.randint(8, 18), rng.choice((0, 15, 30, 45)))), tz)
         people = rng.sample(reached, k=1 if rng.random() < 0.75 else min(2, len(reached)))
         internal = rng.random() < 0.2

@@ -1,4 +1,5 @@
-// Campaigns: the weekly trend chart and the whip list's "select all". Loaded only on campaign pages.
+// Campaigns: the weekly trend chart, the live whip board and the whip list's "select all". Loaded only on
+// campaign pages.
 (function () {
   "use strict";
 
@@ -38,6 +39,58 @@
       document.body.addEventListener("stance-changed", function () { drawTrend(canvas); });
     }
   }
+
+  // The live whip board polls itself (hx-trigger="every Ns" on [data-board-poll]). Each poll names the board it
+  // shows (If-None-Match, kept on [data-board-etag]); an unchanged board answers 304, which htmx would swap in
+  // as an empty board, so a 304 is told to leave it as it is.
+  var boardDetails = {};
+
+  function isBoard(elt) { return elt && elt.hasAttribute && elt.hasAttribute("data-board-poll"); }
+
+  function etagHolder(elt) { return elt.closest("[data-board-etag]"); }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var holder = isBoard(event.detail.elt) && etagHolder(event.detail.elt);
+    if (holder && holder.getAttribute("data-board-etag")) {
+      event.detail.headers["If-None-Match"] = holder.getAttribute("data-board-etag");
+    }
+  });
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var board = event.detail.elt;
+    if (!isBoard(board)) { return; }
+    // Someone editing a stance (an open editor not yet saved) or picking a filter on the board would lose it to
+    // a swap: wait for the next poll.
+    var editing = Array.prototype.some.call(board.querySelectorAll("form.stance-control"), function (form) {
+      return !form.querySelector("[role=status]");
+    });
+    var active = document.activeElement;
+    if (editing || (active && board.contains(active) && active.matches("input, select, textarea"))) {
+      event.preventDefault();
+    }
+  });
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var board = event.detail.elt;
+    if (!isBoard(board)) { return; }
+    if (event.detail.xhr.status === 304) {
+      event.detail.shouldSwap = false;
+      return;
+    }
+    var holder = etagHolder(board);
+    if (holder) { holder.setAttribute("data-board-etag", event.detail.xhr.getResponseHeader("ETag") || ""); }
+    boardDetails = {};
+    board.querySelectorAll("details[id]").forEach(function (d) { boardDetails[d.id] = d.open; });
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    // Sections the reader opened or closed stay that way after the board is replaced.
+    Object.keys(boardDetails).forEach(function (id) {
+      var details = document.getElementById(id);
+      if (details && details.open !== boardDetails[id]) { details.open = boardDetails[id]; }
+    });
+    boardDetails = {};
+  });
 
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-select-all]");

@@ -150,7 +150,11 @@ class Whip(MethodView):
         if body is None:
             raise not_found()
         today = local_today(user.timezone)
-        as_of = min(args["as_of"] or today, today)
+        as_of = args["as_of"] or today
+        if as_of > today:
+            # As on the whip page: nobody knows tomorrow's stances, and a silent "today" would pass for the day asked.
+            raise ApiError(422, "invalid", _("No hay recuento de un día futuro: pida hoy o un día pasado."),
+                           field="as_of")
         count = queries.whip_count(campaign, body, as_of, stance.cutoff_for_day(as_of, user.timezone))
         return json_response(whip_data(count, can_see_whip_list(user, campaign.id)))
 

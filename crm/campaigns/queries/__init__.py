@@ -4,9 +4,10 @@ The current (or "as of") stance of a legislator comes from crm.campaigns.stance,
 page asks it per member inside its single member statement, the campaign list through one window.
 
 Topics: common (level groupings and SQL building blocks), stages (campaigns, stages and the campaign list),
-whip (the whip count and targets), stances (trend, current level and history), choices (form menus).
+whip (the whip count and targets), tallies (many stages' totals at once), stances (trend, current level and history), choices (form menus).
 """
 
+from crm.campaigns.queries.changes import CHANGES_SHOWN, Change, recent_changes
 from crm.campaigns.queries.choices import (
     body_choices,
     legislator_names,
@@ -37,6 +38,12 @@ from crm.campaigns.queries.stances import (
     trend,
     week_cutoffs,
 )
+from crm.campaigns.queries.tallies import (
+    StageTally,
+    campaign_bodies,
+    count_day,
+    stage_tallies,
+)
 from crm.campaigns.queries.whip import (
     Breakdown,
     Member,
@@ -50,6 +57,8 @@ from crm.campaigns.queries.whip import (
 __all__ = [
     "Body",
     "Breakdown",
+    "CHANGES_SHOWN",
+    "Change",
     "FIELD_SEP",
     "Headline",
     "ITEM_SEP",
@@ -57,11 +66,14 @@ __all__ = [
     "Member",
     "ROLE_RANK",
     "SA",
+    "StageTally",
     "TREND_WEEKS",
     "WhipCount",
     "body_choices",
+    "campaign_bodies",
     "campaign_index",
     "campaign_with_bodies",
+    "count_day",
     "get_campaign",
     "headline_stage",
     "legislator_names",
@@ -70,8 +82,10 @@ __all__ = [
     "needed_for",
     "owners",
     "partner_access_rows",
+    "recent_changes",
     "register_member_activity",
     "secured_of",
+    "stage_tallies",
     "stance_history",
     "targets",
     "trend",

@@ -28,7 +28,8 @@ def get_campaign(campaign_id: int) -> Campaign | None:
     return db.session.get(Campaign, campaign_id)
 
 
-def _stages_statement():
+def stages_select():
+    """Campaigns with each stage and the chamber or committee it targets (rows for bodies_of); outer joined."""
     committee_chamber = aliased(Chamber)
     return (
         select(
@@ -38,9 +39,11 @@ def _stages_statement():
         .outerjoin(Chamber, Chamber.id == VoteStage.chamber_id)
         .outerjoin(Committee, Committee.id == VoteStage.committee_id)
         .outerjoin(committee_chamber, committee_chamber.id == Committee.chamber_id)
-        .where(Campaign.id == bindparam("campaign_id"))
-        .order_by(VoteStage.position, VoteStage.id)
     )
+
+
+def _stages_statement():
+    return stages_select().where(Campaign.id == bindparam("campaign_id")).order_by(VoteStage.position, VoteStage.id)
 
 
 def campaign_with_bodies(campaign_id: int) -> tuple[Campaign | None, list[Body]]:
@@ -48,10 +51,10 @@ def campaign_with_bodies(campaign_id: int) -> tuple[Campaign | None, list[Body]]
     rows = db.session.execute(_prebuilt("stages", _stages_statement), {"campaign_id": campaign_id}).all()
     if not rows:
         return None, []
-    return rows[0][0], _bodies([row[1:] for row in rows if row[1] is not None])
+    return rows[0][0], bodies_of([row[1:] for row in rows if row[1] is not None])
 
 
-def _bodies(rows) -> list[Body]:
+def bodies_of(rows) -> list[Body]:
     bodies = []
     for stage, chamber_name, seats, committee_name, committee_chamber_id, committee_chamber_name in rows:
         if stage.committee_id:

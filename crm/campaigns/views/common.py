@@ -3,8 +3,8 @@
 from datetime import date
 from functools import lru_cache
 
-from flask import abort, flash, request
-from flask_babel import get_locale
+from flask import abort, g, request
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -53,6 +53,11 @@ def labels():
     return _labels_for(str(get_locale()))
 
 
+@bp.context_processor
+def day_notice():
+    return {"as_of_notice": as_of_notice}
+
+
 @bp.app_template_filter("shortdate")
 def shortdate(value):
     """A local calendar date as YYYY-MM-DD: cheap enough for long lists, unambiguous in every language."""
@@ -80,16 +85,36 @@ def require_whip_list(campaign):
 
 
 def as_of_day(body=None) -> date:
-    """?as_of= if given; otherwise today, or the vote day of a stage already past (its chamber may be gone)."""
+    """?as_of= if given; otherwise today, or the vote day of a stage already past (its chamber may be gone).
+
+    A day that cannot be read or lies in the future is not counted (nobody knows tomorrow's stances): today is,
+    and as_of_notice() says so on the page.
+    """
     raw = request.args.get("as_of", "").strip()
     if not raw:
-        target = body.stage.target_date if body is not None else None
-        return target if target is not None and target < user_today() else user_today()
+        return queries.count_day(body.stage, user_today()) if body is not None else user_today()
     day = parse_day(raw)  # a 400 for a day outside the years anyone counts votes in
+    today = user_today()
     if day is None:
-        flash(_("Fecha «al día» no válida: use el formato AAAA-MM-DD. Se muestra el recuento de hoy."), "warning")
-        return user_today()
-    return min(day, user_today())
+        g.as_of_notice = ("unreadable", raw[:40], today)
+        return today
+    if day > today:
+        g.as_of_notice = ("future", day, today)
+        return today
+    return day
+
+
+def as_of_notice() -> str | None:
+    """The sentence that explains why the day asked for in ?as_of= is not the day shown, if it is not."""
+    notice = g.get("as_of_notice")
+    if notice is None:
+        return None
+    kind, asked, shown = notice
+    if kind == "future":
+        return _("El %(asked)s todavía no llega: no hay recuento del futuro. Se muestra el de hoy, %(shown)s.",
+                 asked=format_date(asked, "long"), shown=format_date(shown, "long"))
+    return _("No se entiende la fecha «%(asked)s» (use el formato AAAA-MM-DD). Se muestra el recuento de hoy, "
+             "%(shown)s.", asked=asked, shown=format_date(shown, "long"))
 
 
 def pick_body(bodies):

@@ -2,11 +2,12 @@
 
 from datetime import timedelta
 
-from flask import Response, abort, jsonify, render_template, request, url_for
+from flask import Response, abort, current_app, jsonify, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
-from crm.campaigns import bp, exports, fragments, hemicycle, queries, stance
+from crm.campaigns import board, bp, exports, fragments, hemicycle, queries, stance
 from crm.campaigns.forms import BulkStanceForm
 from crm.campaigns.labels import STANCE
 from crm.campaigns.models import STANCE_LEVELS
@@ -19,10 +20,12 @@ from crm.campaigns.views.common import (
     require_whip_list,
 )
 from crm.campaigns.visibility import can_see_whip_list
+from crm.core import versions
 from crm.core.permissions import deny
-from crm.core.time import zone
+from crm.core.time import utcnow, zone
 from crm.core.views import int_arg, user_today
-from crm.core.visibility import can_write
+from crm.core.visibility import can_see_internal_notes, can_write
+from crm.extensions import db
 
 # --- the whip count -----------------------------------------------------------------------------------
 
@@ -68,53 +71,104 @@ def _breakdown_fragment(campaign, bodies, detail):
 @bp.route("/campaigns/<int:campaign_id>/whip")
 @login_required
 def whip(campaign_id):
+    """The whip page, or its live board (?fragment=board, polled): both served from the board cache."""
+    fragment = request.args.get("fragment")
+    if fragment in ("breakdown", "summary"):
+        return _uncached_fragment(campaign_id, fragment)
+    key = board.key_for(campaign_id)
+    store = board.cache()
+    fresh = versions.pending(db.session)  # this request's own uncommitted writes: not under the current key
+    entry = None if fresh else store.get(key, utcnow())
+    if entry is None:
+        flashed = len(session.get("_flashes", ()))
+        entry = _render(campaign_id)
+        # A page that warned about its input (a bad "as of" day) must warn again next time: not cached.
+        if len(session.get("_flashes", ())) == flashed and not fresh:
+            store.put(key, entry)
+    if fragment != "board":
+        return render_template("campaigns/whip.html", entry=entry)
+    if entry.board is None:
+        abort(404)
+    response = Response(status=304) if board.matches(entry.etag) else Response(entry.board)
+    response.headers["ETag"] = entry.etag
+    return response
+
+
+def _uncached_fragment(campaign_id, fragment):
     campaign, bodies = campaign_and_bodies_or_404(campaign_id)
     detail = can_see_whip_list(current_user, campaign.id)
-    fragment = request.args.get("fragment")
     if fragment == "breakdown":
         return _breakdown_fragment(campaign, bodies, detail)
+    body, count, as_of = count_for_request(campaign, bodies)
+    if count is None:
+        abort(404)
+    return render_template("campaigns/_summary.html", campaign=campaign, body=body, count=count, as_of=as_of,
+                           today=user_today())
+
+
+def _render(campaign_id) -> board.Rendered:
+    """Everything on the page that is the same for every reader with the same cache key."""
+    campaign, bodies = campaign_and_bodies_or_404(campaign_id)
+    detail = can_see_whip_list(current_user, campaign.id)
     body, count, as_of = count_for_request(campaign, bodies, ("group",) if detail else ())
+    today = user_today()
     context = {"campaign": campaign, "bodies": bodies, "body": body, "count": count, "as_of": as_of,
-               "detail": detail, "today": user_today(),
+               "detail": detail, "today": today,
                # A stance recorded now would not show in a past count: offer edits on today's view only.
-               "can_edit": can_write(current_user) and as_of == user_today()}
-    if fragment == "summary" and count is not None:
-        return render_template("campaigns/_summary.html", **context)
+               "can_edit": can_write(current_user) and as_of == today}
     if count is not None and detail:
-        seated = _seating(count)
-        row_labels = labels()["ROW_LABELS"]
-        level_labels, no_group = row_labels["levels"], row_labels["no_group"]
-        seats, context["seat_rows"] = hemicycle.seats_for(seated, no_group, level_labels)
-        context["svg"] = hemicycle.render(seats, row_labels["hemicycle"] % {"body": body.name})
-        titles = row_labels["breakdowns"]
-        # The bancada breakdown comes with the page; district and committee load when opened.
-        context["breakdowns"] = [
-            (*titles["group"], fragments.breakdown_rows(count.by_group, no_group), None),
-            (*titles["district"], None, "district"),
-            (*titles["committee"], None, "committee"),
-        ]
-        owner_user, owner_partner = int_arg("owner_user"), int_arg("owner_partner")
-        ranked = queries.targets(count.members, owner_user_id=owner_user, owner_partner_id=owner_partner)
-        shown = ranked if request.args.get("targets") == "all" else ranked[:TARGETS_SHOWN]
-        context["target_rows"] = fragments.target_rows(
-            shown,
-            as_of=as_of,
-            cold_days=campaign.going_cold_days,
-            tz=zone(current_user.timezone),
-            labels=row_labels,
-            colours=hemicycle.COLOURS,
-            stance_url=url_for("campaigns.index") + f"/{campaign.id}/legislators/",
-            can_edit=context["can_edit"],
-            profile_url=url_for("legislature.directory") + "/",
-        )
-        context.update(
-            targets=shown,
-            targets_total=len(ranked),
-            owners=queries.owners(count.members),
-            owner_user=owner_user,
-            owner_partner=owner_partner,
-        )
-    return render_template("campaigns/whip.html", **context)
+        context.update(_detail_context(campaign, body, count, as_of, context["can_edit"]))
+    board_html, expires_at = None, None
+    if count is not None:
+        live = as_of == today
+        context.update(live=live, poll_seconds=current_app.config["BOARD_POLL_SECONDS"])
+        if live:
+            total, changes = queries.recent_changes(campaign.id, board.recent_since())
+            context.update(changes_total=total, changes=changes, show_who=can_see_internal_notes(current_user))
+            expires_at = board.expiry(changes)
+        board_html = Markup(render_template("campaigns/_board.html", **context))  # noqa: S704 - rendered by Jinja
+    content = Markup(render_template("campaigns/_whip_content.html", board=board_html, **context))  # noqa: S704
+    return board.Rendered(title=f"{_('Recuento')} · {campaign.name}", content=content, board=board_html,
+                          etag=board.etag_of(board_html), expires_at=expires_at)
+
+
+def _detail_context(campaign, body, count, as_of, can_edit) -> dict:
+    """The per-legislator parts: hemicycle, seat table, breakdowns and the ranked targets."""
+    context = {}
+    seated = _seating(count)
+    row_labels = labels()["ROW_LABELS"]
+    level_labels, no_group = row_labels["levels"], row_labels["no_group"]
+    seats, context["seat_rows"] = hemicycle.seats_for(seated, no_group, level_labels)
+    context["svg"] = hemicycle.render(seats, row_labels["hemicycle"] % {"body": body.name})
+    titles = row_labels["breakdowns"]
+    # The bancada breakdown comes with the page; district and committee load when opened.
+    context["breakdowns"] = [
+        (*titles["group"], fragments.breakdown_rows(count.by_group, no_group), None),
+        (*titles["district"], None, "district"),
+        (*titles["committee"], None, "committee"),
+    ]
+    owner_user, owner_partner = int_arg("owner_user"), int_arg("owner_partner")
+    ranked = queries.targets(count.members, owner_user_id=owner_user, owner_partner_id=owner_partner)
+    shown = ranked if request.args.get("targets") == "all" else ranked[:TARGETS_SHOWN]
+    context["target_rows"] = fragments.target_rows(
+        shown,
+        as_of=as_of,
+        cold_days=campaign.going_cold_days,
+        tz=zone(current_user.timezone),
+        labels=row_labels,
+        colours=hemicycle.COLOURS,
+        stance_url=url_for("campaigns.index") + f"/{campaign.id}/legislators/",
+        can_edit=can_edit,
+        profile_url=url_for("legislature.directory") + "/",
+    )
+    context.update(
+        targets=shown,
+        targets_total=len(ranked),
+        owners=queries.owners(count.members),
+        owner_user=owner_user,
+        owner_partner=owner_partner,
+    )
+    return context
 
 
 @bp.route("/campaigns/<int:campaign_id>/trend.json")

@@ -1,7 +1,7 @@
 """Writes on interactions: log one (with the stances seen and its follow-up tasks), edit, delete and restore it."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -30,6 +30,9 @@ INTERACTION_FIELDS = (
     "deleted_by_id",
 )
 INTERACTION_LINKS = ("legislator_ids", "aide_ids", "staff_ids", "partner_ids")
+# A contact is logged once it has happened (planned meetings are tasks). A day of slack covers any timezone and
+# a meeting logged just before it starts; beyond that a date is a typo (2030 for 2026).
+AHEAD_ALLOWED = timedelta(days=1)
 
 
 def can_edit_interaction(user, interaction: Interaction) -> bool:
@@ -90,11 +93,24 @@ def _load_links(data: InteractionInput):
     return legislators, aides, staff, partners
 
 
-def _validate_scalars(data: InteractionInput) -> None:
+def check_starts_at(starts_at: datetime | None, now: datetime | None = None) -> None:
+    """The one rule for a contact's date, for every form and the API: given, and not beyond AHEAD_ALLOWED."""
+    if starts_at is None or starts_at.tzinfo is None:
+        raise OutreachError(_("Indique la fecha y hora."), "starts_at")
+    if starts_at > (now or utcnow()) + AHEAD_ALLOWED:
+        raise OutreachError(
+            _("La fecha está en el futuro: registre los contactos que ya ocurrieron (hasta mañana). "
+              "Para planificar una reunión, cree una tarea."),
+            "starts_at",
+        )
+
+
+def _validate_scalars(data: InteractionInput, previous_starts_at: datetime | None = None) -> None:
     if data.kind not in INTERACTION_KINDS:
         raise OutreachError(_("Tipo de contacto desconocido."), "kind")
-    if data.starts_at is None or data.starts_at.tzinfo is None:
-        raise OutreachError(_("Indique la fecha y hora."), "starts_at")
+    if data.starts_at is None or data.starts_at != previous_starts_at:
+        # An edit that keeps an old date (logged before this rule) is not refused for it.
+        check_starts_at(data.starts_at)
     if data.duration_minutes is not None and not 0 < int(data.duration_minutes) <= 24 * 60:
         raise OutreachError(_("La duración debe estar entre 1 y 1440 minutos."), "duration_minutes")
     if data.place and len(data.place) > 200:
@@ -208,7 +224,7 @@ def record_observed_stances(interaction: Interaction, stances: dict[int, str], *
 def update_interaction(interaction: Interaction, data: InteractionInput, *, actor, stances=None) -> Interaction:
     if interaction.deleted_at is not None:
         raise OutreachError(_("Este contacto fue eliminado; restáurelo antes de editarlo."))
-    _validate_scalars(data)
+    _validate_scalars(data, interaction.starts_at)
     links = _load_links(data)
     stances = {int(k): v for k, v in (stances or {}).items() if v}
     _validate_stances(stances, [x.id for x in links[0]], data.campaign_id)

@@ -1,7 +1,7 @@
 """Read-side queries for outreach pages: a constant number of statements, whatever the number of rows.
 
 Topics: interactions (who sees which, lists, pickers, levels), tasks, timeline (a legislator's feed),
-cold (going cold) and calendar (the iCalendar feed).
+cold (going cold), cold_list (its page's filters and sorts) and calendar (the iCalendar feed).
 """
 
 from crm.outreach.queries.calendar import (
@@ -9,11 +9,17 @@ from crm.outreach.queries.calendar import (
 )
 from crm.outreach.queries.cold import (
     ColdRow,
+    campaign_chambers,
     campaign_voters,
     cold_candidates,
     going_cold,
     last_contact_subquery,
     went_cold,
+)
+from crm.outreach.queries.cold_list import (
+    ColdFilters,
+    cold_page,
+    owner_options,
 )
 from crm.outreach.queries.interactions import (
     campaign_choices,
@@ -24,6 +30,7 @@ from crm.outreach.queries.interactions import (
     interaction_visible,
     legislators_by_ids,
     show_notes,
+    week_bounds,
 )
 from crm.outreach.queries.tasks import (
     TaskBuckets,
@@ -39,16 +46,20 @@ from crm.outreach.queries.timeline import (
 )
 
 __all__ = [
+    "ColdFilters",
     "ColdRow",
     "TIMELINE_PAGE",
     "TaskBuckets",
     "TimelineEntry",
     "calendar_items",
     "campaign_choices",
+    "campaign_chambers",
     "campaign_voters",
+    "cold_page",
     "cold_candidates",
     "current_levels",
     "going_cold",
+    "week_bounds",
     "went_cold",
     "interaction_extras",
     "interaction_for",
@@ -58,6 +69,7 @@ __all__ = [
     "legislators_by_ids",
     "my_tasks",
     "overdue_by_officer",
+    "owner_options",
     "show_notes",
     "task_row",
     "team_tasks",

@@ -10,7 +10,7 @@ from crm.campaigns import stance
 from crm.campaigns.models import DEFAULT_COLD_DAYS, PERSUADABLE, Campaign, VoteStage
 from crm.core.time import local_today, utcnow
 from crm.extensions import db
-from crm.legislature.models import Committee, Legislator, SeatMembership, active_on
+from crm.legislature.models import Chamber, Committee, Legislator, SeatMembership, active_on
 from crm.outreach.models import Interaction, interaction_legislators
 
 
@@ -23,6 +23,7 @@ class ColdRow:
     owner_kind: str | None
     owner_id: int | None
     owner_name: str | None
+    sort_name: str = ""
 
 
 def last_contact_subquery(now: datetime):
@@ -81,11 +82,11 @@ def cold_candidates(now: datetime, today, campaign_ids=None):
     return statement.subquery("cold")
 
 
-def going_cold(campaign_id: int, now: datetime | None = None, today=None) -> list[ColdRow]:
+def going_cold(campaign_id: int, now: datetime | None = None, today=None, chamber_id: int | None = None) -> list[ColdRow]:
     """Persuadable sitting members of the campaign's chambers with no contact in the campaign's N days.
 
     One statement whatever the size of the chamber; `today` is the reader's local day (default: the
-    organisation's).
+    organisation's); `chamber_id` keeps those sitting in that chamber on the day.
     """
     now = now or utcnow()
     today = today or local_today(None, now)
@@ -107,6 +108,13 @@ def going_cold(campaign_id: int, now: datetime | None = None, today=None) -> lis
         .outerjoin(User, User.id == Legislator.owner_user_id)
         .outerjoin(PartnerOrganisation, PartnerOrganisation.id == Legislator.owner_partner_id)
     )
+    if chamber_id is not None:
+        statement = statement.where(
+            select(SeatMembership.id).where(
+                SeatMembership.legislator_id == Legislator.id, SeatMembership.chamber_id == chamber_id,
+                active_on(SeatMembership, today),
+            ).exists()
+        )
     found = [r for r in db.session.execute(statement).all() if went_cold(r.last_contact, now, r.going_cold_days)]
     found.sort(key=lambda r: (r.last_contact is not None, r.last_contact or now, r.sort_name))
     rows = []
@@ -117,5 +125,20 @@ def going_cold(campaign_id: int, now: datetime | None = None, today=None) -> lis
             owner = ("partner", r.owner_partner_id, r.owner_partner_name)
         else:
             owner = (None, None, None)
-        rows.append(ColdRow(r.id, r.full_name, r.level, r.last_contact, *owner))
+        rows.append(ColdRow(r.id, r.full_name, r.level, r.last_contact, *owner, sort_name=r.sort_name))
     return rows
+
+
+def campaign_chambers(campaign_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the chambers the campaign's stages vote in (a committee counts its chamber): who can go cold."""
+    stage_chamber = func.coalesce(VoteStage.chamber_id, Committee.chamber_id)
+    rows = db.session.execute(
+        select(Chamber.id, Chamber.name)
+        .select_from(VoteStage)
+        .outerjoin(Committee, Committee.id == VoteStage.committee_id)
+        .join(Chamber, Chamber.id == stage_chamber)
+        .where(VoteStage.campaign_id == campaign_id)
+        .distinct()
+        .order_by(Chamber.name)
+    ).all()
+    return [(r.id, r.name) for r in rows]

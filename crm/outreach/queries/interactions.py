@@ -1,5 +1,6 @@
 """Interactions: who sees which, the list and detail, and the pickers and levels the forms use."""
 
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, exists, false, or_, select
 from sqlalchemy.orm import aliased, selectinload
@@ -9,6 +10,7 @@ from crm.campaigns import stance
 from crm.campaigns.models import Campaign, StanceAssessment
 from crm.campaigns.visibility import whip_list_campaign_ids
 from crm.core.pagination import Page, paginate
+from crm.core.time import local_day_bounds
 from crm.core.visibility import can_see_internal_notes
 from crm.extensions import db
 from crm.legislature.models import Legislator
@@ -46,7 +48,14 @@ def show_notes(user, interaction: Interaction) -> bool:
 # --- Interactions ---
 
 
-def interaction_page(user, *, page: int, campaign_id=None, kind=None, legislator_id=None, mine=False, deleted=False) -> Page:
+def week_bounds(day: date, tz_name: str | None) -> tuple[date, datetime, datetime]:
+    """The Monday of the day's week and the UTC instants where that local week starts and ends."""
+    monday = day - timedelta(days=day.weekday())
+    return monday, local_day_bounds(monday, tz_name)[0], local_day_bounds(monday + timedelta(days=6), tz_name)[1]
+
+
+def interaction_page(user, *, page: int, campaign_id=None, kind=None, legislator_id=None, mine=False, deleted=False,
+                     between: tuple[datetime, datetime] | None = None) -> Page:
     statement = (
         select(Interaction)
         .where(interaction_visible(user, include_deleted=deleted))
@@ -57,6 +66,8 @@ def interaction_page(user, *, page: int, campaign_id=None, kind=None, legislator
         statement = statement.where(Interaction.campaign_id == campaign_id)
     if kind:
         statement = statement.where(Interaction.kind == kind)
+    if between is not None:
+        statement = statement.where(Interaction.starts_at >= between[0], Interaction.starts_at < between[1])
     if legislator_id:
         statement = statement.where(
             exists().where(

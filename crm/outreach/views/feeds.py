@@ -7,12 +7,12 @@ from sqlalchemy import select
 
 from crm.accounts import operations as account_operations
 from crm.accounts.models import User
-from crm.campaigns.models import DEFAULT_COLD_DAYS, Campaign
+from crm.campaigns.models import DEFAULT_COLD_DAYS, PERSUADABLE, Campaign
 from crm.core.compression import not_compressed
 from crm.core.pagination import parse_page
 from crm.core.permissions import staff_required
 from crm.core.time import utcnow
-from crm.core.views import acting_user, int_arg, is_htmx
+from crm.core.views import acting_user, int_arg, is_htmx, user_today
 from crm.extensions import db
 from crm.legislature.models import Legislator
 from crm.outreach import bp, ics, queries
@@ -40,10 +40,17 @@ def going_cold(campaign_id=None):
     campaign = db.session.get(Campaign, campaign_id) if campaign_id else None
     if campaign_id and campaign is None:
         abort(404)
-    rows = queries.going_cold(campaign.id) if campaign else []
-    cold_days = (campaign.going_cold_days or DEFAULT_COLD_DAYS) if campaign else None
-    return render_template("outreach/going_cold.html", campaign=campaign, campaigns=campaigns, rows=rows, now=utcnow(),
-                           cold_days=cold_days)
+    context = {"campaign": campaign, "campaigns": campaigns, "now": utcnow(), "levels": PERSUADABLE}
+    if campaign is not None:
+        chambers = queries.campaign_chambers(campaign.id)
+        filters = queries.ColdFilters.parse(request.args, {cid for cid, _name in chambers})
+        rows = queries.going_cold(campaign.id, context["now"], user_today(), chamber_id=filters.chamber_id)
+        context.update(
+            chambers=chambers, filters=filters, owners=queries.owner_options(rows),
+            page=queries.cold_page(rows, filters, parse_page(request.args.get("page")), context["now"]),
+            cold_days=campaign.going_cold_days or DEFAULT_COLD_DAYS,
+        )
+    return render_template("outreach/going_cold.html", **context)
 
 
 @bp.route("/calendar", methods=["GET", "POST"])

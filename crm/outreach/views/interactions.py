@@ -11,7 +11,7 @@ from crm.core.forms import choices
 from crm.core.pagination import parse_page
 from crm.core.permissions import deny, staff_required
 from crm.core.time import local_to_utc, to_local, utcnow
-from crm.core.views import acting_user, int_arg, user_today
+from crm.core.views import acting_user, day_arg, int_arg, user_today
 from crm.legislature import queries as legislature_queries
 from crm.legislature import scope
 from crm.outreach import bp, operations, queries
@@ -26,6 +26,10 @@ from crm.outreach.views.common import INVALID, report, tz
 @login_required
 def interactions():
     deleted = bool(request.args.get("deleted")) and current_user.is_admin
+    week = day_arg("week")
+    week_start, between = None, None
+    if week is not None:
+        week_start, *between = queries.week_bounds(week, current_user.timezone)
     page = queries.interaction_page(
         acting_user(),
         page=parse_page(request.args.get("page")),
@@ -34,9 +38,11 @@ def interactions():
         legislator_id=int_arg("legislator"),
         mine=bool(request.args.get("mine")) and current_user.is_staff,
         deleted=deleted,
+        between=tuple(between) if between else None,
     )
     return render_template(
-        "outreach/interactions.html", page=page, campaigns=queries.campaign_choices(), deleted=deleted
+        "outreach/interactions.html", page=page, campaigns=queries.campaign_choices(), deleted=deleted,
+        week_start=week_start,
     )
 
 

@@ -34,6 +34,13 @@ def _quick_step_one_errors(form, legislator_ids) -> bool:
     if form.kind.data not in INTERACTION_KINDS:
         form.kind.errors = [_("Tipo de contacto desconocido.")]
         ok = False
+    if form.starts_at.data:
+        # Said on the first screen, where the date is, rather than after the stances and tasks.
+        try:
+            operations.check_starts_at(local_to_utc(form.starts_at.data, tz()))
+        except operations.OutreachError as error:
+            form.starts_at.errors = list(form.starts_at.errors) + [str(error)]
+            ok = False
     return ok
 
 
