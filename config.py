@@ -110,6 +110,8 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = False
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
+    # The sliding expiry moves forward at most this often: the cookie is re-signed once a minute, not per request.
+    SESSION_REFRESH_SECONDS = 60
     WTF_CSRF_TIME_LIMIT = None
     HSTS = False
     # Request bodies: every request is capped at MAX_CONTENT_LENGTH; pages without uploads at MAX_FORM_BYTES.

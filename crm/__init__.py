@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from flask import Flask, g
+from flask import Flask, g, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -32,6 +32,10 @@ def create_app(config: Config | None = None) -> Flask:
         # FLASK_DEBUG=1 (or `flask --debug`) would serve the Werkzeug debugger: remote code execution.
         raise ConfigError("FLASK_DEBUG is on: the debugger runs any code a visitor sends; unset it when CRM_ENV=production")
     app.permanent_session_lifetime = timedelta(seconds=app.config["PERMANENT_SESSION_LIFETIME"])
+    # In the factory: any crm.* import runs this file first, so it must not load the app's modules.
+    from crm.core.sessions import SlidingCookieSessionInterface
+
+    app.session_interface = SlidingCookieSessionInterface()
     app.config["REMEMBER_COOKIE_DURATION"] = timedelta(days=14)
 
     # In the factory: any crm.* import runs this file first, so it must not load the app's modules.
@@ -87,6 +91,13 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message_category = "warning"
     babel.init_app(app, locale_selector=localeselector, timezone_selector=timezoneselector)
 
+    # In the factory: any crm.* import runs this file first, so it must not load the app's modules.
+    from crm.core import assets, compression
+
+    # Registered before the request hooks, so the body is compressed after the commit and the headers.
+    compression.register(app)
+    assets.register(app)
+
 
 def _register_blueprints(app: Flask) -> None:
     import importlib
@@ -116,8 +127,9 @@ def _register_request_hooks(app: Flask) -> None:
 
     @app.after_request
     def finalise(response):
-        # Read the user before the commit expires it: afterwards it would cost another SELECT.
-        authenticated = current_user.is_authenticated
+        # Read the user before the commit expires it: afterwards it would cost another SELECT. Static files
+        # are the same for everyone: they never load the user, and may be cached (crm/core/assets.py).
+        authenticated = request.endpoint != "static" and current_user.is_authenticated
         response = finish_transaction(response)
         response = apply_security_headers(response, authenticated=authenticated)
         response.headers["X-Request-ID"] = g.get("request_id", "")

@@ -19,6 +19,7 @@ from crm.accounts.forms import (
 from crm.accounts.models import ApiToken, User
 from crm.accounts.safe_next import safe_next
 from crm.accounts.tokens import INVITE_MAX_AGE, RESET_MAX_AGE, check_token
+from crm.core.compression import not_compressed
 from crm.core.forms import choices, form_values
 from crm.core.pagination import parse_page
 from crm.core.permissions import admin_required
@@ -233,6 +234,7 @@ def edit_user(user_id):
 
 
 @bp.route("/account/tokens", methods=["GET", "POST"])
+@not_compressed
 @login_required
 def api_tokens_page():
     """Personal access tokens for the JSON API: create (the token is shown once), see last use, revoke."""

@@ -23,6 +23,7 @@ from werkzeug.exceptions import HTTPException
 from crm.accounts.api_tokens import count_use, find_token
 from crm.accounts.models import User
 from crm.api.models import IdempotencyKey
+from crm.core.database import writing
 from crm.core.time import utcnow
 from crm.core.views import MAX_ID
 from crm.extensions import csrf, db
@@ -125,14 +126,16 @@ def authenticate():
     g._login_user = AnonymousUserMixin()
     header = request.headers.get("Authorization", "")
     scheme, _sep, raw = header.partition(" ")
-    token = find_token(raw.strip()) if scheme.lower() == "bearer" else None
-    if token is None:
-        raise ApiError(401, "unauthenticated", CODES[401][1](), headers={"WWW-Authenticate": 'Bearer realm="api"'})
-    config = current_app.config
-    wait = count_use(token, limit=config.get("API_RATE_LIMIT", 600), window_seconds=config.get("API_RATE_WINDOW", 60))
-    token_id, can_write, user_id = token.id, token.can_write, token.user_id
-    g.api_token_name = token.name  # names the token in the audit rows this request writes
-    db.session.commit()
+    # Counting the use writes, even for a GET: that first transaction takes the write lock; the rest may read only.
+    with writing():
+        token = find_token(raw.strip()) if scheme.lower() == "bearer" else None
+        if token is None:
+            raise ApiError(401, "unauthenticated", CODES[401][1](), headers={"WWW-Authenticate": 'Bearer realm="api"'})
+        config = current_app.config
+        wait = count_use(token, limit=config.get("API_RATE_LIMIT", 600), window_seconds=config.get("API_RATE_WINDOW", 60))
+        token_id, can_write, user_id = token.id, token.can_write, token.user_id
+        g.api_token_name = token.name  # names the token in the audit rows this request writes
+        db.session.commit()
     g._login_user = db.session.get(User, user_id)
     if wait:
         raise ApiError(429, "rate_limited", CODES[429][1](), headers={"Retry-After": str(wait)})

@@ -6,6 +6,7 @@ import click
 from flask.cli import with_appcontext
 
 from crm.campaigns import queries, stance
+from crm.core.database import reading_only
 from crm.core.time import DEFAULT_TIMEZONE, local_today
 
 
@@ -14,6 +15,7 @@ def register(group: click.Group) -> None:
     @click.argument("campaign_id", type=int)
     @click.option("--as-of", "as_of", default=None, help="Count as of this day (YYYY-MM-DD, America/Lima); default today.")
     @with_appcontext
+    @reading_only()
     def whip_count_command(campaign_id, as_of):
         """Print secured, likely and needed votes for each stage of CAMPAIGN_ID."""
         try:

@@ -1,7 +1,70 @@
-"""Engine settings: SQLite gets foreign keys, WAL, a busy timeout and immediate write locks."""
+"""Engine settings: SQLite gets foreign keys, WAL, a busy timeout and a write lock only for writes.
 
+The one rule for SQLite transactions: a transaction begins IMMEDIATE (taking the write lock at once) when
+it may write, and DEFERRED (a plain WAL reader that never blocks or waits) when it only reads.
+- Outside a request (CLI commands, the scheduler, senders, jobs) every transaction may write, unless the
+  code says otherwise with `reading_only()` (read-only commands).
+- A request may write when its method is not GET/HEAD/OPTIONS, when its view is marked `@writes_on_read`,
+  or while it runs inside `writing()` (the API counts each token's use before it reads).
+A deferred reader that then writes must upgrade its lock, which WAL refuses (SQLITE_BUSY, no waiting) once
+another writer has committed; a write from a deferred transaction therefore raises a DeferredWriteWarning,
+which the test suite turns into a failure wherever requests run in real transactions (browser journeys,
+the tests with several connections).
+"""
+
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLAC", "CREATE", "DROP T", "ALTER ")
+_read_only: ContextVar[bool] = ContextVar("crm_read_only", default=False)
+
+
+class DeferredWriteWarning(RuntimeWarning):
+    """A read request wrote without saying so: under load its lock upgrade can fail with SQLITE_BUSY."""
+
+
+def writes_on_read(view):
+    """Mark a GET view that writes (a stamp, a counter), so its transaction takes the write lock at once."""
+    view.writes_on_read = True
+    return view
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Within a read request, let the transactions begun inside take the write lock."""
+    before = g.get("crm_writing", False)
+    g.crm_writing = True
+    try:
+        yield
+    finally:
+        g.crm_writing = before
+
+
+@contextmanager
+def reading_only() -> Iterator[None]:
+    """Outside a request, begin transactions deferred: for commands that never write."""
+    token = _read_only.set(True)
+    try:
+        yield
+    finally:
+        _read_only.reset(token)
+
+
+def may_write() -> bool:
+    """Whether a transaction begun now may write (see the module docstring)."""
+    if not has_request_context():
+        return not _read_only.get()
+    if request.method not in READ_METHODS or g.get("crm_writing"):
+        return True
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return getattr(view, "writes_on_read", False)
 
 
 def configure_engine_options(app) -> None:
@@ -36,8 +99,24 @@ def install_sqlite_hooks(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        # Take the write lock up front so concurrent writers wait instead of failing with "database is locked".
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers queue on the lock up front instead of failing with "database is locked" at their first write;
+        # readers begin deferred so that WAL lets any number of them run beside the writer.
+        writer = may_write()
+        connection.info["crm_deferred"] = not writer
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN DEFERRED")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def warn_deferred_write(connection, _cursor, statement, _parameters, _context, _executemany):
+        # Only a transaction that really began deferred is at risk (tests that share one outer transaction
+        # write their fixtures from within requests, harmlessly).
+        if not connection.info.get("crm_deferred") or not statement[:40].lstrip()[:6].upper().startswith(WRITE_VERBS):
+            return
+        warnings.warn(f"{_where()} wrote in a read-only transaction; mark it @writes_on_read",
+                      DeferredWriteWarning, stacklevel=2)
+
+
+def _where() -> str:
+    return f"{request.method} {request.endpoint}" if has_request_context() else "A read-only command"
 
 
 def is_postgres(engine_or_session) -> bool:

@@ -3,6 +3,7 @@
 from flask import g
 
 from crm.core.audit import record_kept_rows
+from crm.core.database import writing
 from crm.extensions import db
 
 
@@ -20,6 +21,8 @@ def finish_transaction(response):
     if not keep:
         db.session.rollback()
 
-    if record_kept_rows() or keep:
-        db.session.commit()
+    # A refused GET still audits the refusal: that transaction begins after the rollback and takes the write lock.
+    with writing():
+        if record_kept_rows() or keep:
+            db.session.commit()
     return response

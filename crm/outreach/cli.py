@@ -4,6 +4,7 @@ import click
 from flask.cli import with_appcontext
 
 from crm.campaigns.models import DEFAULT_COLD_DAYS, Campaign
+from crm.core.database import reading_only
 from crm.extensions import db
 from crm.outreach.queries import going_cold
 
@@ -12,6 +13,7 @@ def register(group) -> None:
     @group.command("going-cold")
     @click.option("--campaign", "campaign_id", type=int, required=True, help="Campaign id.")
     @with_appcontext
+    @reading_only()
     def going_cold_command(campaign_id):
         """List target legislators with no contact in the campaign's going-cold window."""
         campaign = db.session.get(Campaign, campaign_id)

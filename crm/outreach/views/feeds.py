@@ -8,6 +8,7 @@ from sqlalchemy import select
 from crm.accounts import operations as account_operations
 from crm.accounts.models import User
 from crm.campaigns.models import DEFAULT_COLD_DAYS, PERSUADABLE, Campaign
+from crm.core.compression import not_compressed
 from crm.core.pagination import parse_page
 from crm.core.permissions import staff_required
 from crm.core.time import utcnow
@@ -53,6 +54,7 @@ def going_cold(campaign_id=None):
 
 
 @bp.route("/calendar", methods=["GET", "POST"])
+@not_compressed
 @staff_required
 def calendar_settings():
     form = EmptyForm()
