@@ -4,6 +4,7 @@ from wtforms import DateField, HiddenField, IntegerField, SelectField, StringFie
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from crm.campaigns.labels import COMMITMENT, STANCE
+from crm.campaigns.models import DEFAULT_COMMITMENT, DEFAULT_CONFIDENCE
 from crm.core.forms import choices
 
 STATUS_CHOICES = [
@@ -58,8 +59,8 @@ class StageForm(FlaskForm):
 
 class StanceForm(FlaskForm):
     level = SelectField(_l("Postura"), choices=STANCE.choices())
-    commitment = SelectField(_l("Compromiso"), choices=COMMITMENT.choices(), default="inferred")
-    confidence = IntegerField(_l("Confianza (%)"), default=50, validators=[Optional(), NumberRange(0, 100)])
+    commitment = SelectField(_l("Compromiso"), choices=COMMITMENT.choices(), default=DEFAULT_COMMITMENT)
+    confidence = IntegerField(_l("Confianza (%)"), default=DEFAULT_CONFIDENCE, validators=[Optional(), NumberRange(0, 100)])
     evidence = TextAreaField(_l("Evidencia o fuente"), validators=[Optional(), Length(max=5000)])
     source_url = URLField(_l("Enlace a la fuente"), validators=[Optional(), URL(), Length(max=500)])
 
@@ -79,7 +80,7 @@ class LegislatorStanceForm(StanceForm):
                         validators=[DataRequired(message=_l("Elija una postura."))])
     commitment = SelectField(_l("Compromiso"), choices=COMMITMENT.choices(blank=_l("— Elija el compromiso —")),
                              validators=[DataRequired(message=_l("Elija el compromiso."))])
-    confidence = IntegerField(_l("Confianza (%)"), default=50, validators=[
+    confidence = IntegerField(_l("Confianza (%)"), default=DEFAULT_CONFIDENCE, validators=[
         InputRequired(message=_l("Indique la confianza, de 0 a 100.")), NumberRange(0, 100)])
     evidence = TextAreaField(_l("Evidencia o nota"), validators=[Optional(), Length(max=5000)])
     next = HiddenField()

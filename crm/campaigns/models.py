@@ -72,6 +72,11 @@ class VoteStage(db.Model):
     campaign: Mapped[Campaign] = relationship(back_populates="stages")
 
 
+# A stance recorded without saying how it is known: deduced, and as likely right as wrong.
+DEFAULT_COMMITMENT = "inferred"
+DEFAULT_CONFIDENCE = 50
+
+
 class StanceAssessment(db.Model):
     """Append-only: the current stance is the latest row per campaign and legislator."""
 
@@ -86,8 +91,8 @@ class StanceAssessment(db.Model):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     legislator_id: Mapped[int] = mapped_column(ForeignKey("legislators.id", ondelete="CASCADE"), index=True)
     level: Mapped[str] = mapped_column(String(20))
-    commitment: Mapped[str] = mapped_column(String(20), default="inferred")
-    confidence: Mapped[int] = mapped_column(Integer, default=50)
+    commitment: Mapped[str] = mapped_column(String(20), default=DEFAULT_COMMITMENT)
+    confidence: Mapped[int] = mapped_column(Integer, default=DEFAULT_CONFIDENCE)
     evidence: Mapped[str | None] = mapped_column(Text)
     source_url: Mapped[str | None] = mapped_column(String(500))
     interaction_id: Mapped[int | None] = mapped_column(ForeignKey("interactions.id", ondelete="SET NULL"))

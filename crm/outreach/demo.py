@@ -111,6 +111,44 @@ def load(context: dict) -> None:
                 levels[person.id] = stances[person.id]
         interactions.append(operations.log_interaction(data, actor=author, stances=stances, is_demo=True))
     _tasks(context, team, interactions, campaign, rng, now)
+    _featured_contact(team, campaign, now)
+
+
+def _featured_contact(team, campaign, now) -> None:
+    """A recent meeting and its follow-up with a well-known member, so one search for her name shows her, the
+    meeting and the task together (the README's example)."""
+    legislator = db.session.execute(select(Legislator).where(Legislator.search_name.contains("mavila"))).scalars().first()
+    if legislator is None:
+        return
+    author, tz = team[0], team[0].timezone
+    day = local_today(tz, now) - timedelta(days=2)
+    meeting = operations.log_interaction(
+        operations.InteractionInput(
+            kind="meeting",
+            starts_at=local_to_utc(datetime.combine(day, time(11, 0)), tz),
+            legislator_ids=[legislator.id],
+            duration_minutes=30,
+            place="Despacho",
+            campaign_id=campaign.id if campaign else None,
+            staff_ids=[author.id],
+            notes="Repasamos el dictamen artículo por artículo; pidió el informe de la Defensoría para su bancada.",
+            outcome="Se comprometió a presentar el dictamen en la junta de portavoces.",
+        ),
+        actor=author,
+        stances={},
+        is_demo=True,
+    )
+    operations.create_task(
+        actor=author,
+        title="Enviar el informe de la Defensoría a su despacho",
+        due_at=(now + timedelta(days=3)).replace(hour=23, minute=0),
+        priority="high",
+        assignee_id=author.id,
+        legislator_id=legislator.id,
+        interaction_id=meeting.id,
+        campaign_id=campaign.id if campaign else None,
+        is_demo=True,
+    )
 
 
 def _assign_owners(legislators, team, partners, rng) -> None:

@@ -111,7 +111,11 @@ def _ranked(user, terms: list[str], kind: str | None):
     scored = scored.subquery()
     return select(
         *[c for c in scored.c if c.name not in ("id", "score")],
-        func.row_number().over(partition_by=scored.c.kind, order_by=(scored.c.score, scored.c.title, scored.c.id))
+        # Equal scores: the most recent meeting, task or mention first (a contact from last week beats one from 2019).
+        func.row_number().over(partition_by=scored.c.kind, order_by=(
+            scored.c.score, scored.c.at.desc().nulls_last(), scored.c.on_date.desc().nulls_last(), scored.c.title,
+            scored.c.id,
+        ))
         .label("n"),
         func.count().over(partition_by=scored.c.kind).label("total"),
     ).subquery()

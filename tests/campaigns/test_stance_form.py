@@ -121,3 +121,20 @@ def test_bulk_form_has_no_level_pre_chosen_and_refuses_without_one(world, make_u
     client.post(f"/campaigns/{world.campaign.id}/stances/bulk", data={
         "legislator_ids": [str(world.legislators[1].id)], "commitment": "public", "confidence": "60"})
     assert db.session.execute(select(func.count()).select_from(StanceAssessment)).scalar_one() == 0
+
+
+def test_a_row_save_says_what_it_records_and_records_exactly_that(world, make_user, login_as):
+    client = login_as(make_user("officer"))
+    person = world.legislators[5]
+    listing = client.get(f"/campaigns/{world.campaign.id}/list?stage={world.plenary.id}").get_data(as_text=True)
+    assert "Se registra como «Por deducción», con confianza del 50 %." in listing
+    control = client.get(f"/campaigns/{world.campaign.id}/legislators/{person.id}/stance", headers={"HX-Request": "true"})
+    assert "Se registra como «Por deducción», con confianza del 50 %." in control.get_data(as_text=True)
+
+    client.post(f"/campaigns/{world.campaign.id}/legislators/{person.id}/stance", data={"level": "supporter"})
+    [a] = _assessments()
+    assert (a.level, a.commitment, a.confidence) == ("supporter", "inferred", 50)
+
+    client.post("/language/en", data={"next": "/"})
+    english = client.get(f"/campaigns/{world.campaign.id}/list?stage={world.plenary.id}").get_data(as_text=True)
+    assert "Recorded as “Inferred”, with 50 % confidence." in english

@@ -50,3 +50,24 @@ def test_demo_tolerates_missing_campaign_and_legislators(make_user, make_legisla
     demo.load({"users": users})
     assert db.session.execute(select(func.count(Interaction.id))).scalar() > 0
     assert db.session.execute(select(StanceAssessment)).first() is None
+
+
+def test_the_demo_gives_its_search_example_a_meeting_and_a_task(make_user, make_legislator, make_campaign, chamber, login_as):
+    users = {"director": make_user("director"), "officer": make_user("officer")}
+    for i in range(6):
+        make_legislator(f"Diputada Demo{i}")
+    mavila = make_legislator("Rosa Delsa Mavila León")
+    campaign = make_campaign()
+    demo.load({"users": users, "campaign": campaign, "stages": campaign.stages, "diputados": chamber})
+    db.session.flush()
+
+    [meeting] = db.session.execute(select(Interaction).where(Interaction.notes.startswith("Repasamos"))).scalars().all()
+    [task] = db.session.execute(select(Task).where(Task.interaction_id == meeting.id)).scalars().all()
+    assert meeting.legislators == [mavila] and task.legislator_id == mavila.id
+    assert meeting.starts_at < utcnow() and task.interaction_id == meeting.id and task.status == "open"
+    client = login_as(users["director"])
+    page = client.get("/search?q=mavila").get_data(as_text=True)
+    assert "Rosa Delsa Mavila León" in page and "/interactions/" in page and "/tasks/" in page
+    assert task.title in client.get("/search?q=mavila&kind=task").get_data(as_text=True)
+    meetings = client.get("/search?q=mavila+junta+portavoces&kind=interaction").get_data(as_text=True)
+    assert f"/interactions/{meeting.id}\"" in meetings

@@ -11,7 +11,7 @@ from flask_login import current_user
 from crm.campaigns import bp, fragments, hemicycle, queries, stance
 from crm.campaigns.forms import RULE_CHOICES, STATUS_CHOICES
 from crm.campaigns.labels import COMMITMENT, STANCE
-from crm.campaigns.models import PERSUADABLE, STANCE_LEVELS
+from crm.campaigns.models import DEFAULT_COMMITMENT, DEFAULT_CONFIDENCE, PERSUADABLE, STANCE_LEVELS
 from crm.campaigns.visibility import can_see_whip_list
 from crm.core.permissions import require
 from crm.core.views import parse_day, user_today
@@ -32,6 +32,11 @@ def _labels_for(locale: str) -> dict:
         "RULE_LABELS": {k: str(v) for k, v in RULE_CHOICES},
         "STATUS_LABELS": {k: str(v) for k, v in STATUS_CHOICES},
         "COLOURS": hemicycle.COLOURS,
+        # What a level-only change records, said where it is made (the "Detalle" form chooses the rest).
+        "QUICK_SAVE_NOTE": _(
+            "Se registra como «%(commitment)s», con confianza del %(n)s %%.",
+            commitment=COMMITMENT.translated()[DEFAULT_COMMITMENT], n=DEFAULT_CONFIDENCE,
+        ),
         "ROW_LABELS": {
             "no_group": _("Sin bancada"), "no_data": _("(sin dato)"), "committee": _("Comisión"),
             "change": _("Cambiar"), "full_stance": _("Detalle"),

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from crm.accounts.safe_next import safe_next
 from crm.campaigns import bp, operations, queries, stance
 from crm.campaigns.forms import BulkStanceForm, LegislatorStanceForm, StanceForm
+from crm.campaigns.models import DEFAULT_CONFIDENCE
 from crm.campaigns.views.common import campaign_or_404, require_write
 from crm.campaigns.visibility import whip_list_campaign_ids
 from crm.core.views import is_htmx
@@ -21,7 +22,7 @@ from crm.legislature.models import Legislator
 def _stance_values(form):
     return {
         "commitment": form.commitment.data,
-        "confidence": form.confidence.data if form.confidence.data is not None else 50,
+        "confidence": form.confidence.data if form.confidence.data is not None else DEFAULT_CONFIDENCE,
         "evidence": (form.evidence.data or "").strip() or None,
         "source_url": (form.source_url.data or "").strip() or None,
     }

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from crm.accounts.models import PartnerOrganisation, User
-from crm.campaigns.models import STANCE_LEVELS, Campaign
+from crm.campaigns.models import DEFAULT_CONFIDENCE, STANCE_LEVELS, Campaign
 from crm.campaigns.operations import CampaignError, record_stance
 from crm.core import audit, events
 from crm.core.time import utcnow
@@ -200,10 +200,6 @@ def log_interaction(
         )
     events.emit("interaction.created", interaction)
     return interaction
-
-
-# How sure a stance seen in a contact is, unless the person logging it says otherwise.
-DEFAULT_CONFIDENCE = 50
 
 
 def observed_commitment(kind: str) -> str:
