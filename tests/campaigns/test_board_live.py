@@ -50,7 +50,7 @@ def test_a_stance_logged_on_one_phone_appears_on_the_other_within_one_poll(isola
         logging.goto(f"{live_server}/campaigns/{campaign_id}/whip?stage={stage_id}")
         row = logging.locator("#target-list tr", has_text=target_name)
         row.get_by_role("button", name="Cambiar").click()
-        row.get_by_label("Postura").select_option("champion")
+        row.get_by_label("Postura", exact=True).select_option("champion")
         row.get_by_role("button", name="Guardar").click()
         row.get_by_text("Guardada").wait_for()
 

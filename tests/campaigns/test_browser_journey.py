@@ -32,7 +32,7 @@ def test_director_updates_a_stance_from_the_target_list(isolated_app, live_serve
 
     row = page.locator("#target-list tr", has_text="Legisladora 005")
     row.get_by_role("button", name="Cambiar").click()
-    row.get_by_label("Postura").select_option("supporter")
+    row.get_by_label("Postura", exact=True).select_option("supporter")
     row.get_by_role("button", name="Guardar").click()
     row.get_by_text("Guardada").wait_for()
     expect(page.locator('[data-testid="secured"]')).to_have_text("5")
