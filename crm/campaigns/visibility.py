@@ -7,19 +7,24 @@ from crm.core.visibility import is_partner
 from crm.extensions import db
 
 
-def whip_list_campaign_ids(user) -> set[int] | None:
-    """Campaign ids whose per-legislator whip list the user may see; None means all of them."""
+def _granted_campaign_ids(user, *levels: str) -> set[int] | None:
+    """Campaign ids granted to the user's partner organisation (at any of these levels, or at any level when
+    none is named); None means all of them (staff)."""
     if user and user.is_authenticated and user.is_staff:
         return None
     if not is_partner(user) or not user.partner_organisation_id:
         return set()
-    rows = db.session.execute(
-        select(CampaignPartnerAccess.campaign_id).where(
-            CampaignPartnerAccess.partner_organisation_id == user.partner_organisation_id,
-            CampaignPartnerAccess.level == "whip_list",
-        )
+    statement = select(CampaignPartnerAccess.campaign_id).where(
+        CampaignPartnerAccess.partner_organisation_id == user.partner_organisation_id
     )
-    return {r[0] for r in rows}
+    if levels:
+        statement = statement.where(CampaignPartnerAccess.level.in_(levels))
+    return set(db.session.execute(statement).scalars())
+
+
+def whip_list_campaign_ids(user) -> set[int] | None:
+    """Campaign ids whose per-legislator whip list the user may see; None means all of them."""
+    return _granted_campaign_ids(user, "whip_list")
 
 
 def can_see_whip_list(user, campaign_id: int) -> bool:
@@ -29,13 +34,4 @@ def can_see_whip_list(user, campaign_id: int) -> bool:
 
 def shared_campaign_ids(user) -> set[int] | None:
     """Campaigns a partner organisation was granted at any level (counts or list); None means all (staff)."""
-    if user and user.is_authenticated and user.is_staff:
-        return None
-    if not is_partner(user) or not user.partner_organisation_id:
-        return set()
-    rows = db.session.execute(
-        select(CampaignPartnerAccess.campaign_id).where(
-            CampaignPartnerAccess.partner_organisation_id == user.partner_organisation_id
-        )
-    )
-    return {r[0] for r in rows}
+    return _granted_campaign_ids(user)
