@@ -20,12 +20,10 @@ Exit status 0 only when every target holds. Figures on a shared machine are nois
 """
 
 import argparse
-import os
 import re
 import secrets
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -38,6 +36,9 @@ from flask import Flask
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+
+import gunicorn_process  # noqa: E402 - found through the path set just above
+from gunicorn_process import GunicornProcess, clean_environment, free_port  # noqa: E402
 
 # The floor: the smallest Flask app, served by the same gunicorn settings (`board:hello`).
 hello = Flask("hello")
@@ -92,47 +93,22 @@ def build(size: int, folder: Path) -> dict:
 # --- servers and HTTP -------------------------------------------------------------------------------------
 
 
-class Gunicorn:
+class Gunicorn(GunicornProcess):
     """gunicorn -c gunicorn.conf.py with 2 workers in production mode, serving `target`."""
 
     def __init__(self, target: str, database_url: str, folder: Path, name: str):
-        from load_test import free_port
-
         self.port = free_port()
-        self.log_path = folder / f"gunicorn-{name}.log"
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("CRM_", "GUNICORN_"))}
-        env.update(CRM_ENV="production", SECRET_KEY=secrets.token_hex(32), TRUSTED_HOSTS="127.0.0.1",
-                   DATABASE_URL=database_url, CRM_PROXY_HOPS="1", CRM_INSTANCE_DIR=str(folder / "instance"),
-                   GUNICORN_BIND=f"127.0.0.1:{self.port}", GUNICORN_WORKERS="2", GUNICORN_MAX_REQUESTS="0")
-        self.log_file = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--pythonpath", "bench", target],
-            cwd=ROOT, env=env, stdout=self.log_file, stderr=subprocess.STDOUT)
+        env = clean_environment(
+            CRM_ENV="production", SECRET_KEY=secrets.token_hex(32), TRUSTED_HOSTS="127.0.0.1",
+            DATABASE_URL=database_url, CRM_PROXY_HOPS="1", CRM_INSTANCE_DIR=str(folder / "instance"),
+            GUNICORN_BIND=f"127.0.0.1:{self.port}", GUNICORN_WORKERS="2", GUNICORN_MAX_REQUESTS="0")
+        super().__init__([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--pythonpath", "bench", target],
+                         cwd=ROOT, env=env, log_path=folder / f"gunicorn-{name}.log")
 
     def wait_ready(self, path: str, timeout: float = 60) -> None:
         from load_test import request
 
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"gunicorn exited early; see {self.log_path}")
-            try:
-                if request("GET", self.port, path, {}, timeout=2)[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise SystemExit(f"gunicorn did not become ready in {timeout} s; see {self.log_path}")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log_file.close()
+        self.wait_until(lambda: request("GET", self.port, path, {}, timeout=2)[0] == 200, timeout)
 
 
 def login(port: int, email: str) -> dict:
@@ -173,15 +149,10 @@ def wrk(port: int, path: str, seconds: int, headers: dict) -> float:
     """Requests per second wrk measures (2 threads, 16 connections); errors or wrong statuses abort the run."""
     from load_test import PROXY_HEADERS
 
-    command = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency"]
-    for name, value in {"Host": "127.0.0.1", **PROXY_HEADERS, **headers}.items():
-        command += ["-H", f"{name}: {value}"]
-    output = subprocess.run([*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True,
-                            check=True).stdout
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    rate, bad, output = gunicorn_process.wrk(port, path, {"Host": "127.0.0.1", **PROXY_HEADERS, **headers}, seconds)
     if bad:
-        raise SystemExit(f"{path}: {bad.group(1)} responses were errors\n{output}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+        raise SystemExit(f"{path}: {bad} responses were errors\n{output}")
+    return rate
 
 
 # --- part 1: shares of hello world -------------------------------------------------------------------------

@@ -30,7 +30,6 @@ import random
 import re
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -41,6 +40,8 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
+
+from gunicorn_process import GunicornProcess, clean_environment, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -302,54 +303,22 @@ def _generate() -> None:
 # --- gunicorn --------------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Server:
+class Server(GunicornProcess):
     """gunicorn with the repository's configuration, in production mode, on a loopback port."""
 
     def __init__(self, url: str, workers: int, log_dir: Path):
         self.port = free_port()
         self.workers = workers
-        self.log_path = log_dir / f"gunicorn-{workers}w.log"
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("CRM_", "GUNICORN_"))}
-        env.update(
+        env = clean_environment(
             CRM_ENV="production", SECRET_KEY=secrets.token_hex(32), TRUSTED_HOSTS="127.0.0.1",
             DATABASE_URL=url, CRM_PROXY_HOPS="1", CRM_INSTANCE_DIR=str(log_dir / "instance"),
             GUNICORN_BIND=f"127.0.0.1:{self.port}", GUNICORN_WORKERS=str(workers), GUNICORN_MAX_REQUESTS="0",
         )
-        self.log_file = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
-            cwd=ROOT, env=env, stdout=self.log_file, stderr=subprocess.STDOUT,
-        )
+        super().__init__([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
+                         cwd=ROOT, env=env, log_path=log_dir / f"gunicorn-{workers}w.log")
 
     def wait_ready(self, timeout: float = 60) -> None:
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"gunicorn exited early; see {self.log_path}")
-            try:
-                status, _headers, _body = request("GET", self.port, "/healthz", {}, timeout=2)
-                if status == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise SystemExit(f"gunicorn did not become healthy in {timeout} s; see {self.log_path}")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log_file.close()
+        self.wait_until(lambda: request("GET", self.port, "/healthz", {}, timeout=2)[0] == 200, timeout)
 
 
 # --- HTTP client with cookies (no third-party packages) -------------------------------------------------

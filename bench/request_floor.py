@@ -23,13 +23,14 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from urllib.parse import urlencode
+
+import gunicorn_process
+from gunicorn_process import GunicornProcess, clean_environment, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 EMAIL, PASSWORD = "oficial@cabildeo.demo", "cabildeo-demo-2026"
@@ -42,12 +43,6 @@ PAGES = [
     ("My tasks (/tasks)", "crm", "/tasks", {}),
     ("My tasks, brotli", "crm", "/tasks", {"Accept-Encoding": "br"}),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def get(port: int, path: str, headers: dict, body: str | None = None):
@@ -71,41 +66,17 @@ def build_demo(app_dir: Path, instance: Path) -> str:
     return f"sqlite:///{instance / 'cabildeo.sqlite3'}"
 
 
-class Server:
+class Server(GunicornProcess):
     def __init__(self, app_dir: Path, target: str, workers: int, log_dir: Path, env_extra: dict):
         self.port = free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("CRM_", "GUNICORN_"))}
-        env.update(env_extra, GUNICORN_BIND=f"127.0.0.1:{self.port}", GUNICORN_WORKERS=str(workers),
-                   GUNICORN_MAX_REQUESTS="0", GUNICORN_LOGLEVEL="warning",
-                   PYTHONPATH=os.pathsep.join([str(app_dir), str(ROOT / "bench")]))
-        self.log = open(log_dir / f"{target.split(':')[0]}.log", "w")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(app_dir / "gunicorn.conf.py"), target],
-            cwd=app_dir, env=env, stdout=self.log, stderr=subprocess.STDOUT,
-        )
+        env = clean_environment(**env_extra, GUNICORN_BIND=f"127.0.0.1:{self.port}", GUNICORN_WORKERS=str(workers),
+                                GUNICORN_MAX_REQUESTS="0", GUNICORN_LOGLEVEL="warning",
+                                PYTHONPATH=os.pathsep.join([str(app_dir), str(ROOT / "bench")]))
+        super().__init__([sys.executable, "-m", "gunicorn", "-c", str(app_dir / "gunicorn.conf.py"), target],
+                         cwd=app_dir, env=env, log_path=log_dir / f"{target.split(':')[0]}.log")
 
     def wait_ready(self, path: str) -> None:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"gunicorn exited early; see {self.log.name}")
-            try:
-                if get(self.port, path, {})[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise SystemExit(f"gunicorn did not answer {path} within 60 s; see {self.log.name}")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
+        self.wait_until(lambda: get(self.port, path, {})[0] == 200)
 
 
 def login(port: int) -> str:
@@ -126,14 +97,8 @@ def _cookies(headers) -> str:
 
 
 def wrk(port: int, path: str, headers: dict, seconds: float, threads: int, connections: int) -> tuple[float, int]:
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency"]
-    for name, value in {**PROXY, **headers}.items():
-        command += ["-H", f"{name}: {value}"]
-    output = subprocess.run([*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True,
-                            check=True).stdout
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
-    return rate, int(bad.group(1)) if bad else 0
+    rate, bad, _ = gunicorn_process.wrk(port, path, {**PROXY, **headers}, seconds, threads, connections)
+    return rate, bad
 
 
 def main() -> int:
