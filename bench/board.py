@@ -183,7 +183,10 @@ def shares(sets: dict, folder: Path, seconds: int) -> list[tuple[str, float, flo
             whip = wrk(server.port, board_path(data), seconds, auth)
             rows.append((f"whip page, {SIZES[size]} ({size:,} legislators)", whip, whip / floor, TARGETS["whip"]))
             poll_headers = {**auth, "HX-Request": "true", "If-None-Match": headers["ETag"]}
-            assert get(server.port, board_path(data, True), cookies, poll_headers)[0] == 304
+            answer = get(server.port, board_path(data, True), cookies, poll_headers)
+            if answer[0] != 304:
+                raise SystemExit(f"an unchanged board answered {answer[0]} to its own ETag {headers['ETag']} "
+                                 f"(now {answer[1].get('ETag')}); see {server.log_path}")
             poll = wrk(server.port, board_path(data, True), seconds, poll_headers)
             rows.append((f"unchanged-board poll (304), {size:,}", poll, poll / floor, TARGETS["poll"]))
             if size == min(sets):

@@ -142,7 +142,8 @@ def build(size: int, seed=42):
         rows.append({
             "campaign_id": campaign.id, "legislator_id": legislator_id, "level": rng.choice(LEVELS),
             "commitment": "inferred", "confidence": rng.randint(10, 100),
-            "assessed_at": now - timedelta(days=days_ago, seconds=rng.randint(0, 86_000)),
+            # A quarter of an hour old at least: the live board's "last 10 minutes" stays still while benches run.
+            "assessed_at": now - timedelta(days=days_ago, minutes=15, seconds=rng.randint(0, 86_000)),
         })
     for start in range(0, len(rows), 20_000):
         db.session.execute(insert(StanceAssessment), rows[start : start + 20_000])

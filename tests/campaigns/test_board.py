@@ -279,3 +279,15 @@ def test_a_cached_board_drops_a_change_once_it_is_older_than_the_window(world, m
     assert "1 cambio en los últimos 10 minutos" in poll(client, world).get_data(as_text=True)
     time.sleep(1.2)
     assert "Sin cambios en los últimos 10 minutos" in poll(client, world).get_data(as_text=True)
+
+
+def test_a_board_first_built_by_a_poll_is_the_one_the_page_builds(world, make_user, login_as, app):
+    """Each worker fills its own cache, from whichever request comes first: a poll or the page."""
+    client = login_as(make_user("director"))
+    tags = []
+    for first in (board_url(world, fragment="board"), board_url(world)):
+        app.extensions.pop("whip_board", None)
+        client.get(first)
+        tags.append(poll(client, world).headers["ETag"])
+    assert tags[0] == tags[1]
+    assert "fragment%3D" not in poll(client, world).get_data(as_text=True)  # the rows' links return to the page

@@ -163,7 +163,9 @@ def _detail_context(campaign, body, count, as_of, can_edit) -> dict:
         stance_url=url_for("campaigns.index") + f"/{campaign.id}/legislators/",
         can_edit=can_edit,
         profile_url=url_for("legislature.directory") + "/",
-        back=quote(request.full_path.rstrip("?"), safe=""),
+        # The page's own address even when a poll renders the board: both share one cached copy.
+        back=quote(url_for("campaigns.whip", campaign_id=campaign.id,
+                           **{k: v for k, v in request.args.items() if k != "fragment"}), safe=""),
     )
     context.update(
         targets=shown,
