@@ -3,6 +3,14 @@
 (function () {
   "use strict";
 
+  // The JSON keeps ISO days; the chart shows them as the page's language writes dates ("17 sept", "Sep 17").
+  var dayFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined,
+    { day: "numeric", month: "short", timeZone: "UTC" });
+  function weekLabel(iso) {
+    var day = new Date(iso + "T00:00:00Z");
+    return isNaN(day) ? iso : dayFormat.format(day);
+  }
+
   function drawTrend(canvas) {
     if (!window.Chart) { return; }
     fetch(canvas.getAttribute("data-trend-url"), { credentials: "same-origin", headers: { "Accept": "application/json" } })
@@ -21,7 +29,7 @@
         if (canvas._chart) { canvas._chart.destroy(); }
         canvas._chart = new window.Chart(canvas, {
           type: "bar",
-          data: { labels: data.labels, datasets: datasets },
+          data: { labels: data.labels.map(weekLabel), datasets: datasets },
           options: {
             responsive: true, maintainAspectRatio: false, animation: false,
             scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } },

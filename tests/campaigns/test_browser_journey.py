@@ -29,6 +29,9 @@ def test_director_updates_a_stance_from_the_target_list(isolated_app, live_serve
         page.goto(f"{live_server}/campaigns/{campaign_id}/whip?stage={stage_id}")
     assert page.locator('[data-testid="secured"]').inner_text() == "4"
     assert page.locator("svg.hemicycle circle").count() == 12
+    page.wait_for_function("document.getElementById('trend-chart')._chart !== undefined")
+    weeks = page.evaluate("document.getElementById('trend-chart')._chart.data.labels")
+    assert weeks and not any(label[:4].isdigit() for label in weeks), weeks  # "17 sept", not "2026-09-17"
 
     row = page.locator("#target-list tr", has_text="Legisladora 005")
     row.get_by_role("button", name="Cambiar").click()
