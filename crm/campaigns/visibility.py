@@ -30,8 +30,3 @@ def whip_list_campaign_ids(user) -> set[int] | None:
 def can_see_whip_list(user, campaign_id: int) -> bool:
     allowed = whip_list_campaign_ids(user)
     return allowed is None or campaign_id in allowed
-
-
-def shared_campaign_ids(user) -> set[int] | None:
-    """Campaigns a partner organisation was granted at any level (counts or list); None means all (staff)."""
-    return _granted_campaign_ids(user)

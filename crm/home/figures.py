@@ -12,7 +12,6 @@ from datetime import date, datetime
 from sqlalchemy import func, or_, select
 
 from crm.campaigns import queries as campaign_queries
-from crm.campaigns.visibility import shared_campaign_ids
 from crm.coalition import queries as coalition_queries
 from crm.core.time import local_day_bounds
 from crm.extensions import db
@@ -129,11 +128,9 @@ def officer_figures(user, now: datetime, today: date) -> HomeFigures:
 
 
 def partner_figures(user, today: date) -> HomeFigures:
-    """A partner organisation's account: only the counts of the campaigns shared with it, and their petitions."""
-    granted = shared_campaign_ids(user) or set()
-    if not granted:
-        return HomeFigures()
-    return HomeFigures(campaigns=_campaigns(granted, today, user.timezone), drives=_drives(today, granted))
+    """A partner organisation's account: the totals every partner may read on the campaign pages (a grant adds
+    the per-legislator list, not the totals), and the petition drives' totals. No tasks, meetings or names."""
+    return HomeFigures(campaigns=_campaigns(None, today, user.timezone), drives=_drives(today, None))
 
 
 def figures_for(user, now: datetime, today: date) -> HomeFigures:

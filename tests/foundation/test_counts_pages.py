@@ -51,7 +51,7 @@ PAGES = [
     ("admin", "/admin/users", 3),
     ("admin", "/legislatures", 7),
     ("admin", "/imports/legislators", 2),
-    ("viewer", "/", 2),
+    ("viewer", "/", 4),
     ("viewer", "/campaigns/{campaign}/whip", 2),
     ("director", "/search?q=mavila", 2),
     ("director", "/search?q=lima&kind=legislator&page=2", 2),
