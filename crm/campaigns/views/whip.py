@@ -1,7 +1,7 @@
 """The whip count of a campaign: the page with its hemicycle, breakdowns and targets, the trend, the list and exports."""
 
 from datetime import timedelta
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from flask import Response, abort, current_app, jsonify, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -164,8 +164,7 @@ def _detail_context(campaign, body, count, as_of, can_edit) -> dict:
         can_edit=can_edit,
         profile_url=url_for("legislature.directory") + "/",
         # The page's own address even when a poll renders the board: both share one cached copy.
-        back=quote(url_for("campaigns.whip", campaign_id=campaign.id,
-                           **{k: v for k, v in request.args.items() if k != "fragment"}), safe=""),
+        back=quote(_page_address(), safe=""),
     )
     context.update(
         targets=shown,
@@ -245,3 +244,8 @@ def export(campaign_id, fmt):
         headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
     )
 
+
+def _page_address() -> str:
+    """This page's address without `fragment`, so a board first built by a poll links back to the page."""
+    kept = [(k, v) for k, v in request.args.items(multi=True) if k != "fragment"]
+    return request.path + ("?" + urlencode(kept) if kept else "")
