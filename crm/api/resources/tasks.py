@@ -3,7 +3,7 @@
 from flask import url_for
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from crm.api.http import (
     ID_RANGE,
@@ -20,7 +20,7 @@ from crm.api.http import (
 )
 from crm.extensions import db
 from crm.outreach.models import TASK_PRIORITIES, TASK_STATUSES, Task
-from crm.outreach.operations import OutreachError, can_modify_task, create_task, set_task_status
+from crm.outreach.operations import OutreachError, can_modify_task, create_task, modifiable_tasks, set_task_status
 
 blp = make_blueprint("api_tasks", "/tasks", "Follow-up tasks.")
 OPTIONAL_ID = {"load_default": None, "allow_none": True, "validate": ID_RANGE}
@@ -50,15 +50,8 @@ class TaskArgs(PageArgs):
 TaskList = list_schema(TaskSchema, "TaskList")
 
 
-def _mine(user):
-    """Officers see the tasks they own or created; directors and admins see the team's (the team page)."""
-    if user.is_manager:
-        return Task.id.is_not(None)
-    return or_(Task.assignee_id == user.id, Task.created_by_id == user.id)
-
-
 def _task_or_404(user, task_id: int) -> Task:
-    task = db.session.execute(select(Task).where(Task.id == task_id, _mine(user))).scalar_one_or_none()
+    task = db.session.execute(select(Task).where(Task.id == task_id, modifiable_tasks(user))).scalar_one_or_none()
     if task is None:
         raise not_found()
     return task
@@ -70,7 +63,7 @@ class Tasks(MethodView):
     @blp.response(200, TaskList)
     def get(self, args):
         user = require_staff()
-        statement = select(Task).where(_mine(user))
+        statement = select(Task).where(modifiable_tasks(user))
         if args["status"]:
             statement = statement.where(Task.status == args["status"])
         rows, cursor = page_of(statement, Task.id, args, since=func.coalesce(Task.completed_at, Task.created_at))
