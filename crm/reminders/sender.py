@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, case, func, or_, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 
+from crm.core import leases
 from crm.core.logging import error_reason, process_echo
 from crm.core.outbox import OutboundEmail
 from crm.core.time import utcnow
@@ -106,13 +107,6 @@ def with_reconnect(what: str, action):
             time.sleep(delay)
 
 
-def _claimable(now: datetime):
-    return or_(
-        and_(_table.c.status == "pending", _table.c.next_attempt_at <= now),
-        and_(_table.c.status == "sending", _table.c.lease_until < now),
-    )
-
-
 def claim_batch(owner: str, *, now: datetime | None = None, limit: int | None = None) -> list[int]:
     """Mark up to `limit` due rows as ours for one lease and commit, so no other sender takes them.
 
@@ -126,7 +120,7 @@ def claim_batch(owner: str, *, now: datetime | None = None, limit: int | None = 
     lease_until = now + timedelta(seconds=_setting("MAIL_LEASE_SECONDS", DEFAULT_LEASE_SECONDS))
     give_up = (
         _table.update()
-        .where(_claimable(now), _table.c.attempts >= max_attempts)
+        .where(leases.claimable(_table, now), _table.c.attempts >= max_attempts)
         .values(
             status="failed", lease_until=None, lease_owner=None, handoff_at=None,
             last_error=func.coalesce(_table.c.last_error + " ", "") + f"(gave up after {max_attempts} attempts)",
@@ -140,7 +134,7 @@ def claim_batch(owner: str, *, now: datetime | None = None, limit: int | None = 
     )
     candidates = (
         select(_table.c.id)
-        .where(_claimable(now), _table.c.attempts < max_attempts)
+        .where(leases.claimable(_table, now), _table.c.attempts < max_attempts)
         .order_by(_table.c.next_attempt_at, _table.c.id)
         .limit(limit)
     )
@@ -150,20 +144,7 @@ def claim_batch(owner: str, *, now: datetime | None = None, limit: int | None = 
         connection.execute(give_up)
         for row_id in connection.execute(unknown).scalars():
             log.warning("mail %s: its sender died while handing it to the server; it is sent again and may arrive twice", row_id)
-        if connection.dialect.name == "postgresql":
-            # Rows another sender has locked are skipped, not waited for; the UPDATE runs under our row locks.
-            ids = list(connection.execute(candidates.with_for_update(skip_locked=True)).scalars())
-            if ids:
-                connection.execute(_table.update().where(_table.c.id.in_(ids)).values(**claim))
-        else:
-            # SQLite: one conditional UPDATE. Writers are serialised (BEGIN IMMEDIATE), and the WHERE repeats the
-            # claimable test, so a row another sender claimed a moment ago no longer matches.
-            ids = list(
-                connection.execute(
-                    _table.update().where(_table.c.id.in_(candidates.scalar_subquery()), _claimable(now))
-                    .values(**claim).returning(_table.c.id)
-                ).scalars()
-            )
+        ids = leases.claim(connection, _table, candidates, now, claim)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -172,10 +153,8 @@ def claim_batch(owner: str, *, now: datetime | None = None, limit: int | None = 
 
 
 def retry_delay(attempts: int) -> timedelta:
-    """Exponential backoff: base, 2×base, 4×base… capped."""
-    base = _setting("MAIL_RETRY_BASE_SECONDS", DEFAULT_RETRY_BASE_SECONDS)
-    cap = _setting("MAIL_RETRY_MAX_SECONDS", DEFAULT_RETRY_MAX_SECONDS)
-    return timedelta(seconds=min(cap, base * 2 ** max(0, attempts - 1)))
+    return leases.backoff(attempts, _setting("MAIL_RETRY_BASE_SECONDS", DEFAULT_RETRY_BASE_SECONDS),
+                          _setting("MAIL_RETRY_MAX_SECONDS", DEFAULT_RETRY_MAX_SECONDS))
 
 
 # Built once: recording an outcome happens once per message and must stay cheap at thousands a minute.

@@ -23,11 +23,11 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import delete, select
 
 from crm.accounts.models import User
 from crm.api.models import IdempotencyKey, WebhookAttempt, WebhookDelivery, WebhookSubscription
-from crm.core import audit
+from crm.core import audit, leases
 from crm.core.mail import enqueue_email, external_url
 from crm.core.time import utcnow
 from crm.extensions import db
@@ -62,28 +62,16 @@ def body_of(delivery: WebhookDelivery) -> bytes:
 
 
 def retry_delay(attempts: int) -> timedelta:
-    base = _setting("WEBHOOK_RETRY_BASE_SECONDS", 30)
-    return timedelta(seconds=min(_setting("WEBHOOK_RETRY_MAX_SECONDS", 6 * 3600), base * 2 ** max(0, attempts - 1)))
-
-
-def _claimable(now: datetime):
-    return or_(and_(_table.c.status == "pending", _table.c.next_attempt_at <= now),
-               and_(_table.c.status == "sending", _table.c.lease_until < now))
+    return leases.backoff(attempts, _setting("WEBHOOK_RETRY_BASE_SECONDS", 30),
+                          _setting("WEBHOOK_RETRY_MAX_SECONDS", 6 * 3600))
 
 
 def claim(owner: str, now: datetime, limit: int = 20) -> list[int]:
     lease_until = now + timedelta(seconds=_setting("WEBHOOK_LEASE_SECONDS", 120))
-    candidates = select(_table.c.id).where(_claimable(now)).order_by(_table.c.next_attempt_at, _table.c.id).limit(limit)
+    candidates = (select(_table.c.id).where(leases.claimable(_table, now))
+                  .order_by(_table.c.next_attempt_at, _table.c.id).limit(limit))
     values = dict(status="sending", lease_until=lease_until, lease_owner=owner, attempts=_table.c.attempts + 1)
-    connection = db.session.connection()
-    if connection.dialect.name == "postgresql":
-        ids = list(connection.execute(candidates.with_for_update(skip_locked=True)).scalars())
-        if ids:
-            connection.execute(_table.update().where(_table.c.id.in_(ids)).values(**values))
-    else:
-        ids = list(connection.execute(
-            _table.update().where(_table.c.id.in_(candidates.scalar_subquery()), _claimable(now))
-            .values(**values).returning(_table.c.id)).scalars())
+    ids = leases.claim(db.session.connection(), _table, candidates, now, values)
     db.session.commit()
     return ids
 
