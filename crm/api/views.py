@@ -11,6 +11,7 @@ from crm.api.resources import admin, campaigns, coalition, interactions, legisla
 from crm.api.webhooks import operations
 from crm.api.webhooks import resource as webhooks
 from crm.api.webhooks.resource import attempts_of
+from crm.core.compression import not_compressed
 from crm.core.forms import choices
 from crm.core.permissions import admin_required
 from crm.core.views import acting_user
@@ -40,6 +41,7 @@ def reference():
 
 
 @pages.route("/admin/webhooks", methods=["GET", "POST"])
+@not_compressed  # shows webhook signing secrets
 @admin_required
 def webhook_log():
     """Every subscription (subscribe, turn on or off, remove) and the latest deliveries with each attempt."""

@@ -217,3 +217,17 @@ def test_a_new_vote_rule_sends_whip_changed(api_as, api_world, receiver):
     assert len(receiver.requests) == 1
     data = json.loads(receiver.requests[0][1])["data"]
     assert data["stage_id"] == stage.id and data["needed"] == 14  # two thirds of 20
+
+
+def test_a_task_event_reaches_only_an_owner_who_may_open_the_task(make_user):
+    from crm.api.webhooks import payload_for
+    from crm.outreach.models import Task
+
+    officer, other, director = make_user("officer"), make_user("officer"), make_user("director")
+    task = Task(title="Llamar a la asesora", assignee_id=other.id, created_by_id=other.id, status="open",
+                priority="normal", created_at=utcnow())
+    db.session.add(task)
+    db.session.flush()
+    assert payload_for("task.created", task, officer) is None  # the task page would answer 403 to them
+    assert payload_for("task.created", task, other)["title"] == "Llamar a la asesora"
+    assert payload_for("task.created", task, director) is not None

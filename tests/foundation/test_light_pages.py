@@ -53,6 +53,9 @@ def test_pages_showing_a_lasting_secret_are_not_compressed(client, login_as, mak
         response = client.get(path, headers=ALL)
         assert response.status_code == 200, path
         assert "Content-Encoding" not in response.headers, path
+    login_as(make_user("admin"))
+    webhooks = client.get("/admin/webhooks", headers=ALL)  # shows each subscription's signing secret
+    assert webhooks.status_code == 200 and "Content-Encoding" not in webhooks.headers
 
 
 def test_pages_link_static_files_by_content_hash(app, client):

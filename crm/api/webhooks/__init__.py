@@ -22,6 +22,7 @@ from crm.campaigns.visibility import can_see_whip_list
 from crm.core import events
 from crm.core.time import local_today, utcnow
 from crm.extensions import db
+from crm.outreach.operations import can_modify_task
 from crm.outreach.queries.interactions import interaction_for
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ def payload_for(event: str, obj, owner: User) -> dict | None:
     if event == "stance.changed":
         return StanceSchema().dump(obj) if can_see_whip_list(owner, obj.campaign_id) else None
     if event.startswith("task."):
-        return TaskSchema().dump(obj) if owner.is_staff else None
+        return TaskSchema().dump(obj) if can_modify_task(owner, obj) else None
     if event == "signatures.verified":
         return {"batch_id": obj.id, "drive_id": obj.drive_id, "collected": obj.collected, "verified": obj.verified,
                 "rejected": obj.rejected}

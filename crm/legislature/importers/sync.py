@@ -63,7 +63,7 @@ class Sync(MembershipSync):
         options = self.options
         name = (options.get("legislature") or "").strip()
         if not name:
-            self.roster.error("opciones", "legislature", _("Indique el nombre de la legislatura."))
+            self.roster.error(_("opciones"), "legislature", _("Indique el nombre de la legislatura."))
             return
         self.legislature = db.session.execute(select(Legislature).where(Legislature.name == name)).scalar_one_or_none()
         if self.legislature is None:
@@ -146,7 +146,7 @@ class Sync(MembershipSync):
                 if not record.seats:
                     if any(p.field == "seats" and p.severity == "error" for p in self.roster.problems):
                         continue  # the file's own wrong number was reported already
-                    self.roster.error("opciones", "seats", _("Indique el número legal de escaños de «%(v0)s» (--seats).", v0=record.name))
+                    self.roster.error(_("opciones"), "seats", _("Indique el número legal de escaños de «%(v0)s» (--seats).", v0=record.name))
                     continue
                 self.report.structure["chambers"] += 1
                 if self.write:

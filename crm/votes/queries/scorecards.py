@@ -4,6 +4,7 @@ votes; chamber and group are the ones active on the reader's day (the one active
 from dataclasses import dataclass
 
 from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy.orm import selectinload
 
 from crm.extensions import db
 from crm.legislature.models import Chamber, Group, GroupMembership, Legislator, SeatMembership, active_on
@@ -82,7 +83,9 @@ def scorecard(scorecard_id: int):
 
 
 def scorecard_list():
-    return db.session.execute(select(Scorecard).order_by(Scorecard.created_at.desc(), Scorecard.id.desc())).scalars().all()
+    # Each card shows its number of votes.
+    return db.session.execute(select(Scorecard).options(selectinload(Scorecard.items))
+                              .order_by(Scorecard.created_at.desc(), Scorecard.id.desc())).scalars().all()
 
 
 def for_legislator(legislator_id: int):
