@@ -141,9 +141,10 @@ def claim_batch(owner: str, *, now: datetime | None = None, limit: int | None = 
     claim = dict(status="sending", lease_until=lease_until, lease_owner=owner, attempts=_table.c.attempts + 1)
     connection = db.session.connection()
     try:
-        connection.execute(give_up)
+        # Unknown outcomes first: a message given up on below may still have reached the server.
         for row_id in connection.execute(unknown).scalars():
-            log.warning("mail %s: its sender died while handing it to the server; it is sent again and may arrive twice", row_id)
+            log.warning("mail %s: its sender died while handing it to the server; it may arrive twice", row_id)
+        connection.execute(give_up)
         ids = leases.claim(connection, _table, candidates, now, claim)
         db.session.commit()
     except Exception:

@@ -238,3 +238,15 @@ def test_password_reset_link_expires(use_smtp, make_user, client, app, monkeypat
     real = TimestampSigner.get_timestamp
     monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: real(self) + 3 * 3600)
     assert client.get(path).status_code == 400
+
+
+def test_a_last_attempt_that_died_mid_handoff_is_failed_but_flagged_as_possibly_delivered(app):
+    _queue(1)
+    [row] = outbox()
+    now = utcnow()
+    row.status, row.attempts, row.lease_until, row.handoff_at = "sending", sender.DEFAULT_MAX_ATTEMPTS, now, now
+    db.session.commit()
+    assert sender.claim_batch("next-sender", now=now + timedelta(seconds=1)) == []
+    db.session.expire_all()
+    [row] = outbox()
+    assert row.status == "failed" and row.unknown_outcomes == 1  # admins see it may have arrived
