@@ -7,24 +7,18 @@ from crm.core.visibility import is_partner
 from crm.extensions import db
 
 
-def _granted_campaign_ids(user, *levels: str) -> set[int] | None:
-    """Campaign ids granted to the user's partner organisation (at any of these levels, or at any level when
-    none is named); None means all of them (staff)."""
+def whip_list_campaign_ids(user) -> set[int] | None:
+    """Campaign ids whose per-legislator whip list the user may see; None means all of them."""
     if user and user.is_authenticated and user.is_staff:
         return None
     if not is_partner(user) or not user.partner_organisation_id:
         return set()
-    statement = select(CampaignPartnerAccess.campaign_id).where(
-        CampaignPartnerAccess.partner_organisation_id == user.partner_organisation_id
-    )
-    if levels:
-        statement = statement.where(CampaignPartnerAccess.level.in_(levels))
-    return set(db.session.execute(statement).scalars())
-
-
-def whip_list_campaign_ids(user) -> set[int] | None:
-    """Campaign ids whose per-legislator whip list the user may see; None means all of them."""
-    return _granted_campaign_ids(user, "whip_list")
+    return set(db.session.execute(
+        select(CampaignPartnerAccess.campaign_id).where(
+            CampaignPartnerAccess.partner_organisation_id == user.partner_organisation_id,
+            CampaignPartnerAccess.level == "whip_list",
+        )
+    ).scalars())
 
 
 def can_see_whip_list(user, campaign_id: int) -> bool:

@@ -93,14 +93,6 @@ def _next_meetings(user, now: datetime, today: date) -> list:
     ).all()
 
 
-def _drives(today: date, campaign_ids) -> list:
-    return [
-        (drive, campaign_name, totals)
-        for drive, campaign_name, totals in coalition_queries.drive_summaries(today)
-        if campaign_ids is None or drive.campaign_id in campaign_ids
-    ]
-
-
 def manager_figures(user, now: datetime, today: date) -> HomeFigures:
     """Director and admin: where every active campaign stands, the team's backlog, the week, the petitions."""
     figures = HomeFigures(campaigns=_campaigns(None, today, user.timezone))
@@ -111,7 +103,7 @@ def manager_figures(user, now: datetime, today: date) -> HomeFigures:
     figures.team_overdue = sum(row.overdue for row in overdue_by_officer(now))
     figures.week_start, start, end = week_bounds(today, user.timezone)
     figures.meetings_this_week = _meetings_between(start, end)
-    figures.drives = _drives(today, None)
+    figures.drives = coalition_queries.drive_summaries(today)
     return figures
 
 
@@ -130,7 +122,7 @@ def officer_figures(user, now: datetime, today: date) -> HomeFigures:
 def partner_figures(user, today: date) -> HomeFigures:
     """A partner organisation's account: the totals every partner may read on the campaign pages (a grant adds
     the per-legislator list, not the totals), and the petition drives' totals. No tasks, meetings or names."""
-    return HomeFigures(campaigns=_campaigns(None, today, user.timezone), drives=_drives(today, None))
+    return HomeFigures(campaigns=_campaigns(None, today, user.timezone), drives=coalition_queries.drive_summaries(today))
 
 
 def figures_for(user, now: datetime, today: date) -> HomeFigures:

@@ -1,7 +1,7 @@
 """The whip count of a campaign: the page with its hemicycle, breakdowns and targets, the trend, the list and exports."""
 
 from datetime import timedelta
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from flask import Response, abort, current_app, jsonify, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -22,7 +22,7 @@ from crm.campaigns.views.common import (
 )
 from crm.campaigns.visibility import can_see_whip_list
 from crm.core import versions
-from crm.core.jinja import localdate
+from crm.core.jinja import localdate, url_with
 from crm.core.permissions import deny
 from crm.core.time import utcnow, zone
 from crm.core.views import int_arg, user_today
@@ -164,7 +164,8 @@ def _detail_context(campaign, body, count, as_of, can_edit) -> dict:
         can_edit=can_edit,
         profile_url=url_for("legislature.directory") + "/",
         # The page's own address even when a poll renders the board: both share one cached copy.
-        back=quote(_page_address(), safe=""),
+        # The page's own address even when a poll renders the board: both share one cached copy.
+        back=quote(url_with(fragment=None), safe=""),
     )
     context.update(
         targets=shown,
@@ -243,9 +244,3 @@ def export(campaign_id, fmt):
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
     )
-
-
-def _page_address() -> str:
-    """This page's address without `fragment`, so a board first built by a poll links back to the page."""
-    kept = [(k, v) for k, v in request.args.items(multi=True) if k != "fragment"]
-    return request.path + ("?" + urlencode(kept) if kept else "")
