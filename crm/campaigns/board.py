@@ -91,9 +91,9 @@ def etag_of(board: str | None) -> str:
     return '"' + hashlib.sha256((board or "").encode()).hexdigest()[:32] + '"'
 
 
-def expiry(changes) -> datetime | None:
-    """When the oldest change listed leaves the recent window (None: nothing listed, nothing to expire)."""
-    return min(c.at for c in changes) + RECENT if changes else None
+def expiry(oldest: datetime | None) -> datetime | None:
+    """When the oldest recent change, listed or only counted, leaves the window (None: nothing to expire)."""
+    return oldest + RECENT if oldest else None
 
 
 def recent_since() -> datetime:

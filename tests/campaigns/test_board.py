@@ -291,3 +291,15 @@ def test_a_board_first_built_by_a_poll_is_the_one_the_page_builds(world, make_us
         tags.append(poll(client, world).headers["ETag"])
     assert tags[0] == tags[1]
     assert "fragment%3D" not in poll(client, world).get_data(as_text=True)  # the rows' links return to the page
+
+
+def test_a_cached_board_recounts_when_an_unlisted_change_leaves_the_window(world, make_user, login_as):
+    # Nine changes: the eight newest are listed; the ninth is only counted, and it is about to age out.
+    stance(world, 0, "supporter", when=utcnow() - timedelta(minutes=10) + timedelta(seconds=1))
+    for i in range(1, 9):
+        stance(world, i, "opposed", when=utcnow() - timedelta(minutes=1))
+    db.session.commit()
+    client = login_as(make_user("director"))
+    assert "9 cambios en los últimos 10 minutos" in poll(client, world).get_data(as_text=True)
+    time.sleep(1.2)
+    assert "8 cambios en los últimos 10 minutos" in poll(client, world).get_data(as_text=True)

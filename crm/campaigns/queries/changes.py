@@ -24,10 +24,13 @@ class Change:
     level: str
 
 
-def recent_changes(campaign_id: int, since: datetime, limit: int = CHANGES_SHOWN) -> tuple[int, list[Change]]:
-    """How many stances of the campaign were recorded since `since`, and the newest few (one statement)."""
+def recent_changes(campaign_id: int, since: datetime,
+                   limit: int = CHANGES_SHOWN) -> tuple[int, datetime | None, list[Change]]:
+    """How many stances of the campaign were recorded since `since`, when the oldest of them was, and the newest
+    few (one statement). The oldest, listed or not, is when the count first goes down."""
     statement = (
-        select(SA.assessed_at, User.name, Legislator.id, Legislator.full_name, SA.level, func.count().over())
+        select(SA.assessed_at, User.name, Legislator.id, Legislator.full_name, SA.level, func.count().over(),
+               func.min(SA.assessed_at).over())
         .join(Legislator, Legislator.id == SA.legislator_id)
         .outerjoin(User, User.id == SA.assessed_by_id)
         .where(SA.campaign_id == campaign_id, SA.assessed_at >= since)
@@ -35,4 +38,6 @@ def recent_changes(campaign_id: int, since: datetime, limit: int = CHANGES_SHOWN
         .limit(limit)
     )
     rows = db.session.execute(statement).all()
-    return (rows[0][5] if rows else 0), [Change(*row[:5]) for row in rows]
+    if not rows:
+        return 0, None, []
+    return rows[0][5], rows[0][6], [Change(*row[:5]) for row in rows]

@@ -125,9 +125,9 @@ def _render(campaign_id) -> board.Rendered:
         live = as_of == today
         context.update(live=live, poll_seconds=current_app.config["BOARD_POLL_SECONDS"])
         if live:
-            total, changes = queries.recent_changes(campaign.id, board.recent_since())
+            total, oldest, changes = queries.recent_changes(campaign.id, board.recent_since())
             context.update(changes_total=total, changes=changes, show_who=can_see_internal_notes(current_user))
-            expires_at = board.expiry(changes)
+            expires_at = board.expiry(oldest)
         board_html = Markup(render_template("campaigns/_board.html", **context))  # noqa: S704 - rendered by Jinja
     content = Markup(render_template("campaigns/_whip_content.html", board=board_html, **context))  # noqa: S704
     return board.Rendered(title=f"{_('Recuento')} · {campaign.name}", content=content, board=board_html,
