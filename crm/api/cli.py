@@ -7,6 +7,7 @@ import click
 from flask.cli import with_appcontext
 
 from crm.api.webhooks import delivery
+from crm.core import leases
 
 
 def register(group: click.Group) -> None:
@@ -16,7 +17,7 @@ def register(group: click.Group) -> None:
     @with_appcontext
     def webhooks_command(once, interval):
         """Deliver signed webhook requests, with retries and backoff."""
-        owner = delivery.new_owner()
+        owner = leases.new_owner()
         if once:
             stats = delivery.deliver_all(owner)
             click.echo(f"delivered {stats.delivered}, retry later {stats.retried}, failed {stats.failed}")

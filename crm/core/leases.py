@@ -3,9 +3,17 @@
 A row is claimable when it is pending and due, or when the worker that leased it let the lease run out (it died).
 """
 
+import os
+import socket
+import uuid
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_
+
+
+def new_owner() -> str:
+    """A lease holder's name: host, process and a random part, so a restarted process never reuses one."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 def claimable(table, now: datetime):

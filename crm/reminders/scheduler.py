@@ -15,12 +15,12 @@ from flask import Flask
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import DBAPIError
 
+from crm.core.leases import new_owner
 from crm.core.logging import error_reason, process_echo
 from crm.core.time import utcnow
 from crm.extensions import db
 from crm.reminders import jobs
 from crm.reminders.models import ProcessLock
-from crm.reminders.sender import new_owner
 
 log = logging.getLogger(__name__)
 

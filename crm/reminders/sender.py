@@ -14,10 +14,7 @@ The guarantee is at least once, with a copy possible in exactly one place (READM
 """
 
 import logging
-import os
-import socket
 import time
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -72,10 +69,6 @@ class DeliveryStats:
         for name in ("claimed", "sent", "retried", "failed", "released"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.errors.extend(other.errors)
-
-
-def new_owner() -> str:
-    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 def _setting(name: str, default):
@@ -220,7 +213,7 @@ def _describe(error: Exception) -> str:
 
 def deliver_batch(*, owner: str | None = None, now: datetime | None = None, limit: int | None = None, transport=None) -> DeliveryStats:
     """Claim a batch, send it, record each outcome. Returns what happened."""
-    owner = owner or new_owner()
+    owner = owner or leases.new_owner()
     stats = DeliveryStats()
     ids = claim_batch(owner, now=now, limit=limit)
     stats.claimed = len(ids)
@@ -335,7 +328,7 @@ def _send_one(item: Outgoing, row, owner, now, transport, stats: DeliveryStats, 
 
 def deliver_all(*, owner: str | None = None, max_batches: int | None = None, now: datetime | None = None) -> DeliveryStats:
     """Deliver until nothing is due (used by --once, the tests and the benchmark)."""
-    owner = owner or new_owner()
+    owner = owner or leases.new_owner()
     total = DeliveryStats()
     batches = 0
     while max_batches is None or batches < max_batches:
@@ -350,7 +343,7 @@ def deliver_all(*, owner: str | None = None, max_batches: int | None = None, now
 def run_forever(stop, *, interval: float = 5.0, echo=print) -> None:
     """The sender loop: deliver while there is work, otherwise wait; `stop` is a threading.Event."""
     echo = process_echo(echo)
-    owner = new_owner()
+    owner = leases.new_owner()
     echo(f"Sender {owner} started ({make_transport().describe()}).")
     while not stop.is_set():
         try:

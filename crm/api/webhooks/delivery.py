@@ -11,12 +11,9 @@ import hashlib
 import hmac
 import json
 import logging
-import os
-import socket
 import time
 import urllib.error
 import urllib.request
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -42,10 +39,6 @@ class WebhookStats:
     delivered: int = 0
     retried: int = 0
     failed: int = 0
-
-
-def new_owner() -> str:
-    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 def _setting(name, default):
