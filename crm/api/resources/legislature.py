@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
 from crm.api.http import (
@@ -198,10 +198,8 @@ class Legislators(MethodView):
             if args["chamber_id"]:
                 seat = seat.where(SeatMembership.chamber_id == args["chamber_id"])
             statement = statement.where(exists(seat))
-        if args["updated_since"]:
-            statement = statement.where(or_(Legislator.updated_at >= args["updated_since"],
-                                            Legislator.created_at >= args["updated_since"]))
-        rows, cursor = page_of(statement, Legislator.id, args)
+        rows, cursor = page_of(statement, Legislator.id, args,
+                               since=func.coalesce(Legislator.updated_at, Legislator.created_at))
         return list_response(legislators_data(rows), cursor)
 
 

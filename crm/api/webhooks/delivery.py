@@ -109,6 +109,9 @@ def _send_one(delivery_id: int, owner: str, now: datetime, stats: WebhookStats) 
     status, error = post(url, body, headers, _setting("WEBHOOK_TIMEOUT", 10))
     elapsed = int((time.monotonic() - started) * 1000)
     delivery = db.session.get(WebhookDelivery, delivery_id)
+    if delivery is None:  # its subscription was removed during the POST, and its deliveries with it
+        db.session.rollback()
+        return
     subscription = db.session.get(WebhookSubscription, delivery.subscription_id)
     db.session.add(WebhookAttempt(delivery_id=delivery_id, attempted_at=utcnow(), status_code=status, error=error,
                                   duration_ms=elapsed))
