@@ -21,6 +21,9 @@ from crm.legislature.models import (
     active_on,
 )
 
+# Built once: an alias made per call costs its column adaptation again on every request.
+COMMITTEE_CHAMBER = aliased(Chamber, name="committee_chamber")
+
 # --- campaigns and stages ------------------------------------------------------------------------------
 
 
@@ -30,15 +33,14 @@ def get_campaign(campaign_id: int) -> Campaign | None:
 
 def stages_select():
     """Campaigns with each stage and the chamber or committee it targets (rows for bodies_of); outer joined."""
-    committee_chamber = aliased(Chamber)
     return (
         select(
-            Campaign, VoteStage, Chamber.name, Chamber.seats, Committee.name, Committee.chamber_id, committee_chamber.name
+            Campaign, VoteStage, Chamber.name, Chamber.seats, Committee.name, Committee.chamber_id, COMMITTEE_CHAMBER.name
         )
         .outerjoin(VoteStage, VoteStage.campaign_id == Campaign.id)
         .outerjoin(Chamber, Chamber.id == VoteStage.chamber_id)
         .outerjoin(Committee, Committee.id == VoteStage.committee_id)
-        .outerjoin(committee_chamber, committee_chamber.id == Committee.chamber_id)
+        .outerjoin(COMMITTEE_CHAMBER, COMMITTEE_CHAMBER.id == Committee.chamber_id)
     )
 
 

@@ -36,6 +36,11 @@ from crm.legislature.models import (
     active_on,
 )
 
+# Built once: an alias made per call costs its column adaptation again on every request.
+GROUP_LINK = aliased(GroupMembership, name="group_link")
+LEAD_LINK = aliased(CommitteeMembership, name="lead_link")
+OWNER_PARTNER = aliased(PartnerOrganisation, name="owner_partner")
+
 # --- the whip count -----------------------------------------------------------------------------------
 
 
@@ -157,8 +162,6 @@ def _member_statement(committee: bool, set_based: bool = False, with_committees:
         if committee
         else select(VoteStage.committee_id).where(VoteStage.campaign_id == campaign_id, VoteStage.committee_id.is_not(None))
     )
-    group_link = aliased(GroupMembership)
-    lead_link = aliased(CommitteeMembership)
     # "id<RS>name<US>id<RS>name…": each member's committees in the body's chamber, for the committee breakdown.
     packed_committees = func.aggregate_strings(cast(Committee.id, String) + FIELD_SEP + Committee.name, ITEM_SEP)
     (contact, contact_key), (next_due, next_due_key) = _member_activity(cutoff)
@@ -201,7 +204,6 @@ def _member_statement(committee: bool, set_based: bool = False, with_committees:
                 *([(committees, CommitteeMembership.legislator_id)] if with_committees else []),
             )
         ]
-    owner_partner = aliased(PartnerOrganisation)
     statement = (
         select(
             Legislator.id,
@@ -215,8 +217,8 @@ def _member_statement(committee: bool, set_based: bool = False, with_committees:
             Legislator.owner_user_id,
             User.name,
             Legislator.owner_partner_id,
-            owner_partner.name,
-            lead_link.role,
+            OWNER_PARTNER.name,
+            LEAD_LINK.role,
             *extra_cols,
         )
         .select_from(members)
@@ -226,16 +228,16 @@ def _member_statement(committee: bool, set_based: bool = False, with_committees:
         statement = statement.outerjoin(target, condition)
     return (
         statement.outerjoin(
-            group_link,
-            and_(group_link.legislator_id == lid, group_link.group_id.in_(bancadas), active_on(group_link, day)),
+            GROUP_LINK,
+            and_(GROUP_LINK.legislator_id == lid, GROUP_LINK.group_id.in_(bancadas), active_on(GROUP_LINK, day)),
         )
-        .outerjoin(Group, Group.id == group_link.group_id)
+        .outerjoin(Group, Group.id == GROUP_LINK.group_id)
         .outerjoin(
-            lead_link,
-            and_(lead_link.legislator_id == lid, lead_link.committee_id.in_(lead_committees), active_on(lead_link, day)),
+            LEAD_LINK,
+            and_(LEAD_LINK.legislator_id == lid, LEAD_LINK.committee_id.in_(lead_committees), active_on(LEAD_LINK, day)),
         )
         .outerjoin(User, User.id == Legislator.owner_user_id)
-        .outerjoin(owner_partner, owner_partner.id == Legislator.owner_partner_id)
+        .outerjoin(OWNER_PARTNER, OWNER_PARTNER.id == Legislator.owner_partner_id)
     )
 
 

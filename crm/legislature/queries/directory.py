@@ -27,6 +27,9 @@ from crm.legislature.models import (
 )
 from crm.legislature.queries.members import sitting
 
+# Built once: an alias made per call costs its column adaptation again on every request.
+OWNER_USER = aliased(User, name="owner_user")
+
 SORTS = ("name", "-name", "district", "-district", "bancada", "-bancada", "chamber", "-chamber")
 STATUSES = ("active", "former", "all")
 PER_PAGE_CHOICES = (25, 50, 100)
@@ -182,11 +185,10 @@ def directory_statement(shape: DirectoryShape) -> PagedStatement:
     chamber_name = _current_seat_column(chamber_label, today).label("chamber_name")
     bancada_name = _current_group_column("bancada", today).label("bancada_name")
     party_name = _current_group_column("party", today).label("party_name")
-    owner_user = aliased(User)
     statement = (
         select(Legislator, chamber_name, bancada_name, party_name,
-               owner_user.name.label("owner_user_name"), PartnerOrganisation.name.label("owner_partner_name"))
-        .outerjoin(owner_user, owner_user.id == Legislator.owner_user_id)
+               OWNER_USER.name.label("owner_user_name"), PartnerOrganisation.name.label("owner_partner_name"))
+        .outerjoin(OWNER_USER, OWNER_USER.id == Legislator.owner_user_id)
         .outerjoin(PartnerOrganisation, PartnerOrganisation.id == Legislator.owner_partner_id)
     )
     scoped = shape.scoped

@@ -11,6 +11,9 @@ from crm.extensions import db
 from crm.legislature import scope
 from crm.legislature.models import Chamber, Legislator, Legislature, SeatMembership, active_on
 
+# Built once: an alias made per call costs its column adaptation again on every request.
+OTHER_SEAT = aliased(SeatMembership, name="other_seat")
+
 PICKER_LIMIT = 8
 
 
@@ -44,16 +47,15 @@ def search_legislators(term: str, today: date, choice=None, limit: int = PICKER_
         return []
     ids = scope.scope_ids(today, choice)
     phrase = _like_escape(" ".join(words[:5]))
-    other = aliased(SeatMembership)
     seat = (
-        select(other.id)
-        .where(other.legislator_id == Legislator.id, _in_scope(other, ids))
-        .order_by(active_on(other, today).desc(), other.start_date.desc(), other.id.desc())
+        select(OTHER_SEAT.id)
+        .where(OTHER_SEAT.legislator_id == Legislator.id, _in_scope(OTHER_SEAT, ids))
+        .order_by(active_on(OTHER_SEAT, today).desc(), OTHER_SEAT.start_date.desc(), OTHER_SEAT.id.desc())
         .limit(1)
         .correlate(Legislator)
         .scalar_subquery()
     )
-    sitting = exists().where(other.legislator_id == Legislator.id, _in_scope(other, ids), active_on(other, today))
+    sitting = exists().where(OTHER_SEAT.legislator_id == Legislator.id, _in_scope(OTHER_SEAT, ids), active_on(OTHER_SEAT, today))
     match = case(
         (Legislator.search_name == " ".join(words), 0),
         (Legislator.search_name.like(f"{phrase}%", escape="\\"), 1),

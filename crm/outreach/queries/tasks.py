@@ -15,6 +15,9 @@ from crm.extensions import db
 from crm.legislature.models import Legislator
 from crm.outreach.models import Task
 
+# Built once: an alias made per call costs its column adaptation again on every request.
+ASSIGNEE = aliased(User, name="assignee")
+
 # --- Tasks ---
 
 
@@ -32,12 +35,11 @@ class TaskBuckets:
 
 def _task_rows(statement):
     """Tasks with the names a list shows, loaded with joins in the same statement."""
-    assignee = aliased(User)
     return (
-        statement.add_columns(Legislator.full_name, Campaign.name, assignee.name)
+        statement.add_columns(Legislator.full_name, Campaign.name, ASSIGNEE.name)
         .outerjoin(Legislator, Legislator.id == Task.legislator_id)
         .outerjoin(Campaign, Campaign.id == Task.campaign_id)
-        .outerjoin(assignee, assignee.id == Task.assignee_id)
+        .outerjoin(ASSIGNEE, ASSIGNEE.id == Task.assignee_id)
     )
 
 
