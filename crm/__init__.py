@@ -45,10 +45,6 @@ def create_app(config: Config | None = None) -> Flask:
     warn_unknown_variables()
     if app.config["TRUSTED_HOSTS"]:
         app.config["TRUSTED_HOSTS"] = list(app.config["TRUSTED_HOSTS"])
-    if app.config["PROXY_HOPS"]:
-        hops = app.config["PROXY_HOPS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-
     import crm.models  # noqa: F401  # in the factory, like the imports above
 
     _init_extensions(app)
@@ -66,6 +62,10 @@ def create_app(config: Config | None = None) -> Flask:
     errors.register(app)
     jinja.register(app)
     app.cli.add_command(crm_cli)
+    # Last, so that it wraps every middleware a domain put in front of Flask (the whip board's poll shortcut).
+    if app.config["PROXY_HOPS"]:
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     return app
 
 

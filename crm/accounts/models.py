@@ -21,7 +21,25 @@ class PartnerOrganisation(db.Model):
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class User(UserMixin, db.Model):
+class RoleFlags:
+    """What a role may do, for the User row and for the signed-in principal read without the ORM."""
+
+    __slots__ = ()
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.ADMIN, Role.DIRECTOR, Role.OFFICER)
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role in (Role.ADMIN, Role.DIRECTOR)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+
+class User(RoleFlags, UserMixin, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,18 +75,6 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
-
-    @property
-    def is_staff(self) -> bool:
-        return self.role in (Role.ADMIN, Role.DIRECTOR, Role.OFFICER)
-
-    @property
-    def is_manager(self) -> bool:
-        return self.role in (Role.ADMIN, Role.DIRECTOR)
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == Role.ADMIN
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

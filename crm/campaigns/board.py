@@ -10,17 +10,17 @@ per-request token (CSRF lives in the page frame, which is rendered on every requ
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app, request
+from flask import Response, abort, request
 from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
 
 from crm.core import versions
+from crm.core.caches import LRU, app_cache
+from crm.core.frames import framed
 from crm.core.time import utcnow
 from crm.core.views import user_today
 
@@ -37,53 +37,48 @@ class Rendered:
     board: Markup | None
     etag: str
     expires_at: datetime | None = None
+    # The content as UTF-8: a 400-seat page would otherwise be encoded again on every view.
+    encoded: bytes | None = None
 
 
-class LRU:
-    """A bounded mapping, least recently used out first; safe under threaded servers."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self._items: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key, now: datetime):
-        with self._lock:
-            entry = self._items.get(key)
-            if entry is None:
-                return None
-            if entry.expires_at is not None and entry.expires_at <= now:
-                del self._items[key]
-                return None
-            self._items.move_to_end(key)
-            return entry
-
-    def put(self, key, entry) -> None:
-        with self._lock:
-            self._items[key] = entry
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._items)
+CACHE_NAME = "whip_board"
 
 
 def cache() -> LRU:
-    """This app's cache (one per app, so two apps in one process never share entries)."""
-    found = current_app.extensions.get("whip_board")
-    if found is None:
-        found = current_app.extensions["whip_board"] = LRU(CACHE_ENTRIES)
-    return found
+    """This app's whip-board cache."""
+    return app_cache(CACHE_NAME, CACHE_ENTRIES)
 
 
-def key_for(campaign_id: int) -> tuple:
-    """The cache key of the board this request asks for; reads the version tokens (one statement)."""
-    tokens = versions.read(versions.EVERYTHING, campaign_id)
-    args = tuple(sorted((k, v) for k, v in request.args.items(multi=True) if k != "fragment"))
+def key_for(campaign_id: int, tokens: tuple | None = None) -> tuple:
+    """The cache key of the board this request asks for; reads the version tokens unless given (one statement)."""
+    if tokens is None:
+        tokens = versions.read(*scopes(campaign_id))
     user = current_user
-    return (campaign_id, tokens, args, str(get_locale()), user_today(), user.timezone, user.role,
-            user.partner_organisation_id)
+    return key_of(campaign_id, tokens, request.args, str(get_locale()), user_today(), user.timezone, user.role,
+                  user.partner_organisation_id)
+
+
+def key_of(campaign_id: int, tokens: tuple, args, locale: str, today, timezone: str, role: str,
+           partner_organisation_id: int | None) -> tuple:
+    """The key from plain values, for callers that know the reader without a request's user (the poll shortcut)."""
+    query = tuple(sorted((k, v) for k, v in args.items(multi=True) if k != "fragment"))
+    return (campaign_id, tokens, query, locale, today, timezone, role, partner_organisation_id)
+
+
+def scopes(campaign_id: int) -> tuple[int, int]:
+    """The version scopes a campaign's board depends on: rows every campaign shows, then the campaign's own."""
+    return versions.EVERYTHING, campaign_id
+
+
+def respond(entry: Rendered, key: tuple):
+    """The page, or for a poll (?fragment=board) the board, or 304 when the poll already has this board."""
+    if request.args.get("fragment") != "board":
+        return framed("campaigns/whip.html", (entry.etag, key), entry.content, entry.encoded, entry=entry)
+    if entry.board is None:
+        abort(404)
+    response = Response(status=304) if matches(request.if_none_match, entry.etag) else Response(entry.board)
+    response.headers["ETag"] = entry.etag
+    return response
 
 
 def etag_of(board: str | None) -> str:
@@ -100,7 +95,7 @@ def recent_since() -> datetime:
     return utcnow() - RECENT
 
 
-def matches(etag: str) -> bool:
+def matches(if_none_match, etag: str) -> bool:
     """The request's If-None-Match names this tag (or any). Weak forms count too: a compressing layer marks the
     tags it passes on as weak (W/"…"), and the browser sends back what it was given."""
-    return request.if_none_match.contains_weak(etag.strip('"')) or request.if_none_match.star_tag
+    return if_none_match.contains_weak(etag.strip('"')) or if_none_match.star_tag

@@ -9,11 +9,12 @@ upgrade) gets a short cache, so a stale URL never pins old content.
 import hashlib
 from pathlib import Path
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request, url_for
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=300"
 _hashes: dict[tuple[str, str], tuple[int | None, str | None]] = {}
+_urls: dict[tuple[str, str, str], str] = {}
 
 
 def asset_hash(filename: str) -> str | None:
@@ -32,6 +33,17 @@ def asset_hash(filename: str) -> str | None:
     if known is None or known[0] != mtime:
         known = _hashes[key] = (mtime, hashlib.sha256(path.read_bytes()).hexdigest()[:12] if path.is_file() else None)
     return known[1]
+
+
+def static_url(filename: str) -> str:
+    """`url_for('static', filename=...)`, remembered per process: pages link a dozen files on every request."""
+    if current_app.debug:
+        return url_for("static", filename=filename)
+    key = (current_app.static_folder, request.script_root if has_request_context() else "", filename)
+    url = _urls.get(key)
+    if url is None:
+        url = _urls[key] = url_for("static", filename=filename)
+    return url
 
 
 def _mtime(path: Path) -> int | None:
@@ -58,4 +70,5 @@ def cache_static(response):
 
 def register(app: Flask) -> None:
     app.url_defaults(add_version)
+    app.jinja_env.globals["static_url"] = static_url
     app.after_request(cache_static)

@@ -103,7 +103,9 @@ def install_sqlite_hooks(engine: Engine, busy_timeout_ms: int) -> None:
         # readers begin deferred so that WAL lets any number of them run beside the writer.
         writer = may_write()
         connection.info["crm_deferred"] = not writer
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN DEFERRED")
+        # Straight to the driver: this runs before every transaction, and a statement through the engine costs more
+        # than the read it opens.
+        connection.connection.dbapi_connection.execute("BEGIN IMMEDIATE" if writer else "BEGIN DEFERRED")
 
     @event.listens_for(engine, "before_cursor_execute")
     def warn_deferred_write(connection, _cursor, statement, _parameters, _context, _executemany):
@@ -113,6 +115,31 @@ def install_sqlite_hooks(engine: Engine, busy_timeout_ms: int) -> None:
             return
         warnings.warn(f"{_where()} wrote in a read-only transaction; mark it @writes_on_read",
                       DeferredWriteWarning, stacklevel=2)
+
+
+_compiled: dict = {}
+
+
+def first_row_raw(engine: Engine, statement, params: dict):
+    """The first row of a Core statement sent straight to a pooled driver connection, as its own read (SQLite runs
+    it in autocommit; elsewhere the pool rolls back when the connection returns). For answers given before Flask
+    builds a request, where the engine's per-statement work costs more than the read itself. Events do not see it.
+    """
+    key = (statement, engine.dialect.name)
+    compiled = _compiled.get(key)
+    if compiled is None:
+        compiled = _compiled[key] = statement.compile(dialect=engine.dialect)
+    values = compiled.construct_params(params)
+    arguments = tuple(values[name] for name in compiled.positiontup) if compiled.positional else values
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute(compiled.string, arguments)
+        row = cursor.fetchone()
+        cursor.close()
+        return row
+    finally:
+        connection.close()
 
 
 def _where() -> str:

@@ -13,6 +13,7 @@ from jinja2 import pass_eval_context
 from markupsafe import Markup, escape
 
 from crm.core.audit import action_label, object_link
+from crm.core.frames import site_nav
 from crm.core.permissions import ROLE_LABELS
 from crm.core.text import linkify_plain
 from crm.core.visibility import can_see_relationship_owner
@@ -147,6 +148,7 @@ def register(app) -> None:
     app.jinja_env.globals["option_tags"] = option_tags
     app.jinja_env.globals["role_label"] = role_label
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "es_PE")
+    app.jinja_env.globals["site_nav"] = site_nav
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
     app.jinja_env.globals["sees_owner"] = lambda owner_partner_id: can_see_relationship_owner(
         current_user, owner_partner_id

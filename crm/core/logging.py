@@ -29,6 +29,7 @@ SECRET_PATH_PATTERNS = (
 )
 # Paths too chatty to log on every hit (load balancers poll the health check every few seconds).
 QUIET_PATHS = ("/healthz", "/static/")
+access = logging.getLogger("crm.access")
 
 
 def safe_path() -> str:
@@ -100,10 +101,20 @@ class TextFormatter(logging.Formatter):
         return super().format(record)
 
 
-def incoming_request_id() -> str:
-    """The proxy's X-Request-ID when it looks like one, else a fresh id."""
-    incoming = request.headers.get("X-Request-ID", "")
+def incoming_request_id(headers=None) -> str:
+    """The proxy's X-Request-ID when it looks like one, else a fresh id (headers: this request's by default)."""
+    incoming = (headers if headers is not None else request.headers).get("X-Request-ID", "")
     return incoming if 8 <= len(incoming) <= 40 and incoming.isalnum() else secrets.token_hex(8)
+
+
+def log_access_line(method: str, path: str, status: int, duration_ms: float | None, user_id: int | None,
+                    remote_addr: str | None, size: int | None, **extra) -> None:
+    """One access line (the path already made safe); `extra` carries request_id outside a request context."""
+    access.info(
+        "%s %s %s %sms user=%s", method, path, status, duration_ms, user_id if user_id is not None else "-",
+        extra={"method": method, "path": path, "status": status, "duration_ms": duration_ms, "user_id": user_id,
+               "remote_addr": remote_addr, "size": size, **extra},
+    )
 
 
 def _user_id():
@@ -119,8 +130,6 @@ def _user_id():
 
 
 def _register_access_log(app) -> None:
-    access = logging.getLogger("crm.access")
-
     # Registered before any extension, so it runs first (even when CSRF or login checks abort the
     # request) and its after_request hook runs last, after the commit: the duration includes it.
     @app.before_request
@@ -136,24 +145,8 @@ def _register_access_log(app) -> None:
             return response
         started = g.get("request_started")
         duration = round((time.perf_counter() - started) * 1000, 1) if started else None
-        user_id = _user_id()
-        access.info(
-            "%s %s %s %sms user=%s",
-            request.method,
-            path,
-            response.status_code,
-            duration,
-            user_id if user_id is not None else "-",
-            extra={
-                "method": request.method,
-                "path": path,
-                "status": response.status_code,
-                "duration_ms": duration,
-                "user_id": user_id,
-                "remote_addr": request.remote_addr,
-                "size": response.calculate_content_length(),
-            },
-        )
+        log_access_line(request.method, path, response.status_code, duration, _user_id(), request.remote_addr,
+                        response.calculate_content_length())
         return response
 
 

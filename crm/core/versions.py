@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterable
+from functools import cache
 
-from sqlalchemy import BigInteger, Integer, event, inspect, select
+from sqlalchemy import BigInteger, Integer, bindparam, event, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -95,10 +96,21 @@ def bump(session: Session, scopes: Iterable[int]) -> None:
         connection.execute(_bump_statement(connection.dialect.name, scopes))
 
 
+@cache
+def token_columns(count: int) -> tuple:
+    """Columns holding the tokens of `count` scopes (None for a scope never bumped), for any statement to read;
+    their scopes are the bind parameters token_params() names."""
+    return tuple(select(BoardVersion.token).where(BoardVersion.scope == bindparam(f"token_scope_{n}")).scalar_subquery()
+                 for n in range(count))
+
+
+def token_params(*scopes: int) -> dict:
+    return {f"token_scope_{n}": scope for n, scope in enumerate(scopes)}
+
+
 def read(*scopes: int) -> tuple[int | None, ...]:
-    """The current tokens of these scopes, in order (None for a scope never bumped), in one statement."""
-    rows = dict(db.session.execute(select(BoardVersion.scope, BoardVersion.token).where(BoardVersion.scope.in_(scopes))).all())
-    return tuple(rows.get(s) for s in scopes)
+    """The current tokens of these scopes, in order, in one statement."""
+    return tuple(db.session.connection().execute(select(*token_columns(len(scopes))), token_params(*scopes)).one())
 
 
 def pending(session: Session) -> bool:

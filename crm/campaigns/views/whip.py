@@ -3,7 +3,7 @@
 from datetime import timedelta
 from urllib.parse import quote
 
-from flask import Response, abort, current_app, jsonify, render_template, request, session, url_for
+from flask import Response, abort, current_app, g, jsonify, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -77,7 +77,7 @@ def whip(campaign_id):
     fragment = request.args.get("fragment")
     if fragment in ("breakdown", "summary"):
         return _uncached_fragment(campaign_id, fragment)
-    key = board.key_for(campaign_id)
+    key = board.key_for(campaign_id, g.pop("board_tokens", None))
     store = board.cache()
     fresh = versions.pending(db.session)  # this request's own uncommitted writes: not under the current key
     entry = None if fresh else store.get(key, utcnow())
@@ -87,13 +87,7 @@ def whip(campaign_id):
         # A page that warned about its input (a bad "as of" day) must warn again next time: not cached.
         if len(session.get("_flashes", ())) == flashed and not fresh:
             store.put(key, entry)
-    if fragment != "board":
-        return render_template("campaigns/whip.html", entry=entry)
-    if entry.board is None:
-        abort(404)
-    response = Response(status=304) if board.matches(entry.etag) else Response(entry.board)
-    response.headers["ETag"] = entry.etag
-    return response
+    return board.respond(entry, key)
 
 
 def _uncached_fragment(campaign_id, fragment):
@@ -131,7 +125,7 @@ def _render(campaign_id) -> board.Rendered:
         board_html = Markup(render_template("campaigns/_board.html", **context))  # noqa: S704 - rendered by Jinja
     content = Markup(render_template("campaigns/_whip_content.html", board=board_html, **context))  # noqa: S704
     return board.Rendered(title=f"{_('Recuento')} · {campaign.name}", content=content, board=board_html,
-                          etag=board.etag_of(board_html), expires_at=expires_at)
+                          etag=board.etag_of(board_html), expires_at=expires_at, encoded=content.encode())
 
 
 def _detail_context(campaign, body, count, as_of, can_edit) -> dict:

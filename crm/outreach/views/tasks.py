@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from crm.accounts.principal import principal_is_enough
 from crm.accounts.queries import staff_choices
 from crm.core.forms import choices
 from crm.core.pagination import parse_page
@@ -31,6 +32,7 @@ def _task_or_404(task_id: int) -> Task:
 
 @bp.route("/tasks")
 @staff_required
+@principal_is_enough
 def my_tasks():
     buckets = queries.my_tasks(acting_user())
     return render_template("outreach/my_tasks.html", buckets=buckets, now=utcnow())

@@ -1,0 +1,130 @@
+"""The whip board's poll shortcut in front of Flask: it answers an unchanged board's poll with 304 only when the
+app itself would, and otherwise lets the app answer. It reads on a connection of its own, so these tests use a
+really committed database."""
+
+import logging
+import time
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import update
+
+from crm.accounts.models import User
+from crm.campaigns.board_shortcut import PollShortcut
+from crm.extensions import db
+from tests.campaigns.conftest import add_campaign, build_world, stance
+from tests.conftest import login
+
+
+def _shortcut(app) -> PollShortcut:
+    layer = app.wsgi_app
+    while not isinstance(layer, PollShortcut):
+        layer = layer.app
+    return layer
+
+
+@pytest.fixture
+def served(isolated_app, make_user):
+    with isolated_app.app_context():
+        world = build_world()
+        add_campaign(world)
+        db.session.commit()
+        director = make_user("director")
+        client = isolated_app.test_client()
+        login(client, director)
+        shortcut = _shortcut(isolated_app)
+        flask_calls = []
+        inner = shortcut.wsgi_app
+
+        def counted(environ, start_response):
+            flask_calls.append(environ["PATH_INFO"])
+            return inner(environ, start_response)
+
+        shortcut.wsgi_app = counted
+        url = f"/campaigns/{world.campaign.id}/whip?stage={world.plenary.id}&fragment=board"
+        first = client.get(url, headers={"HX-Request": "true"})
+        assert first.status_code == 200 and flask_calls
+        flask_calls.clear()
+        yield SimpleNamespace(app=isolated_app, world=world, user=director, client=client, url=url,
+                              etag=first.headers["ETag"], flask_calls=flask_calls)
+
+
+def _poll(served, etag=None, **headers):
+    return served.client.get(served.url, headers={"HX-Request": "true", "If-None-Match": etag or served.etag, **headers})
+
+
+def test_an_unchanged_poll_is_answered_before_flask_with_the_apps_headers(served, caplog):
+    with caplog.at_level(logging.INFO, logger="crm.access"):
+        answer = _poll(served)
+    assert answer.status_code == 304 and answer.get_data() == b""
+    assert served.flask_calls == []
+    assert answer.headers["ETag"] == served.etag
+    assert answer.headers["Cache-Control"] == "no-store" and answer.headers["Vary"] == "Cookie"
+    assert "frame-ancestors 'none'" in answer.headers["Content-Security-Policy"]
+    assert answer.headers["X-Request-ID"]
+    lines = [r for r in caplog.records if r.name == "crm.access"]
+    assert [(r.status, r.user_id) for r in lines] == [(304, served.user.id)]
+    # A weak tag (as a compressing proxy passes it on) names the same board.
+    assert _poll(served, "W/" + served.etag).status_code == 304 and served.flask_calls == []
+
+
+def _logged_out(served):
+    db.session.execute(update(User).where(User.id == served.user.id).values(session_version=User.session_version + 1))
+    db.session.commit()
+
+
+def _deactivated(served):
+    db.session.execute(update(User).where(User.id == served.user.id).values(active=False))
+    db.session.commit()
+
+
+def _stance_changed(served):
+    stance(served.world, 1, "champion")
+    db.session.commit()
+
+
+def _messages_waiting(served):
+    with served.client.session_transaction() as session:
+        session["_flashes"] = [("success", "Guardado.")]
+
+
+def _cookie_due_again(served):
+    with served.client.session_transaction() as session:
+        session.permanent = True  # as every real login makes it
+    served.app.config["SESSION_REFRESH_SECONDS"] = 0
+
+
+def _no_cookie(served):
+    served.client.delete_cookie("session")
+
+
+@pytest.mark.parametrize(("change", "status"), [
+    (_logged_out, 302), (_deactivated, 302), (_no_cookie, 302),
+    (_stance_changed, 200), (_messages_waiting, 304), (_cookie_due_again, 304),
+])
+def test_anything_else_goes_to_the_app_which_decides(served, change, status):
+    change(served)
+    answer = _poll(served)
+    assert served.flask_calls, "the shortcut answered what only the app may"
+    assert answer.status_code == status
+    if status == 302:
+        assert "/login" in answer.headers["Location"]
+    if change is _cookie_due_again:
+        assert "session=" in answer.headers.get("Set-Cookie", "")  # the app signed it again
+
+
+def test_another_board_or_an_unknown_page_goes_to_the_app(served):
+    assert _poll(served, '"another-board"').status_code == 200 and served.flask_calls
+    served.flask_calls.clear()
+    other = served.client.get(served.url.replace("/whip", "/whip-list"), headers={"If-None-Match": served.etag})
+    assert served.flask_calls and other.status_code != 304
+
+
+def test_a_cookie_verified_before_is_refused_once_past_the_idle_timeout(served, monkeypatch):
+    assert _poll(served).status_code == 304  # verified and remembered
+    lifetime = served.app.permanent_session_lifetime.total_seconds()
+    later = time.time() + lifetime + 5
+    monkeypatch.setattr("crm.core.sessions.time.time", lambda: later)
+    monkeypatch.setattr("itsdangerous.timed.time.time", lambda: later)
+    answer = _poll(served)
+    assert served.flask_calls and answer.status_code == 302 and "/login" in answer.headers["Location"]
