@@ -62,10 +62,10 @@ def _principal_and_tokens(fetch, session_id, campaign_id: int):
 class PollShortcut:
     """WSGI: an unchanged board's poll answered 304 before Flask builds its request (see the module docstring)."""
 
-    def __init__(self, app, wsgi_app):
+    def __init__(self, app, wsgi_app, engine):
         self.app = app
         self.wsgi_app = wsgi_app
-        self._engine = None
+        self.engine = engine
 
     def __call__(self, environ, start_response):
         started = time.perf_counter()
@@ -104,8 +104,8 @@ class PollShortcut:
 
     def _cached_entry(self, request, session_id, campaign_id: int):
         try:
-            found = _principal_and_tokens(partial(first_row_raw, self.engine()), session_id, campaign_id)
-        except (SQLAlchemyError, self.engine().dialect.loaded_dbapi.Error):
+            found = _principal_and_tokens(partial(first_row_raw, self.engine), session_id, campaign_id)
+        except (SQLAlchemyError, self.engine.dialect.loaded_dbapi.Error):
             return None  # the database is away: Flask's own path reports it
         if found is None:
             return None
@@ -117,11 +117,6 @@ class PollShortcut:
         entry = cache.get(key, utcnow()) if cache is not None else None
         return (entry, principal.id) if entry is not None else None
 
-    def engine(self):
-        if self._engine is None:
-            with self.app.app_context():
-                self._engine = db.engine
-        return self._engine
 
 
 _locales: dict[str, str] = {}
@@ -140,4 +135,6 @@ def _locale(language: str) -> str | None:
 
 def install(app) -> None:
     """Put the poll shortcut in front of the app (inside any proxy fix, which must wrap it afterwards)."""
-    app.wsgi_app = PollShortcut(app, app.wsgi_app)
+    with app.app_context():  # at start-up: a context pushed per request would end the request's session
+        engine = db.engine
+    app.wsgi_app = PollShortcut(app, app.wsgi_app, engine)
