@@ -3,13 +3,17 @@
 On vote day a coalition's phones poll one board that changes a few times a minute. Loading the user through the
 ORM and then the version tokens cost more than everything else such a request does, so both shortcuts here read
 the signed-in user's state and the board's tokens in one statement (`read_principal`, with the login loader's
-own checks) and answer only when the cache already holds the board for that key:
+own checks), sent straight to the driver on a connection of its own, and answer only when the cache already holds
+the board for that key:
 - `PollShortcut`, in front of Flask, answers a poll that names the board it already has with 304. It uses the
   app's own URL map, trusted hosts, session cookie reader, security headers and access log, and steps aside for
   anything it is not sure of: no session or an ended one, a cookie due to be signed again, messages waiting to
   be shown, a board not cached or a different one.
-- `answer_from_cache`, the first hook inside Flask, serves the page and changed boards from the cache.
-Whatever they step aside for goes on to the view unchanged, which checks, renders and fills the cache.
+- `answer_from_cache`, the first hook inside Flask, serves the page (its frame cached per reader, see
+  crm/core/frames.py) and changed boards.
+Whatever they step aside for goes on to the view unchanged, which checks, renders and fills the cache. Their read
+sees only committed rows, as every other request does; a test holding its rows in an open transaction therefore
+reaches the view (tests/campaigns/test_board_shortcut.py uses a committed database).
 """
 
 import time
@@ -20,7 +24,7 @@ from flask import g, request, session
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from crm.accounts.principal import on_connection, read_principal
+from crm.accounts.principal import read_principal
 from crm.campaigns import board, bp
 from crm.core import versions
 from crm.core.database import first_row_raw
@@ -40,7 +44,9 @@ def answer_from_cache():
     if request.args.get("fragment") not in (None, "board"):
         return None
     campaign_id = request.view_args["campaign_id"]
-    found = _principal_and_tokens(on_connection(db.session.connection()), session.get("_user_id"), campaign_id)
+    # Straight to the driver, as the poll shortcut does: a transaction of the request's session would cost more
+    # than the page served from the cache.
+    found = _principal_and_tokens(partial(first_row_raw, db.engine), session.get("_user_id"), campaign_id)
     if found is None:
         return None
     principal, tokens = found

@@ -89,7 +89,7 @@ def test_a_stance_changed_through_every_write_path_shows_on_the_next_view(world,
     assert counts(html)["supporter"] == 0
     for n, write in enumerate(STANCE_PATHS, start=1):
         again, cached = view(client, world, count_queries)
-        assert cached == 1 < built, write.__name__  # unchanged: the user and the version tokens, in one statement
+        assert cached == 2 < built, write.__name__  # unchanged: the user and the version tokens only
         write(client, world, n, api)
         html, built = view(client, world, count_queries)
         assert counts(html)["supporter"] == n, write.__name__
@@ -183,7 +183,7 @@ def test_an_unchanged_board_answers_304_without_rendering(world, make_user, logi
     with count_queries() as sql:
         unchanged = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
     assert unchanged.status_code == 304 and unchanged.get_data() == b""
-    assert len(sql) == 1  # the signed-in user and the version tokens, read together
+    assert len(sql) == 2  # the signed-in user and the version tokens (test_board_shortcut: the shortcuts)
     # A tag a compressing proxy passed on as weak still names the same board.
     assert poll(client, world, "W/" + first.headers["ETag"]).status_code == 304
     assert poll(client, world, '"another-board"').status_code == 200

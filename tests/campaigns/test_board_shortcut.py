@@ -3,6 +3,7 @@ app itself would, and otherwise lets the app answer. It reads on a connection of
 really committed database."""
 
 import logging
+import re
 import time
 from types import SimpleNamespace
 
@@ -128,3 +129,40 @@ def test_a_cookie_verified_before_is_refused_once_past_the_idle_timeout(served, 
     monkeypatch.setattr("itsdangerous.timed.time.time", lambda: later)
     answer = _poll(served)
     assert served.flask_calls and answer.status_code == 302 and "/login" in answer.headers["Location"]
+
+
+def _page(client, served):
+    return client.get(served.url.replace("&fragment=board", ""))
+
+
+def test_a_cached_page_is_served_by_the_first_hook_with_each_readers_own_frame(served, make_user, count_queries):
+    first = _page(served.client, served)
+    assert first.status_code == 200
+    with count_queries() as sql:
+        again = _page(served.client, served)
+    # Served by the first hook: its one read goes straight to the driver, so no statement passes the engine (the
+    # view would cost two: the user and the version tokens).
+    assert again.status_code == 200 and sql == []
+    html = again.get_data(as_text=True)
+    assert html.split('data-board-etag=')[1] == first.get_data(as_text=True).split('data-board-etag=')[1]
+    assert served.user.name in html and "\x00" not in html
+    # The CSRF token put into the cached frame is this session's and works.
+    token = re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
+    served.client.send_csrf = False
+    answer = served.client.post("/language/en", data={"csrf_token": token, "next": "/"})
+    assert answer.status_code == 302
+    # Another reader with the same view of the board gets the same board in her own frame.
+    other = make_user("director", name="Otra Directora Distinta")
+    other_client = served.app.test_client()
+    login(other_client, other)
+    theirs = _page(other_client, served).get_data(as_text=True)
+    assert "Otra Directora Distinta" in theirs and served.user.name not in theirs
+    assert theirs.split('data-board-etag=')[1].split(">")[0] == html.split('data-board-etag=')[1].split(">")[0]
+
+
+def test_a_page_with_a_message_waiting_shows_it_once(served):
+    _page(served.client, served)
+    with served.client.session_transaction() as session:
+        session["_flashes"] = [("success", "Postura guardada.")]
+    assert "Postura guardada." in _page(served.client, served).get_data(as_text=True)
+    assert "Postura guardada." not in _page(served.client, served).get_data(as_text=True)

@@ -26,7 +26,9 @@ PAGES = [
     ("director", "/legislators/{mendoza}/timeline", 5),
     ("director", "/campaigns", 4),
     ("director", "/campaigns/{campaign}", 2),
-    ("director", "/campaigns/{campaign}/whip", 1),  # the board cache, after the warm-up view: user and tokens in one statement
+    # From the board cache after the warm-up view: the user and the version tokens. (The cache's own shortcut reads
+    # on a connection of its own, which cannot see this test's uncommitted rows: test_board_shortcut covers it.)
+    ("director", "/campaigns/{campaign}/whip", 2),
     ("director", "/campaigns/{campaign}/list", 3),
     ("director", "/campaigns/{campaign}/trend.json", 3),
     ("director", "/campaigns/{campaign}/export.csv", 3),
@@ -52,7 +54,7 @@ PAGES = [
     ("admin", "/legislatures", 7),
     ("admin", "/imports/legislators", 2),
     ("viewer", "/", 4),
-    ("viewer", "/campaigns/{campaign}/whip", 1),
+    ("viewer", "/campaigns/{campaign}/whip", 2),
     ("director", "/search?q=mavila", 2),
     ("director", "/search?q=lima&kind=legislator&page=2", 2),
     ("viewer", "/search?q=mavila", 3),
