@@ -5,10 +5,12 @@ from datetime import datetime
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from crm.accounts.principal import principal_is_enough
 from crm.accounts.queries import staff_choices
 from crm.core.forms import choices
+from crm.core.frames import framed
 from crm.core.pagination import parse_page
 from crm.core.permissions import deny, manager_required, staff_required
 from crm.core.time import local_to_utc, to_local, utcnow
@@ -35,7 +37,8 @@ def _task_or_404(task_id: int) -> Task:
 @principal_is_enough
 def my_tasks():
     buckets = queries.my_tasks(acting_user())
-    return render_template("outreach/my_tasks.html", buckets=buckets, now=utcnow())
+    content = Markup(render_template("outreach/_my_tasks_content.html", buckets=buckets, now=utcnow()))  # noqa: S704
+    return framed("outreach/my_tasks.html", (), content)
 
 
 @bp.route("/tasks/team")
