@@ -8,6 +8,8 @@ import time
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import update
 
 from crm.accounts.models import User
@@ -166,3 +168,55 @@ def test_a_page_with_a_message_waiting_shows_it_once(served):
         session["_flashes"] = [("success", "Postura guardada.")]
     assert "Postura guardada." in _page(served.client, served).get_data(as_text=True)
     assert "Postura guardada." not in _page(served.client, served).get_data(as_text=True)
+
+
+# --- the shortcut answers 304 only where the app itself answers 304 --------------------------------------------
+
+
+def _tampered(cookie: str) -> str:
+    middle = len(cookie) // 2
+    return cookie[:middle] + ("A" if cookie[middle] != "A" else "B") + cookie[middle + 1:]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_the_shortcut_answers_304_only_where_the_app_does(served, make_user, data):
+    if not hasattr(served, "cookies"):
+        served.app.config["TRUSTED_HOSTS"] = ["localhost", "127.0.0.1"]
+        partner = make_user("viewer")
+        partner_client = served.app.test_client()
+        login(partner_client, partner)
+        partner_client.get(served.url)  # the partner's own board, cached too
+        mine = served.client.get_cookie("session").value
+        served.cookies = {"mine": mine, "partner's": partner_client.get_cookie("session").value,
+                          "tampered": _tampered(mine), "truncated": mine[:-6], "none": ""}
+    cookie = served.cookies[data.draw(st.sampled_from(sorted(served.cookies)), label="cookie")]
+    etag = data.draw(st.sampled_from([served.etag, "W/" + served.etag, f'"x", {served.etag}', "*", '"x"', "",
+                                      served.etag.strip('"'), "\x00"]), label="etag")
+    stage = served.world.plenary.id
+    query = data.draw(st.sampled_from([f"stage={stage}&fragment=board", f"fragment=board&stage={stage}",
+                                       "fragment=board", f"stage={stage}&fragment=summary",
+                                       f"stage={stage}&fragment=board&fragment=board", f"stage={stage}&targets=all&fragment=board",
+                                       "stage=99999&fragment=board"]), label="query")
+    path = data.draw(st.sampled_from([f"/campaigns/{served.world.campaign.id}/whip", "/campaigns/99999/whip",
+                                      f"/campaigns/{served.world.campaign.id}/whip/", "/campaigns/0001/whip"]),
+                     label="path")
+    host = data.draw(st.sampled_from(["localhost", "127.0.0.1", "evil.example"]), label="host")
+    method = data.draw(st.sampled_from(["GET", "HEAD"]), label="method")
+    headers = {"Host": host, "If-None-Match": etag, "HX-Request": "true",
+               **({"Cookie": f"session={cookie}"} if cookie else {})}
+    client = served.app.test_client(use_cookies=False)
+    served.flask_calls.clear()
+    first = client.open(f"{path}?{query}", method=method, headers=headers)
+    answered_by_shortcut = not served.flask_calls
+    app_alone = _shortcut(served.app)
+    app_alone.answer, saved = (lambda environ: None), app_alone.answer
+    try:
+        second = client.open(f"{path}?{query}", method=method, headers=headers)
+    finally:
+        app_alone.answer = saved
+    if answered_by_shortcut:
+        assert first.status_code == 304 == second.status_code
+        assert first.headers["ETag"] == second.headers["ETag"]
+    else:
+        assert first.status_code == second.status_code
