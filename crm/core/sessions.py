@@ -32,7 +32,7 @@ class SlidingCookieSessionInterface(SecureCookieSessionInterface):
         self._verified = LRU(VERIFIED_COOKIES)
 
     def open_session(self, app, request):
-        if self.get_signing_serializer(app) is None:
+        if not app.secret_key:  # as get_signing_serializer: no key, no session
             return None
         found = self.read_cookie(app, request.cookies.get(self.get_cookie_name(app)))
         if found is None:
@@ -53,17 +53,24 @@ class SlidingCookieSessionInterface(SecureCookieSessionInterface):
         known = self._verified.get(value)
         if known is not None:
             if 0 <= time.time() - known[1] <= max_age:
-                return copy.deepcopy(known[0]), known[1]
+                return _copy(known[0]), known[1]
             return None
         try:
             data, signed = self.get_signing_serializer(app).loads(value, max_age=max_age, return_timestamp=True)
         except BadSignature:
             return None
         self._verified.put(value, (data, signed.timestamp()))
-        return copy.deepcopy(data), signed.timestamp()
+        return _copy(data), signed.timestamp()
 
     def should_set_cookie(self, app, session) -> bool:
         return session.modified or refresh_due(app, session.permanent, getattr(session, "signed_at", None))
+
+
+def _copy(data: dict) -> dict:
+    """A copy the request may change freely (flash() appends to the list it finds) without touching the cache."""
+    if all(isinstance(value, str | int | float | bool | None) for value in data.values()):
+        return dict(data)
+    return copy.deepcopy(data)
 
 
 def refresh_due(app, permanent: bool, signed_at: float | None) -> bool:

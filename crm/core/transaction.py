@@ -15,7 +15,10 @@ def keep_writes_on_error() -> None:
 def finish_transaction(response):
     """Commit when the request succeeded; otherwise roll back, keeping rows that must survive."""
     if response.status_code < 400:
-        db.session.commit()
+        # A request that never used the session (a page served from a cache) has nothing to commit; Session.add
+        # and every statement begin a transaction, so nothing is skipped that could hold a write.
+        if db.session().in_transaction():
+            db.session.commit()
         return response
     keep = g.pop("keep_writes", False)
     if not keep:
