@@ -9,8 +9,8 @@ What it does, all on 127.0.0.1 with SQLite files in a temporary folder:
 2. Starts a hello-world Flask app and Cabildeo under the same gunicorn settings (gunicorn.conf.py, 2 sync
    workers, CRM_ENV=production) and drives each page with wrk (2 threads, 16 connections, logged-in cookie
    as a header): hello world; the whip page of the 130-seat and the 400-seat stage; an unchanged board's poll
-   (If-None-Match, answered 304); My tasks. It prints requests per second and each page's share of hello
-   world, against the targets: whip >= 0.25, 304 poll >= 0.5, My tasks >= 0.15.
+   (If-None-Match, answered 304); My tasks of an officer with eight open tasks. It prints requests per second
+   and each page's share of hello world, against the targets: whip >= 0.25, 304 poll >= 0.5, My tasks >= 0.15.
 3. Vote day on the 190 set: 500 viewers poll the board every 10 s (each naming the board it has with
    If-None-Match) while 5 officers each log a stance every 20 s, for --vote-day seconds. It prints the
    latency percentiles of every request and checks that every viewer's first poll after a stance was
@@ -28,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -70,6 +71,7 @@ def build(size: int, folder: Path) -> dict:
     from config import Config
     from crm import create_app
     from crm.accounts import operations as accounts
+    from crm.accounts.models import User
     from crm.extensions import db
     from crm.legislature.models import SeatMembership
 
@@ -86,8 +88,26 @@ def build(size: int, folder: Path) -> dict:
                 users.setdefault(role, []).append(user.email)
         members = db.session.execute(select(SeatMembership.legislator_id).where(SeatMembership.chamber_id == chamber_id)
                                      .order_by(SeatMembership.legislator_id)).scalars().all()
+        officer = db.session.execute(select(User).where(User.email == users["officer"][0])).scalar_one()
+        db.session.add_all(officer_week(officer.id, campaign_id, members))
         db.session.commit()
     return {"url": url, "campaign_id": campaign_id, "stage_id": stage_id, "members": members, "users": users}
+
+
+def officer_week(officer_id: int, campaign_id: int, members: list[int]) -> list:
+    """An officer's open tasks on vote day: two overdue, two due within hours, two in a few days, two weeks away,
+    each about a legislator of the campaign (what My tasks shows in the benchmark)."""
+    from crm.core.time import utcnow
+    from crm.outreach.models import Task
+
+    now = utcnow()
+    due = [-timedelta(days=2), -timedelta(hours=3), timedelta(hours=2), timedelta(hours=5), timedelta(days=2),
+           timedelta(days=4), timedelta(days=20), timedelta(days=35)]
+    titles = ["Llamar a la asesora para confirmar su voto", "Enviar el informe legal", "Pedir reunión con el despacho",
+              "Confirmar la asistencia al pleno"]
+    return [Task(title=titles[n % len(titles)], status="open", priority="high" if n % 3 == 0 else "normal",
+                 assignee_id=officer_id, legislator_id=members[n * 7 % len(members)], campaign_id=campaign_id,
+                 due_at=now + delta, created_at=now) for n, delta in enumerate(due)]
 
 
 # --- servers and HTTP -------------------------------------------------------------------------------------
