@@ -6,7 +6,7 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 from babel import Locale
-from flask import request, url_for
+from flask import g, request, url_for
 from flask_babel import format_date, format_datetime, get_locale, get_timezone, get_translations
 from flask_login import current_user
 from jinja2 import pass_eval_context
@@ -38,9 +38,35 @@ def _localdt(value, fmt="medium"):
         return ""
     if fmt not in NAMED_FORMATS or not isinstance(value, datetime):
         return format_datetime(value, fmt)
-    locale, glue, date_pattern, time_pattern = _datetime_patterns(str(get_locale()), fmt)
-    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(get_timezone())
+    return _formatted_datetime(value if value.tzinfo else value.replace(tzinfo=UTC), str(get_locale()),
+                               get_timezone(), fmt)
+
+
+@lru_cache(maxsize=4096)
+def _formatted_datetime(value: datetime, locale_name: str, zone, fmt: str) -> str:
+    # The same due dates and meeting times come back on every view of a list: write each once per process.
+    locale, glue, date_pattern, time_pattern = _datetime_patterns(locale_name, fmt)
+    local = value.astimezone(zone)
     return glue.replace("{0}", time_pattern.apply(local, locale)).replace("{1}", date_pattern.apply(local, locale))
+
+
+# Stands in for a row's id while a list's URL is built once (below IdConverter's largest id).
+_STAND_IN = 987654321
+
+
+def url_for_id(endpoint: str, name: str, value: int, **values) -> str:
+    """`url_for(endpoint, **{name: value}, **values)` for the rows of a long list: the URL is built once per
+    request around a stand-in id and each row puts its own id in (building URLs is the costliest part of a row)."""
+    if not isinstance(value, int):
+        return url_for(endpoint, **{name: value}, **values)
+    shapes = g.setdefault("url_shapes", {})
+    key = (endpoint, name, tuple(sorted(values.items())))
+    shape = shapes.get(key)
+    if shape is None:
+        shape = shapes[key] = url_for(endpoint, **{name: _STAND_IN}, **values).split(str(_STAND_IN))
+    if len(shape) != 2:
+        return url_for(endpoint, **{name: value}, **values)
+    return str(value).join(shape)
 
 
 def _localdate(value, fmt="medium"):
@@ -144,6 +170,7 @@ def register(app) -> None:
     app.jinja_env.filters["audit_action_label"] = audit_action_label
     app.jinja_env.globals["audit_object"] = object_link
     app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.globals["url_for_id"] = url_for_id
     app.jinja_env.globals["url_with_query"] = url_with_query
     app.jinja_env.globals["option_tags"] = option_tags
     app.jinja_env.globals["role_label"] = role_label
