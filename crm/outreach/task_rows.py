@@ -7,7 +7,7 @@ nothing else; a field it starts to show must join the key (a test renders rows b
 CSRF token of the row's form goes in per request.
 """
 
-from flask import get_template_attribute
+from flask import g, get_template_attribute
 from flask_babel import get_locale, get_timezone
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -23,7 +23,15 @@ def row_key(row, now, show_assignee: bool) -> tuple:
     task = row[0]
     overdue = task.status == "open" and task.due_at is not None and task.due_at < now
     return (task.id, task.status, task.title, task.priority, task.due_at, task.legislator_id, row[1], row[2],
-            row[3] if show_assignee else None, overdue, show_assignee, str(get_locale()), str(get_timezone()))
+            row[3] if show_assignee else None, overdue, show_assignee, *_reader_scope())
+
+
+def _reader_scope() -> tuple[str, str]:
+    """The language and timezone rows are written in, looked up once per request (a list has many rows)."""
+    scope = g.get("task_row_scope")
+    if scope is None:
+        scope = g.task_row_scope = (str(get_locale()), str(get_timezone()))
+    return scope
 
 
 def render_row(row, now, show_assignee: bool, csrf: str) -> str:
