@@ -17,7 +17,7 @@ reaches the view (tests/campaigns/test_board_shortcut.py uses a committed databa
 """
 
 import time
-from functools import partial
+from functools import cache, partial
 
 from babel import Locale, UnknownLocaleError
 from flask import g, request, session
@@ -125,18 +125,13 @@ class PollShortcut:
 
 
 
-_locales: dict[str, str] = {}
-
-
+@cache
 def _locale(language: str) -> str | None:
     """The locale name Flask-Babel gives this language (what the page's cache key holds); None if it has none."""
-    name = _locales.get(language)
-    if name is None:
-        try:
-            name = _locales[language] = str(Locale.parse(language))
-        except (ValueError, TypeError, UnknownLocaleError):
-            return None
-    return name
+    try:
+        return str(Locale.parse(language))
+    except (ValueError, TypeError, UnknownLocaleError):
+        return None
 
 
 def install(app) -> None:

@@ -16,12 +16,12 @@ address) are not compressed at all: `@not_compressed`.
 """
 
 import gzip
-import threading
-from collections import OrderedDict
 
 import brotli
 from flask import Flask, current_app, request
 from flask_compress import Compress
+
+from crm.core.caches import LRU
 
 TEXT_TYPES = [
     "text/html",
@@ -37,8 +37,7 @@ TEXT_TYPES = [
 # Compressed static files kept per process: each file once per encoding a browser asks for. The key holds
 # the file's ETag (its time, size and name), so an edited file is compressed again.
 STATIC_CACHE_SIZE = 256
-_static_bodies: OrderedDict[tuple, bytes] = OrderedDict()
-_lock = threading.Lock()  # the development server answers in threads
+_static_bodies = LRU(STATIC_CACHE_SIZE)
 
 
 def not_compressed(view):
@@ -72,17 +71,11 @@ class TextCompress(Compress):
         key = (request.path, etag, encoding)
         response.direct_passthrough = False
         response.make_sequence()  # reads the file; it is closed with the response
-        with _lock:
-            body = _static_bodies.get(key)
-            if body is not None:
-                _static_bodies.move_to_end(key)
+        body = _static_bodies.get(key)
         if body is None:
             data = response.get_data()
             body = brotli.compress(data, quality=11) if encoding == "br" else gzip.compress(data, compresslevel=9)
-            with _lock:
-                _static_bodies[key] = body
-                if len(_static_bodies) > STATIC_CACHE_SIZE:
-                    _static_bodies.popitem(last=False)
+            _static_bodies.put(key, body)
         response.set_data(body)
         response.headers["Content-Encoding"] = encoding
         return response
